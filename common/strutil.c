@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <string.h>
+
+#include "strutil.h"
+
+int safe_atou64_n(const char *s, size_t len, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (!s || len == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return -EINVAL;
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*ret = v;
+	return 0;
+}
+
+int safe_atoi64_n(const char *s, size_t len, int64_t *ret)
+{
+	bool neg = false;
+	uint64_t v;
+	int r;
+
+	if (!s || len == 0)
+		return -EINVAL;
+	if (s[0] == '-') {
+		neg = true;
+		s++;
+		len--;
+	}
+	r = safe_atou64_n(s, len, &v);
+	if (r < 0)
+		return r;
+	if (neg) {
+		if (v > (uint64_t)INT64_MAX + 1)
+			return -ERANGE;
+		*ret = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	} else {
+		if (v > INT64_MAX)
+			return -ERANGE;
+		*ret = (int64_t)v;
+	}
+	return 0;
+}
+
+int safe_atou64(const char *s, uint64_t *ret)
+{
+	return s ? safe_atou64_n(s, strlen(s), ret) : -EINVAL;
+}
+
+int safe_atoi(const char *s, int *ret)
+{
+	int64_t v;
+	int r;
+
+	if (!s)
+		return -EINVAL;
+	r = safe_atoi64_n(s, strlen(s), &v);
+	if (r < 0)
+		return r;
+	if (v < INT32_MIN || v > INT32_MAX)
+		return -ERANGE;
+	*ret = (int)v;
+	return 0;
+}
+
+int parse_bracket_ino(const char *s, size_t len, const char **ret_name, size_t *ret_namelen,
+		      uint64_t *ret_ino)
+{
+	const char *colon, *end = s + len;
+	uint64_t ino;
+
+	colon = memchr(s, ':', len);
+	if (!colon || colon == s)
+		return -EINVAL;
+	/* at least ":[d]" */
+	if (end - colon < 4 || colon[1] != '[' || end[-1] != ']')
+		return -EINVAL;
+	if (safe_atou64_n(colon + 2, (size_t)(end - 1 - (colon + 2)), &ino) < 0)
+		return -EINVAL;
+	*ret_name = s;
+	*ret_namelen = (size_t)(colon - s);
+	*ret_ino = ino;
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * strutil.h: strict number parsing (no atoi/strtol pitfalls: the whole
+ * string must be a number that fits) and small bounded string helpers.
+ */
+#ifndef LXKNS_COMMON_STRUTIL_H
+#define LXKNS_COMMON_STRUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parses decimal digits s[0..len) completely; 0 or -EINVAL/-ERANGE. */
+int safe_atou64_n(const char *s, size_t len, uint64_t *ret);
+/* Same with an optional leading '-'. */
+int safe_atoi64_n(const char *s, size_t len, int64_t *ret);
+/* NUL-terminated variants. */
+int safe_atou64(const char *s, uint64_t *ret);
+int safe_atoi(const char *s, int *ret);
+
+/* Parses "type:[ino]" as found in nsfs links and mountinfo; the type name
+ * part (e.g. "net", "socket") is returned as a span. 0 or -EINVAL. */
+int parse_bracket_ino(const char *s, size_t len, const char **ret_name, size_t *ret_namelen,
+		      uint64_t *ret_ino);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * discover.h: running a discovery. The options select the sources the engine
+ * looks at; lxkns_discover() returns one immutable, reference-counted result
+ * (see model.h) that owns everything it found, diagnostics included.
+ */
+#ifndef LXKNS_DISCOVER_H
+#define LXKNS_DISCOVER_H
+
+#include <stdbool.h>
+
+#include <lxkns/model.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct lxkns_discover_opts {
+	/* Namespace types to discover: LXKNS_NS_TYPE_BIT()s, 0 = all 8. */
+	unsigned type_mask;
+	/* /proc/PID/ns/ entries of every process (also pid_for_children and
+	 * time_for_children where they differ). */
+	bool from_procs;
+	/* /proc/PID/task/TID/ns/ entries of every thread: loose threads. */
+	bool from_tasks;
+	/* /proc/PID/fd/ entries: fds that reference a namespace. */
+	bool from_fds;
+	/* socket fds: their network namespace (pidfd_getfd + SIOCGSKNS). */
+	bool from_sockets;
+	/* nsfs bind mounts (in the discovering process's mount namespace). */
+	bool from_bindmounts;
+	/* user and PID hierarchy (NS_GET_PARENT), hidden parents included. */
+	bool with_hierarchy;
+	/* owning user namespaces (NS_GET_USERNS) and owner UIDs. */
+	bool with_ownership;
+	/* owner user names from /etc/passwd of the initial mount namespace. */
+	bool with_user_names;
+	/* NSpid: of /proc/PID/status (PIDs in every PID namespace). */
+	bool with_nspids;
+	/* Root of the proc filesystem to read; NULL means "/proc". A tree
+	 * that is not a real procfs is read as a fixture (ns links are
+	 * symlinks, relations come from its "nsfs.relations" file). */
+	const char *procfs_root;
+	/* Worker threads for the per-process scan; 0 = one per online CPU
+	 * (at most 4). */
+	unsigned threads;
+};
+
+/* Fills in the default: everything on, all types, /proc, auto threads. */
+void lxkns_discover_opts_init(struct lxkns_discover_opts *opts);
+
+/*
+ * Runs a discovery. Returns 0 and a new result (release it with
+ * lxkns_result_unref()), or -errno when the discovery cannot run at all
+ * (procfs root unreadable, out of memory). Everything else that goes wrong
+ * on the way is a diagnostic on the result.
+ */
+int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result **ret_result);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * json.h: a result as the JSON document of Go lxkns' GET /api/namespaces
+ * (written by a streaming writer: no document tree in memory), and reading
+ * such a document back into a result, so tools can work on a saved discovery.
+ */
+#ifndef LXKNS_JSON_H
+#define LXKNS_JSON_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <lxkns/model.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct lxkns_json_style {
+	/* Spaces per level (0..8); ignored when compact or tab. */
+	unsigned indent;
+	/* Indent with one tab per level. */
+	bool tab;
+	/* No whitespace at all. */
+	bool compact;
+};
+
+#define LXKNS_JSON_STYLE_DEFAULT { .indent = 2, .tab = false, .compact = false }
+
+/* Receives output chunks; returns 0 or -errno to stop writing. */
+typedef int (*lxkns_json_sink)(void *userdata, const char *buf, size_t len);
+
+/* Writes the DiscoveryResult document (with a trailing newline).
+ * Returns 0 or the first -errno of the sink. */
+int lxkns_result_write_json(const struct lxkns_result *result, const struct lxkns_json_style *style,
+			    lxkns_json_sink sink, void *userdata);
+int lxkns_result_write_json_file(const struct lxkns_result *result,
+				 const struct lxkns_json_style *style, FILE *out);
+
+/*
+ * Reads a DiscoveryResult document back into a new result. Returns 0, or
+ * -EBADMSG for a document that is not one (then, if ret_error is not NULL,
+ * *ret_error is a malloc'ed one-line explanation with line and column).
+ */
+int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **ret_result,
+			   char **ret_error);
+int lxkns_result_read_json_file(FILE *in, struct lxkns_result **ret_result, char **ret_error);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

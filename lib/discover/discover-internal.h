@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * discover-internal.h: the state of one discovery run, shared by the
+ * discovery steps (scan-procs, namespaces, from-fds, from-bindmounts,
+ * user-names), which discover.c runs in order.
+ */
+#ifndef LXKNS_DISCOVER_INTERNAL_H
+#define LXKNS_DISCOVER_INTERNAL_H
+
+#include "lxkns-internal.h"
+#include "procfs/procfs.h"
+
+struct discovery {
+	struct lxkns_result *r;
+	struct procfs *pf;
+	struct lxkns_discover_opts opts;
+	unsigned mask; /* namespace types to discover */
+	pid_t self_pid;
+	struct lxkns_nsid self_mntns;
+	uint64_t nsfs_dev;
+	bool warned_no_owner_uid, warned_no_parent, warned_no_userns;
+};
+
+static inline bool want_type(const struct discovery *d, int type)
+{
+	return type >= 0 && (d->mask & LXKNS_NS_TYPE_BIT(type));
+}
+
+/* Phase 1: reads every process (and task, and fd list) into the result's
+ * process table, in parallel; no namespace objects yet. */
+HIDDEN int scan_processes(struct discovery *d);
+
+/* Registers the namespace with the identity id, reached through handle
+ * (an nsfs handle, see procfs.h): looks it up or creates it; a new one gets
+ * its owner, parent and owner UID at once, recursively, so hidden parents
+ * and owners are found too. NULL on type clash or OOM. */
+HIDDEN struct lxkns_namespace *ns_register(struct discovery *d, enum lxkns_ns_type type,
+					   struct lxkns_nsid id, int handle, bool *ret_created);
+/* Like ns_register, but opens the namespace at path (relative to the procfs
+ * root) only when it is new, and checks it is still the one expected. */
+HIDDEN struct lxkns_namespace *ns_register_path(struct discovery *d, enum lxkns_ns_type type,
+						struct lxkns_nsid id, const char *path, pid_t pid,
+						bool *ret_created);
+
+/* Phase 2 steps. */
+HIDDEN int discover_from_procs(struct discovery *d);
+HIDDEN int discover_from_tasks(struct discovery *d);
+HIDDEN int discover_from_fds(struct discovery *d);
+HIDDEN int discover_from_bindmounts(struct discovery *d);
+HIDDEN int discover_user_names(struct discovery *d);
+
+#endif

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * discover.c: the discovery pipeline. Phase 1 reads all processes (in
+ * parallel); phase 2 registers namespaces from processes, tasks, fds and
+ * bind mounts (each namespace queried once when first seen, hidden parents
+ * and owners included); then the model is linked (leaders, ealdormen, loose
+ * threads, hierarchy, ownership, roots, initial namespaces), references are
+ * built, and user names looked up.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "discover-internal.h"
+#include "strutil.h"
+
+void lxkns_discover_opts_init(struct lxkns_discover_opts *opts)
+{
+	*opts = (struct lxkns_discover_opts){
+		.type_mask = LXKNS_NS_TYPE_ALL,
+		.from_procs = true,
+		.from_tasks = true,
+		.from_fds = true,
+		.from_sockets = true,
+		.from_bindmounts = true,
+		.with_hierarchy = true,
+		.with_ownership = true,
+		.with_user_names = true,
+		.with_nspids = true,
+	};
+}
+
+static void note_initial(struct discovery *d)
+{
+	const struct lxkns_process *p1 = u64map_get(&d->r->proc_by_pid, 1);
+	const struct lxkns_process *p2 = u64map_get(&d->r->proc_by_pid, 2);
+	bool p1_ok = false;
+
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
+		p1_ok |= p1 && p1->c.ns[t];
+	if (p1_ok || !d->opts.from_procs)
+		return;
+	if (p2 && p2->ppid == 0 && d->r->initial[LXKNS_NS_USER])
+		result_diag(d->r, 1, EACCES, "ns",
+			    "PID 1 cannot be inspected: the initial namespaces are those of "
+			    "kthreadd (PID 2)");
+	else
+		result_diag(d->r, 1, EACCES, "ns",
+			    "neither PID 1 nor kthreadd can be inspected: initial namespaces unknown");
+}
+
+int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result **ret_result)
+{
+	struct lxkns_discover_opts defaults;
+	struct discovery d = { 0 };
+	int r;
+
+	if (!ret_result)
+		return -EINVAL;
+	if (!opts) {
+		lxkns_discover_opts_init(&defaults);
+		opts = &defaults;
+	}
+	d.opts = *opts;
+	d.mask = opts->type_mask ? opts->type_mask & LXKNS_NS_TYPE_ALL : LXKNS_NS_TYPE_ALL;
+	d.opts.type_mask = d.mask;
+	r = procfs_open(opts->procfs_root, &d.pf);
+	if (r < 0)
+		return r;
+	d.r = result_new(&d.opts);
+	if (!d.r) {
+		procfs_free(d.pf);
+		return -ENOMEM;
+	}
+
+	/* who we are, and the nsfs device */
+	{
+		_cleanup_close_ int self = procfs_open_pid(d.pf, 0);
+		char buf[32];
+		d.self_pid = getpid();
+		if (self >= 0) {
+			ssize_t n = procfs_readlink_at(d.pf->rootfd, "self", buf, sizeof(buf));
+			int pid;
+			if (n > 0 && safe_atoi(buf, &pid) == 0)
+				d.self_pid = pid;
+			if (procfs_ns_at(d.pf, self, "ns/mnt", LXKNS_NS_MNT, &d.self_mntns) < 0)
+				d.self_mntns.ino = 0;
+			struct lxkns_nsid any;
+			if (procfs_ns_at(d.pf, self, "ns/user", LXKNS_NS_USER, &any) == 0)
+				d.nsfs_dev = any.dev;
+		}
+		if (!d.pf->real)
+			d.nsfs_dev = PROCFS_FIXTURE_NSFS_DEV;
+	}
+
+	r = scan_processes(&d);
+	if (r >= 0 && d.opts.from_procs)
+		r = discover_from_procs(&d);
+	if (r >= 0 && d.opts.from_tasks)
+		r = discover_from_tasks(&d);
+	if (r >= 0 && (d.opts.from_fds || d.opts.from_sockets))
+		r = discover_from_fds(&d);
+	if (r >= 0 && d.opts.from_bindmounts)
+		r = discover_from_bindmounts(&d);
+	if (r >= 0)
+		r = result_link(d.r, true);
+	if (r >= 0)
+		note_initial(&d);
+	if (r >= 0)
+		r = result_build_refs(d.r);
+	if (r >= 0 && d.opts.with_user_names)
+		r = discover_user_names(&d);
+	procfs_free(d.pf);
+	if (r < 0) {
+		lxkns_result_unref(d.r);
+		return r;
+	}
+	*ret_result = d.r;
+	return 0;
+}

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * namespaces.c: phase 2 of a discovery, namespace registration. Every
+ * namespace is opened and queried exactly once, when it is first seen (one
+ * NS_GET_USERNS, NS_GET_PARENT, NS_GET_OWNER_UID per unique namespace, not
+ * per process). Climbing parents and owners creates the "hidden" ones that
+ * have no process, fd or mount of their own.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "discover-internal.h"
+
+static const char *const type_names[_LXKNS_NS_TYPE_MAX] = {
+	[LXKNS_NS_MNT] = "mnt",	  [LXKNS_NS_CGROUP] = "cgroup", [LXKNS_NS_UTS] = "uts",
+	[LXKNS_NS_IPC] = "ipc",	  [LXKNS_NS_USER] = "user",	[LXKNS_NS_PID] = "pid",
+	[LXKNS_NS_NET] = "net",	  [LXKNS_NS_TIME] = "time",
+};
+
+static void relate(struct discovery *d, struct lxkns_namespace *ns, int handle, int depth);
+
+/* Follows one relation (owner or parent) of ns, reached through handle. */
+static struct lxkns_namespace *related(struct discovery *d, struct lxkns_namespace *ns,
+				       int handle, bool parent, int depth)
+{
+	enum lxkns_ns_type type = parent ? ns->type : LXKNS_NS_USER;
+	int h = parent ? nsfs_get_parent(d->pf, handle) : nsfs_get_userns(d->pf, handle);
+	struct lxkns_nsid id;
+
+	if (h < 0) {
+		/* EPERM: the top, or no privileges above; nothing to report */
+		if (h != -EPERM) {
+			bool *warned = parent ? &d->warned_no_parent : &d->warned_no_userns;
+			if (!*warned)
+				result_diag(d->r, 0, h, parent ? "NS_GET_PARENT" : "NS_GET_USERNS",
+					    "%s of %s:[%llu] failed: %s",
+					    parent ? "NS_GET_PARENT" : "NS_GET_USERNS",
+					    type_names[ns->type], (unsigned long long)ns->id.ino,
+					    strerror(-h));
+			*warned = true;
+		}
+		return NULL;
+	}
+	struct lxkns_namespace *rel = NULL;
+	if (nsfs_id(d->pf, h, &id) == 0 && depth < 64) {
+		bool created;
+		rel = result_namespace_get(d->r, type, id, &created);
+		if (rel && created)
+			relate(d, rel, h, depth + 1);
+	}
+	nsfs_close(d->pf, h);
+	return rel;
+}
+
+/* Owner UID, owner and parent of a namespace seen for the first time. */
+static void relate(struct discovery *d, struct lxkns_namespace *ns, int handle, int depth)
+{
+	if (ns->type == LXKNS_NS_USER) {
+		uid_t uid;
+		int r = nsfs_get_owner_uid(d->pf, handle, &uid);
+		if (r == 0) {
+			ns->has_owner_uid = true;
+			ns->owner_uid = uid;
+		} else if (!d->warned_no_owner_uid) {
+			d->warned_no_owner_uid = true;
+			result_diag(d->r, 0, r, "NS_GET_OWNER_UID",
+				    "NS_GET_OWNER_UID of user:[%llu] failed: %s",
+				    (unsigned long long)ns->id.ino, strerror(-r));
+		}
+	} else if (d->opts.with_ownership && want_type(d, LXKNS_NS_USER)) {
+		ns->owner = related(d, ns, handle, false, depth);
+	}
+	if (d->opts.with_hierarchy && (ns->type == LXKNS_NS_USER || ns->type == LXKNS_NS_PID))
+		ns->parent = related(d, ns, handle, true, depth);
+}
+
+struct lxkns_namespace *ns_register(struct discovery *d, enum lxkns_ns_type type,
+				    struct lxkns_nsid id, int handle, bool *ret_created)
+{
+	bool created;
+	struct lxkns_namespace *ns = result_namespace_get(d->r, type, id, &created);
+
+	if (ret_created)
+		*ret_created = created;
+	if (ns && created && handle >= 0)
+		relate(d, ns, handle, 0);
+	return ns;
+}
+
+struct lxkns_namespace *ns_register_path(struct discovery *d, enum lxkns_ns_type type,
+					 struct lxkns_nsid id, const char *path, pid_t pid,
+					 bool *ret_created)
+{
+	struct lxkns_namespace *ns = result_namespace_find(d->r, id.ino);
+	bool created;
+
+	if (ret_created)
+		*ret_created = false;
+	if (ns)
+		return ns->type == type ? ns : NULL;
+	ns = result_namespace_get(d->r, type, id, &created);
+	if (!ns)
+		return NULL;
+	if (ret_created)
+		*ret_created = created;
+	int h = nsfs_open(d->pf, d->pf->rootfd, path, type, id.ino);
+	if (h < 0) {
+		if (h != -ENOENT && h != -ESRCH)
+			result_diag(d->r, pid, h, path, "cannot open %s: %s", path, strerror(-h));
+		return ns;
+	}
+	struct lxkns_nsid now;
+	if (nsfs_id(d->pf, h, &now) == 0 && now.ino == id.ino)
+		relate(d, ns, h, 0);
+	else
+		result_diag(d->r, pid, ESRCH, path,
+			    "%s changed its namespace during the scan: no owner or parent for "
+			    "%s:[%llu]",
+			    path, type_names[type], (unsigned long long)id.ino);
+	nsfs_close(d->pf, h);
+	return ns;
+}
+
+/* Processes: the user namespaces first, then PID, then the rest, so that
+ * owners are usually known before what they own. */
+static const enum lxkns_ns_type scan_order[_LXKNS_NS_TYPE_MAX] = {
+	LXKNS_NS_USER, LXKNS_NS_PID, LXKNS_NS_MNT, LXKNS_NS_CGROUP,
+	LXKNS_NS_UTS,  LXKNS_NS_IPC, LXKNS_NS_NET, LXKNS_NS_TIME,
+};
+
+int discover_from_procs(struct discovery *d)
+{
+	struct lxkns_result *r = d->r;
+	char path[64];
+
+	for (int k = 0; k < _LXKNS_NS_TYPE_MAX; k++) {
+		enum lxkns_ns_type t = scan_order[k];
+		if (!want_type(d, t))
+			continue;
+		for (size_t i = 0; i < r->proc_count; i++) {
+			struct lxkns_process *p = r->procs[i];
+			struct lxkns_nsid id = p->c.nsid[t];
+			bool created;
+			if (!id.ino)
+				continue;
+			if (!d->nsfs_dev)
+				d->nsfs_dev = id.dev;
+			snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid, type_names[t]);
+			p->c.ns[t] = ns_register_path(d, t, id, path, p->pid, &created);
+			if (!p->c.ns[t])
+				return -ENOMEM;
+			if (p->c.ns[t]->ref_kind == NS_REF_NONE) {
+				p->c.ns[t]->ref_kind = NS_REF_PROC;
+				p->c.ns[t]->ref_pid = p->pid;
+			}
+			/* pid_for_children, time_for_children */
+			int slot = t == LXKNS_NS_PID ? 0 : t == LXKNS_NS_TIME ? 1 : -1;
+			if (slot < 0 || !p->for_children[slot].ino ||
+			    p->for_children[slot].ino == id.ino)
+				continue;
+			const char *entry = slot ? "time_for_children" : "pid_for_children";
+			snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid, entry);
+			struct lxkns_namespace *ns =
+				ns_register_path(d, t, p->for_children[slot], path, p->pid, &created);
+			if (!ns)
+				return -ENOMEM;
+			if (ns->ref_kind == NS_REF_NONE) {
+				ns->ref_kind = NS_REF_PROC;
+				ns->ref_pid = p->pid;
+				ns->ref_name = entry;
+			}
+		}
+	}
+	/* tasks share their process's facts unless they differ */
+	for (size_t i = 0; i < r->proc_count; i++) {
+		struct lxkns_process *p = r->procs[i];
+		for (size_t k = 0; k < p->task_count; k++)
+			if (p->tasks[k]->tid == p->pid)
+				memcpy(p->tasks[k]->c.ns, p->c.ns, sizeof(p->c.ns));
+	}
+	return 0;
+}
+
+int discover_from_tasks(struct discovery *d)
+{
+	struct lxkns_result *r = d->r;
+	char path[80];
+
+	for (size_t i = 0; i < r->proc_count; i++) {
+		struct lxkns_process *p = r->procs[i];
+		for (size_t k = 0; k < p->task_count; k++) {
+			struct lxkns_task *task = p->tasks[k];
+			if (task->tid == p->pid)
+				continue;
+			for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
+				struct lxkns_nsid id = task->c.nsid[t];
+				if (!id.ino || !want_type(d, t))
+					continue;
+				if (id.ino == p->c.nsid[t].ino && p->c.ns[t]) {
+					task->c.ns[t] = p->c.ns[t];
+					continue;
+				}
+				snprintf(path, sizeof(path), "%d/task/%d/ns/%s", (int)p->pid,
+					 (int)task->tid, type_names[t]);
+				struct lxkns_namespace *ns =
+					ns_register_path(d, t, id, path, task->tid, NULL);
+				if (!ns)
+					return -ENOMEM;
+				if (ns->ref_kind == NS_REF_NONE) {
+					ns->ref_kind = NS_REF_TASK;
+					ns->ref_pid = task->tid;
+				}
+				task->c.ns[t] = ns;
+			}
+		}
+	}
+	return 0;
+}

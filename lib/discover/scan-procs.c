@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * scan-procs.c: phase 1 of a discovery. Reads, for every process: stat,
+ * cmdline, cgroup, status (NSpid), the identities of its ns/ entries, its
+ * tasks and its fd links. Work is split over a few threads (kernel time
+ * dominates, two cores halve the wall time); each worker allocates from its
+ * own arena, merged into the result afterwards. Everything is relative to a
+ * per-process dirfd, so each file costs one path walk of one component.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "discover-internal.h"
+#include "procfs/parse.h"
+
+#define MAX_NSPID 64
+#define MAX_CMDLINE (256 * 1024)
+#define MAX_FDS_KEPT 65536
+
+struct pidlist {
+	pid_t *pids;
+	size_t count, cap;
+};
+
+static int collect_pid(void *userdata, uint64_t n)
+{
+	struct pidlist *l = userdata;
+	if (n == 0 || n > INT32_MAX)
+		return 0;
+	if (l->count == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 1024;
+		pid_t *p = realloc(l->pids, ncap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		l->pids = p;
+		l->cap = ncap;
+	}
+	l->pids[l->count++] = (pid_t)n;
+	return 0;
+}
+
+struct worker {
+	struct discovery *d;
+	struct arena arena;
+	const pid_t *pids;
+	struct lxkns_process **slots;
+	size_t count;
+	atomic_size_t *next;
+	int err;
+	/* one read buffer per worker, grown on demand */
+	struct readbuf buf;
+	char stackbuf[4096];
+};
+
+static bool errno_is_gone(int e)
+{
+	return e == -ENOENT || e == -ESRCH;
+}
+
+static const char *const ns_entry[_LXKNS_NS_TYPE_MAX] = {
+	[LXKNS_NS_MNT] = "ns/mnt",   [LXKNS_NS_CGROUP] = "ns/cgroup", [LXKNS_NS_UTS] = "ns/uts",
+	[LXKNS_NS_IPC] = "ns/ipc",   [LXKNS_NS_USER] = "ns/user",     [LXKNS_NS_PID] = "ns/pid",
+	[LXKNS_NS_NET] = "ns/net",   [LXKNS_NS_TIME] = "ns/time",
+};
+
+static ssize_t wread(struct worker *w, int dirfd, const char *name, size_t max)
+{
+	if (!w->buf.p) {
+		w->buf.p = w->stackbuf;
+		w->buf.cap = sizeof(w->stackbuf);
+		w->buf.heap = false;
+	}
+	return procfs_read_at(w->d->pf, dirfd, name, &w->buf, max);
+}
+
+/* stat: name, start time, scheduling. Returns 0, or -errno. */
+static int read_stat(struct worker *w, int dirfd, pid_t id, struct proc_common *c,
+		     struct proc_stat *ret_st)
+{
+	ssize_t n = wread(w, dirfd, "stat", 4096);
+	if (n < 0)
+		return (int)n;
+	if (parse_stat(w->buf.p, (size_t)n, ret_st) < 0 || ret_st->pid != id)
+		return -EBADMSG;
+	c->name = arena_strndup(&w->arena, ret_st->comm.p, ret_st->comm.len);
+	if (!c->name)
+		return -ENOMEM;
+	c->starttime = ret_st->starttime;
+	c->policy = (int)ret_st->policy;
+	c->priority = (int)ret_st->rt_priority;
+	c->nice = (int)ret_st->nice;
+	return 0;
+}
+
+static void read_cgroup(struct worker *w, int dirfd, pid_t pid, struct proc_common *c)
+{
+	struct cgroup_paths cg;
+	ssize_t n = wread(w, dirfd, "cgroup", 64 * 1024);
+
+	if (n < 0) {
+		if (!errno_is_gone((int)n))
+			result_diag(w->d->r, pid, (int)n, "cgroup", "cannot read the cgroup of %d: %s",
+				    (int)pid, strerror((int)-n));
+		return;
+	}
+	if (parse_cgroup(w->buf.p, (size_t)n, &cg) < 0) {
+		result_diag(w->d->r, pid, EBADMSG, "cgroup", "malformed cgroup file of %d",
+			    (int)pid);
+		return;
+	}
+	struct span cpu = cg.cpu.p ? cg.cpu : cg.unified;
+	struct span frz = cg.freezer.p ? cg.freezer : cg.unified;
+	if (cpu.p)
+		c->cpu_cgroup = arena_strndup(&w->arena, cpu.p, cpu.len);
+	if (frz.p) {
+		if (frz.p == cpu.p && frz.len == cpu.len)
+			c->freezer_cgroup = c->cpu_cgroup;
+		else
+			c->freezer_cgroup = arena_strndup(&w->arena, frz.p, frz.len);
+	}
+}
+
+static void read_nspid(struct worker *w, int dirfd, pid_t pid, struct proc_common *c)
+{
+	pid_t pids[MAX_NSPID];
+	size_t count;
+	ssize_t n = wread(w, dirfd, "status", 64 * 1024);
+	int r;
+
+	if (n < 0) {
+		if (!errno_is_gone((int)n))
+			result_diag(w->d->r, pid, (int)n, "status", "cannot read the status of %d: %s",
+				    (int)pid, strerror((int)-n));
+		return;
+	}
+	r = parse_status_nspid(w->buf.p, (size_t)n, pids, MAX_NSPID, &count);
+	if (r == -ENOENT) {
+		result_diag(w->d->r, pid, ENOENT, "status",
+			    "status of %d has no NSpid line (kernel < 4.1?): no PID translation",
+			    (int)pid);
+		return;
+	}
+	if (r < 0) {
+		result_diag(w->d->r, pid, EBADMSG, "status", "malformed NSpid line of %d", (int)pid);
+		return;
+	}
+	c->nspid = arena_alloc(&w->arena, count * sizeof(pid_t));
+	if (!c->nspid)
+		return;
+	memcpy(c->nspid, pids, count * sizeof(pid_t));
+	c->nspid_count = count;
+}
+
+static void read_cmdline(struct worker *w, int dirfd, struct lxkns_process *p)
+{
+	ssize_t n = wread(w, dirfd, "cmdline", MAX_CMDLINE);
+	size_t count = 0;
+
+	if (n == -EFBIG)
+		n = (ssize_t)w->buf.cap; /* keep what fits */
+	if (n <= 0)
+		return; /* kernel threads have none; vanished ones neither */
+	const char *s = w->buf.p, *end = s + n;
+	for (const char *q = s; q < end; q++)
+		if (*q == 0)
+			count++;
+	if (end[-1] != 0)
+		count++;
+	p->cmdline = arena_alloc(&w->arena, count * sizeof(char *));
+	if (!p->cmdline)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		const char *z = memchr(s, 0, (size_t)(end - s));
+		size_t len = z ? (size_t)(z - s) : (size_t)(end - s);
+		p->cmdline[i] = arena_strndup(&w->arena, s, len);
+		if (!p->cmdline[i])
+			return;
+		p->cmdline_count = i + 1;
+		s += len + 1;
+	}
+}
+
+/* The ns/ identities of a process or task relative to dirfd. */
+static void read_ns(struct worker *w, int dirfd, pid_t id, struct proc_common *c)
+{
+	struct discovery *d = w->d;
+	int first_err = 0;
+
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
+		if (!want_type(d, t))
+			continue;
+		int r = procfs_ns_at(d->pf, dirfd, ns_entry[t], t, &c->nsid[t]);
+		if (r < 0) {
+			c->nsid[t].ino = 0;
+			/* time and cgroup are missing on old kernels: not an error */
+			if (r == -ENOENT && (t == LXKNS_NS_TIME || t == LXKNS_NS_CGROUP))
+				continue;
+			if (!first_err)
+				first_err = r;
+		}
+	}
+	if (first_err && !errno_is_gone(first_err))
+		result_diag(d->r, id, first_err, "ns", "cannot read the namespaces of %d: %s",
+			    (int)id, strerror(-first_err));
+}
+
+struct task_ctx {
+	struct worker *w;
+	struct lxkns_process *p;
+	int taskdirfd;
+	struct lxkns_task **tasks;
+	size_t count, cap;
+	int err;
+};
+
+static int scan_task(void *userdata, uint64_t n)
+{
+	struct task_ctx *tc = userdata;
+	struct worker *w = tc->w;
+	struct lxkns_process *p = tc->p;
+	pid_t tid = (pid_t)n;
+	struct lxkns_task *t;
+
+	if (n == 0 || n > INT32_MAX)
+		return 0;
+	t = arena_alloc(&w->arena, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->tid = tid;
+	t->process = p;
+	if (tid == p->pid) {
+		t->c = p->c; /* the main task: same facts as its process */
+	} else {
+		char name[16];
+		struct proc_stat st;
+		snprintf(name, sizeof(name), "%d", (int)tid);
+		_cleanup_close_ int fd = openat(tc->taskdirfd, name,
+						O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return 0; /* the thread ended meanwhile */
+		int r = read_stat(w, fd, tid, &t->c, &st);
+		if (r < 0) {
+			if (r == -ENOMEM)
+				return r;
+			if (!errno_is_gone(r))
+				result_diag(w->d->r, tid, r, "task stat",
+					    "cannot read the stat of task %d of %d: %s", (int)tid,
+					    (int)p->pid, strerror(-r));
+			return 0;
+		}
+		read_cgroup(w, fd, tid, &t->c);
+		if (w->d->opts.with_nspids)
+			read_nspid(w, fd, tid, &t->c);
+		read_ns(w, fd, tid, &t->c);
+	}
+	if (tc->count == tc->cap) {
+		size_t ncap = tc->cap ? tc->cap * 2 : 8;
+		struct lxkns_task **nt = arena_alloc(&w->arena, ncap * sizeof(*nt));
+		if (!nt)
+			return -ENOMEM;
+		if (tc->count)
+			memcpy(nt, tc->tasks, tc->count * sizeof(*nt));
+		tc->tasks = nt;
+		tc->cap = ncap;
+	}
+	tc->tasks[tc->count++] = t;
+	return 0;
+}
+
+static int cmp_task_ptr(const void *a, const void *b)
+{
+	const struct lxkns_task *x = *(void *const *)a, *y = *(void *const *)b;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static void scan_tasks(struct worker *w, int dirfd, struct lxkns_process *p)
+{
+	struct task_ctx tc = { .w = w, .p = p, .taskdirfd = -1 };
+
+	if (p->num_threads > 1) {
+		tc.taskdirfd = openat(dirfd, "task", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (tc.taskdirfd >= 0) {
+			int r = procfs_list_numbers(w->d->pf, tc.taskdirfd, ".", scan_task, &tc);
+			if (r < 0 && !errno_is_gone(r))
+				result_diag(w->d->r, p->pid, r, "task",
+					    "cannot list the tasks of %d: %s", (int)p->pid,
+					    strerror(-r));
+			close(tc.taskdirfd);
+		}
+	}
+	/* single-threaded (or the list failed): the main task only, which
+	 * saves listing /proc/PID/task for the vast majority of processes */
+	bool have_main = false;
+	for (size_t i = 0; i < tc.count; i++)
+		have_main |= tc.tasks[i]->tid == p->pid;
+	if (!have_main && scan_task(&tc, (uint64_t)p->pid) < 0)
+		return;
+	if (tc.count > 1)
+		qsort(tc.tasks, tc.count, sizeof(*tc.tasks), cmp_task_ptr);
+	p->tasks = tc.tasks;
+	p->task_count = tc.count;
+}
+
+struct fd_ctx {
+	struct worker *w;
+	struct lxkns_process *p;
+	int fddirfd;
+	struct fd_ref *refs;
+	size_t count, cap;
+};
+
+static int scan_fd(void *userdata, uint64_t n)
+{
+	struct fd_ctx *fc = userdata;
+	struct discovery *d = fc->w->d;
+	char name[24], link[64];
+	int type;
+	uint64_t ino;
+
+	if (n > INT32_MAX)
+		return 0;
+	snprintf(name, sizeof(name), "%d", (int)n);
+	ssize_t len = procfs_readlink_at(fc->fddirfd, name, link, sizeof(link));
+	/* pipes, files, anon inodes: not ours. Long links are paths. */
+	if (len < 0 || link[0] == '/' || parse_ns_link(link, (size_t)len, &type, &ino) < 0)
+		return 0;
+	if (type >= 0) {
+		if (!d->opts.from_fds || !want_type(d, type))
+			return 0;
+	} else {
+		if (!d->opts.from_sockets || !want_type(d, LXKNS_NS_NET) ||
+		    strncmp(link, "socket:", 7) != 0)
+			return 0;
+	}
+	if (fc->count == fc->cap) {
+		if (fc->cap >= MAX_FDS_KEPT)
+			return 0;
+		size_t ncap = fc->cap ? fc->cap * 2 : 8;
+		struct fd_ref *nr = arena_alloc(&fc->w->arena, ncap * sizeof(*nr));
+		if (!nr)
+			return -ENOMEM;
+		if (fc->count)
+			memcpy(nr, fc->refs, fc->count * sizeof(*nr));
+		fc->refs = nr;
+		fc->cap = ncap;
+	}
+	fc->refs[fc->count++] = (struct fd_ref){ .fd = (int)n, .type = type, .ino = ino };
+	return 0;
+}
+
+static void scan_fds(struct worker *w, int dirfd, struct lxkns_process *p)
+{
+	struct fd_ctx fc = { .w = w, .p = p };
+
+	fc.fddirfd = openat(dirfd, "fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fc.fddirfd < 0) {
+		if (!errno_is_gone(-errno))
+			result_diag(w->d->r, p->pid, errno, "fd", "cannot list the fds of %d: %s",
+				    (int)p->pid, strerror(errno));
+		return;
+	}
+	int r = procfs_list_numbers(w->d->pf, fc.fddirfd, ".", scan_fd, &fc);
+	if (r < 0 && !errno_is_gone(r))
+		result_diag(w->d->r, p->pid, r, "fd", "cannot list the fds of %d: %s", (int)p->pid,
+			    strerror(-r));
+	close(fc.fddirfd);
+	p->fds = fc.refs;
+	p->fd_count = fc.count;
+}
+
+static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
+{
+	struct discovery *d = w->d;
+	struct lxkns_process *p;
+	struct proc_stat st;
+	int r;
+
+	*ret = NULL;
+	_cleanup_close_ int dirfd = procfs_open_pid(d->pf, pid);
+	if (dirfd < 0)
+		return 0; /* gone since we listed /proc */
+	p = arena_alloc(&w->arena, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->pid = pid;
+	r = read_stat(w, dirfd, pid, &p->c, &st);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		if (errno_is_gone(r))
+			result_diag(d->r, pid, -r, "stat", "process %d vanished during the scan",
+				    (int)pid);
+		else
+			result_diag(d->r, pid, r, "stat", "cannot read the stat of %d: %s",
+				    (int)pid, r == -EBADMSG ? "malformed" : strerror(-r));
+		return 0;
+	}
+	p->ppid = st.ppid;
+	p->num_threads = st.num_threads;
+	read_cmdline(w, dirfd, p);
+	read_cgroup(w, dirfd, pid, &p->c);
+	if (d->opts.with_nspids)
+		read_nspid(w, dirfd, pid, &p->c);
+	if (d->opts.from_procs) {
+		read_ns(w, dirfd, pid, &p->c);
+		/* where children go: only when it differs from its own */
+		static const struct {
+			int type;
+			const char *entry;
+		} fc[2] = { { LXKNS_NS_PID, "ns/pid_for_children" },
+			    { LXKNS_NS_TIME, "ns/time_for_children" } };
+		for (int i = 0; i < 2; i++)
+			if (want_type(d, fc[i].type) && p->c.nsid[fc[i].type].ino &&
+			    procfs_ns_at(d->pf, dirfd, fc[i].entry, fc[i].type,
+					 &p->for_children[i]) < 0)
+				p->for_children[i].ino = 0;
+	}
+	if (d->opts.from_tasks)
+		scan_tasks(w, dirfd, p);
+	if (d->opts.from_fds || d->opts.from_sockets)
+		scan_fds(w, dirfd, p);
+	*ret = p;
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	const size_t chunk = 16;
+
+	for (;;) {
+		size_t start = atomic_fetch_add(w->next, chunk);
+		if (start >= w->count)
+			break;
+		size_t end = start + chunk < w->count ? start + chunk : w->count;
+		for (size_t i = start; i < end; i++) {
+			int r = scan_one(w, w->pids[i], &w->slots[i]);
+			if (r < 0) {
+				w->err = r;
+				return NULL;
+			}
+		}
+	}
+	return NULL;
+}
+
+int scan_processes(struct discovery *d)
+{
+	struct pidlist pl = { 0 };
+	_cleanup_free_ struct lxkns_process **slots = NULL;
+	struct worker *workers = NULL;
+	atomic_size_t next;
+	unsigned nthreads = d->opts.threads;
+	int r;
+
+	r = procfs_list_numbers(d->pf, d->pf->rootfd, ".", collect_pid, &pl);
+	if (r < 0) {
+		free(pl.pids);
+		return r;
+	}
+	if (!nthreads) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = cpus < 1 ? 1 : cpus > 4 ? 4 : (unsigned)cpus;
+	}
+	if (pl.count < 64)
+		nthreads = 1;
+	slots = calloc(pl.count ? pl.count : 1, sizeof(*slots));
+	workers = calloc(nthreads, sizeof(*workers));
+	if (!slots || !workers) {
+		free(pl.pids);
+		free(workers);
+		return -ENOMEM;
+	}
+	atomic_init(&next, 0);
+	pthread_t tids[8];
+	unsigned started = 0;
+	for (unsigned i = 0; i < nthreads; i++) {
+		workers[i] = (struct worker){ .d = d, .pids = pl.pids, .slots = slots,
+					      .count = pl.count, .next = &next };
+	}
+	/* worker 0 runs on this thread */
+	for (unsigned i = 1; i < nthreads && i < 8; i++)
+		if (pthread_create(&tids[i], NULL, worker_main, &workers[i]) == 0)
+			started |= 1u << i;
+	worker_main(&workers[0]);
+	r = 0;
+	for (unsigned i = 0; i < nthreads; i++) {
+		if (i > 0 && (started & (1u << i)))
+			pthread_join(tids[i], NULL);
+		if (workers[i].err)
+			r = workers[i].err;
+		readbuf_free(&workers[i].buf);
+		arena_merge(&d->r->arena, &workers[i].arena);
+	}
+	free(workers);
+	free(pl.pids);
+	if (r < 0)
+		return r;
+
+	/* compact: the vanished leave no hole */
+	size_t n = 0;
+	for (size_t i = 0; i < pl.count; i++)
+		if (slots[i])
+			slots[n++] = slots[i];
+	/* the result owns the table from here on, even on failure */
+	return result_set_processes(d->r, TAKE_PTR(slots), n);
+}

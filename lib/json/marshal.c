@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * marshal.c: a result as Go lxkns' DiscoveryResult document (the body of
+ * GET /api/namespaces): top-level keys in alphabetical order, namespaces
+ * keyed by inode, processes keyed by PID, and within each object the key
+ * order Go emits (see ../../ARCHITECTURE.md, "Wire format").
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lxkns-internal.h"
+#include "writer.h"
+
+/* scanned-namespace-types lists types in CLONE_NEW* bit order. */
+static const enum lxkns_ns_type clone_order[_LXKNS_NS_TYPE_MAX] = {
+	LXKNS_NS_TIME, LXKNS_NS_MNT, LXKNS_NS_CGROUP, LXKNS_NS_UTS,
+	LXKNS_NS_IPC,  LXKNS_NS_USER, LXKNS_NS_PID,  LXKNS_NS_NET,
+};
+
+static void write_key_u64(struct jw *w, uint64_t v)
+{
+	char b[24];
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+	jw_key(w, b);
+}
+
+static void write_options(struct jw *w, const struct lxkns_discover_opts *o)
+{
+	jw_key(w, "discovery-options");
+	jw_object_open(w);
+	jw_key(w, "from-procs");
+	jw_bool(w, o->from_procs);
+	jw_key(w, "from-tasks");
+	jw_bool(w, o->from_tasks);
+	jw_key(w, "from-fds");
+	jw_bool(w, o->from_fds);
+	jw_key(w, "from-bindmounts");
+	jw_bool(w, o->from_bindmounts);
+	jw_key(w, "with-hierarchy");
+	jw_bool(w, o->with_hierarchy);
+	jw_key(w, "with-ownership");
+	jw_bool(w, o->with_ownership);
+	jw_key(w, "with-freezer");
+	jw_bool(w, false);
+	jw_key(w, "with-mounts");
+	jw_bool(w, false);
+	jw_key(w, "with-socket-processes");
+	jw_bool(w, false);
+	jw_key(w, "with-affinity-scheduling");
+	jw_bool(w, false);
+	jw_key(w, "with-task-affinity-scheduling");
+	jw_bool(w, false);
+	jw_key(w, "labels");
+	jw_object_open(w);
+	jw_object_close(w);
+	jw_key(w, "scanned-namespace-types");
+	jw_array_open(w);
+	unsigned mask = o->type_mask ? o->type_mask : LXKNS_NS_TYPE_ALL;
+	for (int i = 0; i < _LXKNS_NS_TYPE_MAX; i++)
+		if (mask & LXKNS_NS_TYPE_BIT(clone_order[i]))
+			jw_string(w, lxkns_ns_type_name(clone_order[i]));
+	jw_array_close(w);
+	/* ours, beyond lxkns: old clients ignore unknown keys */
+	jw_key(w, "from-sockets");
+	jw_bool(w, o->from_sockets);
+	jw_object_close(w);
+}
+
+static void write_namespace(struct jw *w, const struct lxkns_namespace *ns)
+{
+	write_key_u64(w, ns->id.ino);
+	jw_object_open(w);
+	jw_key(w, "nsid");
+	jw_u64(w, ns->id.ino);
+	jw_key(w, "type");
+	jw_string(w, lxkns_ns_type_name(ns->type));
+	if (ns->owner) {
+		jw_key(w, "owner");
+		jw_u64(w, ns->owner->id.ino);
+	}
+	if (ns->ref_count) {
+		jw_key(w, "reference");
+		jw_array_open(w);
+		for (size_t i = 0; i < ns->ref_count; i++)
+			jw_string(w, ns->ref[i]);
+		jw_array_close(w);
+	}
+	if (ns->leaders.count) {
+		jw_key(w, "leaders");
+		jw_array_open(w);
+		for (size_t i = 0; i < ns->leaders.count; i++)
+			jw_i64(w, ((struct lxkns_process *)ns->leaders.items[i])->pid);
+		jw_array_close(w);
+	}
+	if (ns->loose_threads.count) {
+		jw_key(w, "loose-threads");
+		jw_array_open(w);
+		for (size_t i = 0; i < ns->loose_threads.count; i++)
+			jw_i64(w, ((struct lxkns_task *)ns->loose_threads.items[i])->tid);
+		jw_array_close(w);
+	}
+	if (ns->parent) {
+		jw_key(w, "parent");
+		jw_u64(w, ns->parent->id.ino);
+	}
+	if (ns->ealdorman) {
+		jw_key(w, "ealdorman");
+		jw_i64(w, ns->ealdorman->pid);
+	}
+	if (ns->children.count) {
+		jw_key(w, "children");
+		jw_array_open(w);
+		for (size_t i = 0; i < ns->children.count; i++)
+			jw_u64(w, ((struct lxkns_namespace *)ns->children.items[i])->id.ino);
+		jw_array_close(w);
+	}
+	if (ns->type == LXKNS_NS_USER) {
+		jw_key(w, "user-id");
+		jw_u64(w, ns->has_owner_uid ? ns->owner_uid : 0);
+		jw_key(w, "user-name");
+		jw_string(w, ns->user_name ? ns->user_name : "");
+	}
+	jw_object_close(w);
+}
+
+/* The keys processes and tasks share, from "name" to "nice". */
+static void write_common(struct jw *w, const struct proc_common *c)
+{
+	jw_key(w, "name");
+	jw_string(w, c->name);
+	jw_key(w, "starttime");
+	jw_u64(w, c->starttime);
+	jw_key(w, "cpucgroup");
+	jw_string(w, c->cpu_cgroup);
+	jw_key(w, "fridgecgroup");
+	jw_string(w, c->freezer_cgroup);
+	jw_key(w, "fridgefrozen");
+	jw_bool(w, c->frozen);
+	if (c->policy) {
+		jw_key(w, "policy");
+		jw_i64(w, c->policy);
+	}
+	if (c->priority) {
+		jw_key(w, "priority");
+		jw_i64(w, c->priority);
+	}
+	if (c->nice) {
+		jw_key(w, "nice");
+		jw_i64(w, c->nice);
+	}
+}
+
+static void write_ns_refs(struct jw *w, struct lxkns_namespace *const ns[_LXKNS_NS_TYPE_MAX])
+{
+	jw_key(w, "namespaces");
+	jw_object_open(w);
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
+		if (ns[t]) {
+			jw_key(w, lxkns_ns_type_name(t));
+			jw_u64(w, ns[t]->id.ino);
+		}
+	jw_object_close(w);
+}
+
+static void write_process(struct jw *w, const struct lxkns_process *p)
+{
+	write_key_u64(w, (uint64_t)p->pid);
+	jw_object_open(w);
+	write_ns_refs(w, p->c.ns);
+	jw_key(w, "cmdline");
+	jw_array_open(w);
+	for (size_t i = 0; i < p->cmdline_count; i++)
+		jw_string(w, p->cmdline[i]);
+	jw_array_close(w);
+	jw_key(w, "tasks");
+	jw_array_open(w);
+	for (size_t i = 0; i < p->task_count; i++) {
+		const struct lxkns_task *t = p->tasks[i];
+		jw_object_open(w);
+		write_ns_refs(w, t->c.ns);
+		write_common(w, &t->c);
+		jw_key(w, "tid");
+		jw_i64(w, t->tid);
+		jw_object_close(w);
+	}
+	jw_array_close(w);
+	write_common(w, &p->c);
+	jw_key(w, "pid");
+	jw_i64(w, p->pid);
+	jw_key(w, "ppid");
+	jw_i64(w, p->ppid);
+	jw_object_close(w);
+}
+
+/* Namespaces of all types, by inode, as one object. */
+static void write_namespaces(struct jw *w, const struct lxkns_result *r)
+{
+	size_t idx[_LXKNS_NS_TYPE_MAX] = { 0 };
+
+	jw_key(w, "namespaces");
+	jw_object_open(w);
+	/* merge the per-type lists, each sorted by inode */
+	for (;;) {
+		const struct lxkns_namespace *best = NULL;
+		int bt = -1;
+		for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
+			if (idx[t] >= r->ns[t].count)
+				continue;
+			const struct lxkns_namespace *ns = r->ns[t].items[idx[t]];
+			if (!best || ns->id.ino < best->id.ino) {
+				best = ns;
+				bt = t;
+			}
+		}
+		if (!best)
+			break;
+		idx[bt]++;
+		write_namespace(w, best);
+	}
+	jw_object_close(w);
+}
+
+int lxkns_result_write_json(const struct lxkns_result *r, const struct lxkns_json_style *style,
+			    lxkns_json_sink sink, void *userdata)
+{
+	struct jw *w = malloc(sizeof(*w));
+	int ret;
+
+	if (!w)
+		return -ENOMEM;
+	jw_init(w, style, sink, userdata);
+	jw_object_open(w);
+	jw_key(w, "container-engines");
+	jw_object_open(w);
+	jw_object_close(w);
+	jw_key(w, "container-groups");
+	jw_object_open(w);
+	jw_object_close(w);
+	jw_key(w, "containers");
+	jw_object_open(w);
+	jw_object_close(w);
+	jw_key(w, "cpus-online");
+	jw_array_open(w);
+	jw_array_close(w);
+	write_options(w, &r->opts);
+	jw_key(w, "mounts");
+	jw_object_open(w);
+	jw_object_close(w);
+	write_namespaces(w, r);
+	jw_key(w, "processes");
+	jw_object_open(w);
+	for (size_t i = 0; i < r->proc_count; i++)
+		write_process(w, r->procs[i]);
+	jw_object_close(w);
+	jw_object_close(w);
+	ret = jw_finish(w);
+	free(w);
+	return ret;
+}
+
+static int file_sink(void *userdata, const char *buf, size_t len)
+{
+	return fwrite(buf, 1, len, userdata) == len ? 0 : -EIO;
+}
+
+int lxkns_result_write_json_file(const struct lxkns_result *r,
+				 const struct lxkns_json_style *style, FILE *out)
+{
+	int ret = lxkns_result_write_json(r, style, file_sink, out);
+	if (ret == 0 && fflush(out) != 0)
+		ret = -errno;
+	return ret;
+}

@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * unmarshal.c: reads a DiscoveryResult document (ours or Go lxkns') back
+ * into a result, with jansson. As in Go lxkns, "children" and "ealdorman"
+ * are recomputed rather than trusted; leaders and loose threads are taken
+ * as given. Namespaces referenced by processes but not listed are created.
+ * Anything malformed is rejected with a message naming the spot; nothing is
+ * left half-built.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lxkns-internal.h"
+#include "strutil.h"
+
+struct reader {
+	struct lxkns_result *r;
+	struct u64map tasks_by_tid;
+	char err[256];
+};
+
+__attribute__((format(printf, 2, 3))) static int fail(struct reader *rd, const char *fmt, ...)
+{
+	va_list ap;
+	if (!rd->err[0]) {
+		va_start(ap, fmt);
+		vsnprintf(rd->err, sizeof(rd->err), fmt, ap);
+		va_end(ap);
+	}
+	return -EBADMSG;
+}
+
+static int get_u64(struct reader *rd, json_t *v, const char *what, uint64_t *ret)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return fail(rd, "%s: not a non-negative integer", what);
+	*ret = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+static int get_pid(struct reader *rd, json_t *v, const char *what, pid_t *ret, bool zero_ok)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < (zero_ok ? 0 : 1) ||
+	    json_integer_value(v) > INT32_MAX)
+		return fail(rd, "%s: not a valid PID", what);
+	*ret = (pid_t)json_integer_value(v);
+	return 0;
+}
+
+static int get_int(struct reader *rd, json_t *obj, const char *key, const char *what, int *ret)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v) {
+		*ret = 0;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < INT32_MIN ||
+	    json_integer_value(v) > INT32_MAX)
+		return fail(rd, "%s: \"%s\" is not an integer", what, key);
+	*ret = (int)json_integer_value(v);
+	return 0;
+}
+
+static const char *get_str(struct reader *rd, json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!json_is_string(v))
+		return NULL;
+	return arena_strndup(&rd->r->arena, json_string_value(v), json_string_length(v));
+}
+
+static struct lxkns_namespace *ns_of(struct reader *rd, enum lxkns_ns_type type, uint64_t ino,
+				     const char *what)
+{
+	struct lxkns_nsid id = { .dev = 0, .ino = ino };
+	if (ino == 0) {
+		fail(rd, "%s: namespace inode 0", what);
+		return NULL;
+	}
+	struct lxkns_namespace *ns = result_namespace_get(rd->r, type, id, NULL);
+	if (!ns)
+		fail(rd, "%s: namespace %llu has two types", what, (unsigned long long)ino);
+	return ns;
+}
+
+static int read_ns_refs(struct reader *rd, json_t *obj, const char *what,
+			struct lxkns_namespace *ns[_LXKNS_NS_TYPE_MAX])
+{
+	json_t *nss = json_object_get(obj, "namespaces");
+	const char *key;
+	json_t *v;
+
+	if (!nss)
+		return 0;
+	if (!json_is_object(nss))
+		return fail(rd, "%s: \"namespaces\" is not an object", what);
+	json_object_foreach (nss, key, v) {
+		int t = lxkns_ns_type_from_name(key);
+		uint64_t ino = 0;
+		if (t < 0)
+			return fail(rd, "%s: unknown namespace type \"%s\"", what, key);
+		if (get_u64(rd, v, what, &ino) < 0)
+			return -EBADMSG;
+		ns[t] = ns_of(rd, t, ino, what);
+		if (!ns[t])
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+static int read_common(struct reader *rd, json_t *obj, const char *what, struct proc_common *c)
+{
+	json_t *v;
+
+	c->name = get_str(rd, obj, "name");
+	c->cpu_cgroup = get_str(rd, obj, "cpucgroup");
+	c->freezer_cgroup = get_str(rd, obj, "fridgecgroup");
+	v = json_object_get(obj, "starttime");
+	if (v && get_u64(rd, v, what, &c->starttime) < 0)
+		return -EBADMSG;
+	v = json_object_get(obj, "fridgefrozen");
+	if (v && !json_is_boolean(v))
+		return fail(rd, "%s: \"fridgefrozen\" is not a boolean", what);
+	c->frozen = json_is_true(v);
+	if (get_int(rd, obj, "policy", what, &c->policy) < 0 ||
+	    get_int(rd, obj, "priority", what, &c->priority) < 0 ||
+	    get_int(rd, obj, "nice", what, &c->nice) < 0)
+		return -EBADMSG;
+	return read_ns_refs(rd, obj, what, c->ns);
+}
+
+static int read_process(struct reader *rd, const char *key, json_t *obj,
+			struct lxkns_process **ret)
+{
+	struct lxkns_process *p;
+	char what[64];
+	json_t *v;
+
+	snprintf(what, sizeof(what), "process %.32s", key);
+	if (!json_is_object(obj))
+		return fail(rd, "%s: not an object", what);
+	p = arena_alloc(&rd->r->arena, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	if (get_pid(rd, json_object_get(obj, "pid"), what, &p->pid, false) < 0 ||
+	    get_pid(rd, json_object_get(obj, "ppid"), what, &p->ppid, true) < 0)
+		return -EBADMSG;
+	int keypid;
+	if (safe_atoi(key, &keypid) < 0 || keypid != p->pid)
+		return fail(rd, "%s: key and \"pid\" differ", what);
+	if (read_common(rd, obj, what, &p->c) < 0)
+		return -EBADMSG;
+
+	v = json_object_get(obj, "cmdline");
+	if (v && !json_is_null(v)) {
+		if (!json_is_array(v))
+			return fail(rd, "%s: \"cmdline\" is not an array", what);
+		p->cmdline = arena_alloc(&rd->r->arena, (json_array_size(v) + 1) * sizeof(char *));
+		if (!p->cmdline)
+			return -ENOMEM;
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			json_t *s = json_array_get(v, i);
+			if (!json_is_string(s))
+				return fail(rd, "%s: \"cmdline\" holds a non-string", what);
+			p->cmdline[i] = arena_strndup(&rd->r->arena, json_string_value(s),
+						      json_string_length(s));
+			if (!p->cmdline[i])
+				return -ENOMEM;
+		}
+		p->cmdline_count = json_array_size(v);
+	}
+
+	v = json_object_get(obj, "tasks");
+	if (v && !json_is_null(v)) {
+		if (!json_is_array(v))
+			return fail(rd, "%s: \"tasks\" is not an array", what);
+		size_t n = json_array_size(v);
+		p->tasks = arena_alloc(&rd->r->arena, (n + 1) * sizeof(*p->tasks));
+		if (!p->tasks)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			json_t *to = json_array_get(v, i);
+			struct lxkns_task *t = arena_alloc(&rd->r->arena, sizeof(*t));
+			char twhat[96];
+			if (!t)
+				return -ENOMEM;
+			snprintf(twhat, sizeof(twhat), "%s task %zu", what, i);
+			if (!json_is_object(to))
+				return fail(rd, "%s: not an object", twhat);
+			if (get_pid(rd, json_object_get(to, "tid"), twhat, &t->tid, false) < 0 ||
+			    read_common(rd, to, twhat, &t->c) < 0)
+				return -EBADMSG;
+			t->process = p;
+			if (u64map_put(&rd->tasks_by_tid, (uint64_t)t->tid, t) < 0)
+				return -ENOMEM;
+			p->tasks[i] = t;
+		}
+		p->task_count = n;
+	}
+	*ret = p;
+	return 0;
+}
+
+static int read_namespace(struct reader *rd, const char *key, json_t *obj)
+{
+	char what[64];
+	uint64_t ino = 0, v64;
+	json_t *v;
+
+	snprintf(what, sizeof(what), "namespace %.32s", key);
+	if (!json_is_object(obj))
+		return fail(rd, "%s: not an object", what);
+	if (get_u64(rd, json_object_get(obj, "nsid"), what, &ino) < 0)
+		return -EBADMSG;
+	if (safe_atou64(key, &v64) < 0 || v64 != ino)
+		return fail(rd, "%s: key and \"nsid\" differ", what);
+	v = json_object_get(obj, "type");
+	int type = json_is_string(v) ? lxkns_ns_type_from_name(json_string_value(v)) : -1;
+	if (type < 0)
+		return fail(rd, "%s: \"type\" is not a namespace type", what);
+	struct lxkns_namespace *ns = ns_of(rd, type, ino, what);
+	if (!ns)
+		return -EBADMSG;
+
+	v = json_object_get(obj, "owner");
+	if (v && get_u64(rd, v, what, &ns->owner_ino) < 0)
+		return -EBADMSG;
+	v = json_object_get(obj, "parent");
+	if (v && get_u64(rd, v, what, &ns->parent_ino) < 0)
+		return -EBADMSG;
+
+	ns->ref_kind = NS_REF_LITERAL;
+	v = json_object_get(obj, "reference");
+	if (json_is_string(v)) {
+		/* before lxkns 0.19 the reference was a single string */
+		v = json_pack("[O]", v);
+		if (!v)
+			return -ENOMEM;
+	} else {
+		json_incref(v);
+	}
+	if (v && !json_is_null(v)) {
+		if (!json_is_array(v)) {
+			json_decref(v);
+			return fail(rd, "%s: \"reference\" is not an array", what);
+		}
+		size_t n = json_array_size(v);
+		ns->ref = arena_alloc(&rd->r->arena, (n + 1) * sizeof(char *));
+		for (size_t i = 0; ns->ref && i < n; i++) {
+			json_t *s = json_array_get(v, i);
+			if (!json_is_string(s)) {
+				json_decref(v);
+				return fail(rd, "%s: \"reference\" holds a non-string", what);
+			}
+			ns->ref[i] = arena_strndup(&rd->r->arena, json_string_value(s),
+						   json_string_length(s));
+			if (!ns->ref[i])
+				break;
+			ns->ref_count = i + 1;
+		}
+		json_decref(v);
+		if (!ns->ref || ns->ref_count != n)
+			return -ENOMEM;
+	} else {
+		json_decref(v);
+	}
+
+	/* leaders and loose threads: resolved once all processes are known */
+	v = json_object_get(obj, "leaders");
+	if (v && !json_is_null(v)) {
+		if (!json_is_array(v))
+			return fail(rd, "%s: \"leaders\" is not an array", what);
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			pid_t pid;
+			if (get_pid(rd, json_array_get(v, i), what, &pid, false) < 0)
+				return -EBADMSG;
+			struct lxkns_process *p = u64map_get(&rd->r->proc_by_pid, (uint64_t)pid);
+			if (p && ptrvec_push(&ns->leaders, p) < 0)
+				return -ENOMEM;
+		}
+	}
+	v = json_object_get(obj, "loose-threads");
+	if (v && !json_is_null(v)) {
+		if (!json_is_array(v))
+			return fail(rd, "%s: \"loose-threads\" is not an array", what);
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			pid_t tid;
+			if (get_pid(rd, json_array_get(v, i), what, &tid, false) < 0)
+				return -EBADMSG;
+			struct lxkns_task *t = u64map_get(&rd->tasks_by_tid, (uint64_t)tid);
+			if (t && ptrvec_push(&ns->loose_threads, t) < 0)
+				return -ENOMEM;
+		}
+	}
+	if (type == LXKNS_NS_USER) {
+		v = json_object_get(obj, "user-id");
+		if (v) {
+			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+			    json_integer_value(v) > UINT32_MAX)
+				return fail(rd, "%s: \"user-id\" is not a UID", what);
+			ns->has_owner_uid = true;
+			ns->owner_uid = (uid_t)json_integer_value(v);
+		}
+		ns->user_name = get_str(rd, obj, "user-name");
+	}
+	return 0;
+}
+
+static const struct {
+	const char *key;
+	size_t offset;
+} option_keys[] = {
+	{ "from-procs", offsetof(struct lxkns_discover_opts, from_procs) },
+	{ "from-tasks", offsetof(struct lxkns_discover_opts, from_tasks) },
+	{ "from-fds", offsetof(struct lxkns_discover_opts, from_fds) },
+	{ "from-sockets", offsetof(struct lxkns_discover_opts, from_sockets) },
+	{ "from-bindmounts", offsetof(struct lxkns_discover_opts, from_bindmounts) },
+	{ "with-hierarchy", offsetof(struct lxkns_discover_opts, with_hierarchy) },
+	{ "with-ownership", offsetof(struct lxkns_discover_opts, with_ownership) },
+};
+
+static int read_options(struct reader *rd, json_t *o)
+{
+	struct lxkns_discover_opts *opts = &rd->r->opts;
+	json_t *v;
+
+	if (!o)
+		return 0;
+	if (!json_is_object(o))
+		return fail(rd, "\"discovery-options\" is not an object");
+	for (size_t i = 0; i < sizeof(option_keys) / sizeof(option_keys[0]); i++) {
+		v = json_object_get(o, option_keys[i].key);
+		if (v && !json_is_boolean(v))
+			return fail(rd, "discovery-options: \"%s\" is not a boolean",
+				    option_keys[i].key);
+		if (v)
+			*(bool *)((char *)opts + option_keys[i].offset) = json_is_true(v);
+	}
+	/* documents of Go lxkns have no from-sockets: it scanned them with fds */
+	if (!json_object_get(o, "from-sockets"))
+		opts->from_sockets = opts->from_fds;
+	v = json_object_get(o, "scanned-namespace-types");
+	if (v) {
+		if (!json_is_array(v))
+			return fail(rd, "discovery-options: \"scanned-namespace-types\" is not an "
+					"array");
+		opts->type_mask = 0;
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			json_t *s = json_array_get(v, i);
+			int t = json_is_string(s) ? lxkns_ns_type_from_name(json_string_value(s)) : -1;
+			if (t < 0)
+				return fail(rd, "discovery-options: unknown namespace type in "
+						"\"scanned-namespace-types\"");
+			opts->type_mask |= LXKNS_NS_TYPE_BIT(t);
+		}
+	}
+	return 0;
+}
+
+static int read_document(struct reader *rd, json_t *root)
+{
+	json_t *procs, *nss, *v;
+	const char *key;
+	int r;
+
+	if (!json_is_object(root))
+		return fail(rd, "the document is not a JSON object");
+	procs = json_object_get(root, "processes");
+	nss = json_object_get(root, "namespaces");
+	if (!json_is_object(procs) || !json_is_object(nss))
+		return fail(rd, "the document has no \"namespaces\" and \"processes\" objects: not "
+				"a discovery");
+	r = read_options(rd, json_object_get(root, "discovery-options"));
+	if (r < 0)
+		return r;
+
+	size_t n = json_object_size(procs), k = 0;
+	struct lxkns_process **table = calloc(n ? n : 1, sizeof(*table));
+	if (!table)
+		return -ENOMEM;
+	json_object_foreach (procs, key, v) {
+		r = read_process(rd, key, v, &table[k]);
+		if (r < 0) {
+			free(table);
+			return r;
+		}
+		k++;
+	}
+	r = result_set_processes(rd->r, table, k);
+	if (r < 0)
+		return r;
+	json_object_foreach (nss, key, v) {
+		r = read_namespace(rd, key, v);
+		if (r < 0)
+			return r;
+	}
+	/* references are what the document says, also for namespaces it
+	 * only mentions in processes (then: none) */
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
+		for (size_t i = 0; i < rd->r->ns[t].count; i++)
+			((struct lxkns_namespace *)rd->r->ns[t].items[i])->ref_kind = NS_REF_LITERAL;
+	return result_link(rd->r, false);
+}
+
+int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **ret_result,
+			   char **ret_error)
+{
+	struct reader rd = { 0 };
+	json_error_t jerr;
+	json_t *root;
+	int r;
+
+	if (ret_error)
+		*ret_error = NULL;
+	if (!buf || !ret_result)
+		return -EINVAL;
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		if (ret_error && asprintf(ret_error, "line %d, column %d: %s", jerr.line,
+					  jerr.column, jerr.text) < 0)
+			*ret_error = NULL;
+		return -EBADMSG;
+	}
+	rd.r = result_new(NULL);
+	if (!rd.r) {
+		json_decref(root);
+		return -ENOMEM;
+	}
+	r = read_document(&rd, root);
+	json_decref(root);
+	u64map_free(&rd.tasks_by_tid);
+	if (r < 0) {
+		if (ret_error && rd.err[0])
+			*ret_error = strdup(rd.err);
+		lxkns_result_unref(rd.r);
+		return r;
+	}
+	*ret_result = rd.r;
+	return 0;
+}
+
+int lxkns_result_read_json_file(FILE *in, struct lxkns_result **ret_result, char **ret_error)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int r;
+
+	if (ret_error)
+		*ret_error = NULL;
+	for (;;) {
+		if (cap - len < 65536) {
+			if (cap > (size_t)1 << 32) {
+				free(buf);
+				return -EFBIG;
+			}
+			size_t ncap = cap ? cap * 2 : 262144;
+			char *n = realloc(buf, ncap);
+			if (!n) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = n;
+			cap = ncap;
+		}
+		size_t got = fread(buf + len, 1, cap - len, in);
+		len += got;
+		if (got == 0) {
+			if (ferror(in)) {
+				r = -EIO;
+				free(buf);
+				return r;
+			}
+			break;
+		}
+	}
+	r = lxkns_result_read_json(buf, len, ret_result, ret_error);
+	free(buf);
+	return r;
+}

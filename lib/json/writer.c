@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "writer.h"
+
+static void flush(struct jw *w)
+{
+	if (w->len && !w->err) {
+		int r = w->sink(w->userdata, w->buf, w->len);
+		if (r < 0)
+			w->err = r;
+	}
+	w->len = 0;
+}
+
+static inline void put(struct jw *w, const char *s, size_t n)
+{
+	if (w->err)
+		return;
+	while (n) {
+		if (w->len == sizeof(w->buf))
+			flush(w);
+		size_t k = sizeof(w->buf) - w->len;
+		if (k > n)
+			k = n;
+		memcpy(w->buf + w->len, s, k);
+		w->len += k;
+		s += k;
+		n -= k;
+	}
+}
+
+static inline void putc_(struct jw *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		flush(w);
+	w->buf[w->len++] = c;
+}
+
+void jw_init(struct jw *w, const struct lxkns_json_style *style, lxkns_json_sink sink,
+	     void *userdata)
+{
+	memset(w, 0, offsetof(struct jw, buf));
+	w->sink = sink;
+	w->userdata = userdata;
+	if (style)
+		w->style = *style;
+	else
+		w->style = (struct lxkns_json_style)LXKNS_JSON_STYLE_DEFAULT;
+	if (w->style.indent > 8)
+		w->style.indent = 8;
+}
+
+static void newline_indent(struct jw *w)
+{
+	if (w->style.compact)
+		return;
+	putc_(w, '\n');
+	for (int i = 0; i < w->depth; i++) {
+		if (w->style.tab)
+			putc_(w, '\t');
+		else
+			for (unsigned k = 0; k < w->style.indent; k++)
+				putc_(w, ' ');
+	}
+}
+
+/* Before any value: the comma and line break, unless it follows a key. */
+static void before_value(struct jw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth > 0) {
+		if (w->has_items[w->depth])
+			putc_(w, ',');
+		w->has_items[w->depth] = true;
+		newline_indent(w);
+	}
+}
+
+static void open_(struct jw *w, char c)
+{
+	before_value(w);
+	putc_(w, c);
+	if (w->depth + 1 >= JW_MAX_DEPTH) {
+		w->err = -E2BIG;
+		return;
+	}
+	w->depth++;
+	w->has_items[w->depth] = false;
+}
+
+static void close_(struct jw *w, char c)
+{
+	if (w->depth <= 0) {
+		w->err = -EINVAL;
+		return;
+	}
+	bool had = w->has_items[w->depth];
+	w->depth--;
+	if (had)
+		newline_indent(w);
+	putc_(w, c);
+}
+
+void jw_object_open(struct jw *w)
+{
+	open_(w, '{');
+}
+
+void jw_object_close(struct jw *w)
+{
+	close_(w, '}');
+}
+
+void jw_array_open(struct jw *w)
+{
+	open_(w, '[');
+}
+
+void jw_array_close(struct jw *w)
+{
+	close_(w, ']');
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+static void put_escaped(struct jw *w, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, start = 0;
+
+	putc_(w, '"');
+	while (i < n) {
+		unsigned char c = s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' &&
+		    c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t l = utf8_len(s + i, n - i);
+			/* U+2028/U+2029 are escaped by Go for JavaScript's sake */
+			bool ls = l == 3 && c == 0xe2 && s[i + 1] == 0x80 &&
+				  (s[i + 2] == 0xa8 || s[i + 2] == 0xa9);
+			if (l && !ls) {
+				i += l;
+				continue;
+			}
+			put(w, str + start, i - start);
+			if (ls)
+				put(w, s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+			else
+				put(w, "\\ufffd", 6);
+			i += l ? l : 1;
+			start = i;
+			continue;
+		}
+		put(w, str + start, i - start);
+		switch (c) {
+		case '"':
+			put(w, "\\\"", 2);
+			break;
+		case '\\':
+			put(w, "\\\\", 2);
+			break;
+		case '\n':
+			put(w, "\\n", 2);
+			break;
+		case '\r':
+			put(w, "\\r", 2);
+			break;
+		case '\t':
+			put(w, "\\t", 2);
+			break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			put(w, u, 6);
+		}
+		}
+		i++;
+		start = i;
+	}
+	put(w, str + start, n - start);
+	putc_(w, '"');
+}
+
+void jw_key(struct jw *w, const char *key)
+{
+	before_value(w);
+	put_escaped(w, key, strlen(key));
+	putc_(w, ':');
+	if (!w->style.compact)
+		putc_(w, ' ');
+	w->after_key = true;
+}
+
+void jw_string_n(struct jw *w, const char *s, size_t len)
+{
+	before_value(w);
+	put_escaped(w, s ? s : "", s ? len : 0);
+}
+
+void jw_string(struct jw *w, const char *s)
+{
+	jw_string_n(w, s, s ? strlen(s) : 0);
+}
+
+void jw_u64(struct jw *w, uint64_t v)
+{
+	char b[24];
+	before_value(w);
+	put(w, b, (size_t)snprintf(b, sizeof(b), "%llu", (unsigned long long)v));
+}
+
+void jw_i64(struct jw *w, int64_t v)
+{
+	char b[24];
+	before_value(w);
+	put(w, b, (size_t)snprintf(b, sizeof(b), "%lld", (long long)v));
+}
+
+void jw_bool(struct jw *w, bool v)
+{
+	before_value(w);
+	put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jw_null(struct jw *w)
+{
+	before_value(w);
+	put(w, "null", 4);
+}
+
+int jw_finish(struct jw *w)
+{
+	if (!w->err && w->depth != 0)
+		w->err = -EINVAL;
+	putc_(w, '\n');
+	flush(w);
+	return w->err;
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * lxkns-internal.h: the library's private model layout and the declarations
+ * shared between its modules (model/, procfs/, ops/, discover/, json/).
+ * Never included by tools or the service: they see include/lxkns only.
+ */
+#ifndef LXKNS_INTERNAL_H
+#define LXKNS_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arena.h"
+#include "lxkns/lxkns.h"
+#include "ptrvec.h"
+#include "u64map.h"
+
+#define HIDDEN __attribute__((visibility("hidden")))
+
+/* How a namespace was first reached, for its reference. */
+enum ns_ref_kind {
+	NS_REF_NONE,	/* hidden: only a parent or owner */
+	NS_REF_PROC,	/* /proc/PID/ns/<name> */
+	NS_REF_TASK,	/* /proc/TID/ns/<name> */
+	NS_REF_FD,	/* /proc/PID/fd/N */
+	NS_REF_BIND,	/* bind mount: [ref of mount ns..., path] */
+	NS_REF_LITERAL, /* read back from JSON: ref[] as given */
+};
+
+struct lxkns_namespace {
+	struct lxkns_nsid id;
+	enum lxkns_ns_type type;
+
+	/* the reference, materialised by discover_finalize() */
+	char **ref;
+	size_t ref_count;
+
+	/* where the first reference came from */
+	enum ns_ref_kind ref_kind;
+	pid_t ref_pid;		 /* PID or TID */
+	int ref_fd;		 /* NS_REF_FD */
+	const char *ref_name;	 /* "net", "pid_for_children", ... */
+	struct lxkns_nsid ref_mntns; /* NS_REF_BIND: the mount ns of ref_path */
+	const char *ref_path;	 /* NS_REF_BIND */
+
+	struct ptrvec leaders; /* struct lxkns_process *, sorted by PID */
+	struct lxkns_process *ealdorman;
+	struct ptrvec loose_threads; /* struct lxkns_task *, sorted by TID */
+
+	struct lxkns_namespace *owner; /* user ns; NULL for user ns */
+	uint64_t owner_ino;	       /* while the owner object is not known */
+	struct lxkns_namespace *parent;
+	uint64_t parent_ino;
+	struct ptrvec children; /* sorted by inode */
+
+	bool has_owner_uid;
+	uid_t owner_uid;
+	const char *user_name; /* user ns: never NULL after finalize */
+	struct ptrvec *owned;  /* user ns: [_LXKNS_NS_TYPE_MAX] */
+};
+
+/* What processes and tasks have in common. */
+struct proc_common {
+	const char *name;
+	uint64_t starttime;
+	const char *cpu_cgroup, *freezer_cgroup;
+	bool frozen;
+	int policy, priority, nice;
+	struct lxkns_namespace *ns[_LXKNS_NS_TYPE_MAX];
+	/* the raw identities as scanned; ino 0 = not readable */
+	struct lxkns_nsid nsid[_LXKNS_NS_TYPE_MAX];
+	pid_t *nspid;
+	size_t nspid_count;
+};
+
+struct lxkns_task {
+	struct proc_common c;
+	pid_t tid;
+	struct lxkns_process *process;
+};
+
+/* A namespace reference held by an fd of a process. */
+struct fd_ref {
+	int fd;
+	int type;     /* namespace type, or -1 for a socket */
+	uint64_t ino; /* namespace or socket inode */
+};
+
+struct lxkns_process {
+	struct proc_common c;
+	pid_t pid, ppid;
+	char **cmdline;
+	size_t cmdline_count;
+	struct lxkns_process *parent;
+	struct ptrvec children; /* sorted by PID */
+	struct lxkns_task **tasks;
+	size_t task_count;
+
+	/* scan-time only */
+	uint64_t num_threads;
+	struct lxkns_nsid for_children[2]; /* pid_for_children, time_for_children */
+	struct fd_ref *fds;
+	size_t fd_count;
+};
+
+struct lxkns_result {
+	atomic_int refcount;
+	struct lxkns_discover_opts opts;
+	struct arena arena;
+
+	struct u64map ns_by_ino; /* all types */
+	struct ptrvec ns[_LXKNS_NS_TYPE_MAX];
+	struct lxkns_namespace *initial[_LXKNS_NS_TYPE_MAX];
+	struct ptrvec roots[_LXKNS_NS_TYPE_MAX]; /* user and pid only */
+
+	struct lxkns_process **procs; /* sorted by PID */
+	size_t proc_count;
+	struct u64map proc_by_pid;
+
+	pthread_mutex_t diag_lock;
+	struct lxkns_diagnostic *diags;
+	size_t diag_count, diag_cap;
+	bool diag_oom;
+};
+
+/* ---- model/ ---- */
+HIDDEN struct lxkns_result *result_new(const struct lxkns_discover_opts *opts);
+/* Adds a diagnostic (printf-style message). Never fails: on OOM the
+ * diagnostic is dropped and the result notes it. */
+HIDDEN void result_diag(struct lxkns_result *r, pid_t pid, int err, const char *what,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Looks up by inode, or creates, a namespace of the type. NULL on OOM or
+ * when an existing namespace with that inode has another type. */
+HIDDEN struct lxkns_namespace *result_namespace_get(struct lxkns_result *r,
+						   enum lxkns_ns_type type,
+						   struct lxkns_nsid id, bool *ret_created);
+HIDDEN struct lxkns_namespace *result_namespace_find(const struct lxkns_result *r,
+						    uint64_t ino);
+/* Links processes and namespaces, sorts everything, computes leaders,
+ * ealdormen, loose threads, children, owned namespaces and roots. Refs are
+ * built from the ref_* fields unless they already exist. */
+HIDDEN int result_link(struct lxkns_result *r, bool compute_leaders);
+/* Builds each namespace's reference from its ref_kind fields. */
+HIDDEN int result_build_refs(struct lxkns_result *r);
+HIDDEN int result_set_processes(struct lxkns_result *r, struct lxkns_process **procs, size_t n);
+
+#endif

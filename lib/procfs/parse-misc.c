@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <string.h>
+
+#include "lxkns/species.h"
+#include "parse.h"
+#include "strutil.h"
+
+int parse_ns_link(const char *s, size_t len, int *ret_type, uint64_t *ret_ino)
+{
+	static const char *const names[] = {
+		[LXKNS_NS_MNT] = "mnt",	  [LXKNS_NS_CGROUP] = "cgroup", [LXKNS_NS_UTS] = "uts",
+		[LXKNS_NS_IPC] = "ipc",	  [LXKNS_NS_USER] = "user",	[LXKNS_NS_PID] = "pid",
+		[LXKNS_NS_NET] = "net",	  [LXKNS_NS_TIME] = "time",
+	};
+	const char *name;
+	size_t nlen;
+	uint64_t ino;
+
+	if (parse_bracket_ino(s, len, &name, &nlen, &ino) < 0 || ino == 0)
+		return -EBADMSG;
+	*ret_type = -1;
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
+		if (strlen(names[t]) == nlen && memcmp(names[t], name, nlen) == 0)
+			*ret_type = t;
+	*ret_ino = ino;
+	return 0;
+}
+
+int parse_passwd_line(const char *line, size_t len, struct span *ret_name, uid_t *ret_uid)
+{
+	/* name:password:UID:GID:gecos:home:shell */
+	const char *end = line + len, *c1, *c2, *c3;
+	uint64_t uid;
+
+	if (len == 0 || line[0] == '#' || line[0] == '+' || line[0] == '-')
+		return -EBADMSG;
+	c1 = memchr(line, ':', len);
+	if (!c1 || c1 == line)
+		return -EBADMSG;
+	c2 = memchr(c1 + 1, ':', (size_t)(end - c1 - 1));
+	if (!c2)
+		return -EBADMSG;
+	c3 = memchr(c2 + 1, ':', (size_t)(end - c2 - 1));
+	if (!c3)
+		return -EBADMSG;
+	if (safe_atou64_n(c2 + 1, (size_t)(c3 - c2 - 1), &uid) < 0 || uid > UINT32_MAX - 1)
+		return -EBADMSG;
+	ret_name->p = line;
+	ret_name->len = (size_t)(c1 - line);
+	*ret_uid = (uid_t)uid;
+	return 0;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool-common.h"
+
+static const char *name = "lxkns";
+
+void tool_init(const char *n)
+{
+	name = n;
+}
+
+const char *tool_name(void)
+{
+	return name;
+}
+
+int tool_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int tool_parse_int(const char *s, int min, int max, int *ret)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*ret = (int)v;
+	return 0;
+}
+
+int tool_parse_type_filter(const char *s, unsigned *mask)
+{
+	static const struct {
+		const char *letter;
+		enum lxkns_ns_type type;
+	} letters[] = {
+		{ "c", LXKNS_NS_CGROUP }, { "i", LXKNS_NS_IPC }, { "m", LXKNS_NS_MNT },
+		{ "n", LXKNS_NS_NET },	  { "p", LXKNS_NS_PID }, { "t", LXKNS_NS_TIME },
+		{ "U", LXKNS_NS_USER },	  { "u", LXKNS_NS_UTS },
+	};
+	char *copy = strdup(s ? s : ""), *save = NULL;
+	unsigned m = 0;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int t = lxkns_ns_type_from_name(tok);
+		for (size_t i = 0; t < 0 && i < sizeof(letters) / sizeof(letters[0]); i++)
+			if (strcmp(tok, letters[i].letter) == 0)
+				t = letters[i].type;
+		if (t < 0) {
+			ret = -EINVAL;
+			break;
+		}
+		m |= LXKNS_NS_TYPE_BIT(t);
+	}
+	free(copy);
+	if (ret == 0 && m == 0)
+		ret = -EINVAL;
+	if (ret == 0)
+		*mask = (*mask == LXKNS_NS_TYPE_ALL ? 0 : *mask) | m;
+	return ret;
+}
+
+int tool_read_input(const char *path, struct lxkns_result **ret)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+	char *err = NULL;
+	int r;
+
+	if (!f) {
+		tool_fail("cannot open '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	r = lxkns_result_read_json_file(f, ret, &err);
+	if (f != stdin)
+		fclose(f);
+	if (r < 0) {
+		tool_fail("cannot read a discovery from '%s': %s", strcmp(path, "-") ? path : "stdin",
+			  err ? err : strerror(-r));
+		free(err);
+	}
+	return r;
+}
+
+int tool_discover(const struct lxkns_discover_opts *opts, struct lxkns_result **ret)
+{
+	int r = lxkns_discover(opts, ret);
+	if (r < 0)
+		tool_fail("discovery failed: %s", strerror(-r));
+	return r;
+}
+
+void tool_print_diagnostics(const struct lxkns_result *result, FILE *out)
+{
+	size_t n = lxkns_result_diagnostic_count(result);
+	for (size_t i = 0; i < n; i++) {
+		const struct lxkns_diagnostic *d = lxkns_result_diagnostic_at(result, i);
+		fprintf(out, "%s: %s\n", name, d->message);
+	}
+}
