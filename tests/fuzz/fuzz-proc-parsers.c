@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Fuzz targets for the /proc parsers; FUZZ_TARGET selects which one this
+ * object is (see tests/fuzz/meson.build). Each asserts the invariants of
+ * its parser's output (spans inside the input, sane counts).
+ */
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procfs/parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static inline void inside(struct span s, const char *buf, size_t len, const char *alt, size_t altlen)
+{
+	if (!s.p)
+		return;
+	assert((s.p >= buf && s.p + s.len <= buf + len) ||
+	       (alt && s.p >= alt && s.p + s.len <= alt + altlen));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *buf = (const char *)data;
+#if FUZZ_TARGET == 1
+	struct proc_stat st;
+	if (parse_stat(buf, size, &st) == 0) {
+		inside(st.comm, buf, size, NULL, 0);
+		assert(st.pid > 0 && st.ppid >= 0);
+	}
+#elif FUZZ_TARGET == 2
+	pid_t pids[8];
+	size_t n = 0;
+	if (parse_status_nspid(buf, size, pids, 8, &n) == 0)
+		assert(n >= 1 && n <= 8 && pids[0] > 0);
+#elif FUZZ_TARGET == 3
+	struct cgroup_paths cg;
+	if (parse_cgroup(buf, size, &cg) == 0) {
+		inside(cg.cpu, buf, size, NULL, 0);
+		inside(cg.freezer, buf, size, NULL, 0);
+		inside(cg.unified, buf, size, NULL, 0);
+	}
+#elif FUZZ_TARGET == 4
+	/* line by line, like the bind-mount scanner */
+	char *decode = malloc(size + 1);
+	const char *p = buf, *end = buf + size;
+	while (decode && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		struct mountinfo_entry e;
+		if (parse_mountinfo_line(p, len, decode, &e) == 0) {
+			inside(e.root, p, len, decode, len);
+			inside(e.mountpoint, p, len, decode, len);
+			inside(e.source, p, len, decode, len);
+			inside(e.fstype, p, len, NULL, 0);
+			inside(e.optional, p, len, NULL, 0);
+			inside(e.superoptions, p, len, NULL, 0);
+		}
+		p += len + 1;
+	}
+	free(decode);
+#elif FUZZ_TARGET == 5
+	int type;
+	uint64_t ino;
+	if (parse_ns_link(buf, size, &type, &ino) == 0)
+		assert(ino > 0 && type >= -1 && type < 8);
+#elif FUZZ_TARGET == 6
+	struct span name;
+	uid_t uid;
+	if (parse_passwd_line(buf, size, &name, &uid) == 0)
+		inside(name, buf, size, NULL, 0);
+#else
+#error "unknown FUZZ_TARGET"
+#endif
+	return 0;
+}

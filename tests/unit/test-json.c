@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The JSON writer and reader: the round trip (write, read back, write again
+ * gives the same bytes), Go-compatible escaping, and rejection of documents
+ * that are not discoveries or are broken, without leaks or crashes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lxkns/lxkns.h>
+
+#include "tap.h"
+
+struct membuf {
+	char *p;
+	size_t len;
+};
+
+static int mem_sink(void *userdata, const char *buf, size_t len)
+{
+	struct membuf *m = userdata;
+	char *n = realloc(m->p, m->len + len + 1);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n + m->len, buf, len);
+	m->p = n;
+	m->len += len;
+	m->p[m->len] = 0;
+	return 0;
+}
+
+static struct membuf dump(const struct lxkns_result *r, bool compact)
+{
+	struct membuf m = { 0 };
+	struct lxkns_json_style style = LXKNS_JSON_STYLE_DEFAULT;
+	style.compact = compact;
+	if (lxkns_result_write_json(r, &style, mem_sink, &m) < 0) {
+		free(m.p);
+		m.p = NULL;
+	}
+	return m;
+}
+
+static int read_doc(const char *doc, char **err)
+{
+	struct lxkns_result *r = NULL;
+	int ret = lxkns_result_read_json(doc, strlen(doc), &r, err);
+	lxkns_result_unref(r);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct lxkns_discover_opts opts;
+	struct lxkns_result *r = NULL, *back = NULL;
+	char *err = NULL;
+
+	if (argc < 2)
+		return 2;
+	lxkns_discover_opts_init(&opts);
+	opts.procfs_root = argv[1];
+	CHECK_INT(lxkns_discover(&opts, &r), 0, "fixture discovery");
+	if (!r)
+		return tap_done();
+
+	struct membuf a = dump(r, false);
+	CHECK(a.p != NULL, "written");
+	CHECK(a.p && strstr(a.p, "\"name\": \"x) (y\\nz\"") != NULL, "comm newline escaped");
+	CHECK(a.p && strncmp(a.p, "{\n  \"container-engines\": {},\n", 29) == 0,
+	      "top-level starts with container-engines, 2-space indent");
+	CHECK_INT(lxkns_result_read_json(a.p, a.len, &back, &err), 0, "read back");
+	if (back) {
+		struct membuf b = dump(back, false);
+		CHECK(b.p && a.len == b.len && memcmp(a.p, b.p, a.len) == 0,
+		      "round trip is byte-identical");
+		const struct lxkns_namespace *n = lxkns_result_namespace_by_ino(back, -1, 4026532000);
+		CHECK(n && lxkns_namespace_is_hidden(n) &&
+			      lxkns_namespace_id(lxkns_namespace_parent(n)).ino == 4026531837,
+		      "hidden user ns and its parent survive");
+		CHECK_INT(lxkns_namespace_leader_count(lxkns_result_namespace_by_ino(back, -1,
+										      4026531837)),
+			  2, "leaders survive");
+		CHECK_INT(lxkns_process_pid(lxkns_namespace_ealdorman(
+				  lxkns_result_namespace_by_ino(back, -1, 4026531837))),
+			  1, "ealdorman recomputed");
+		free(b.p);
+		lxkns_result_unref(back);
+	}
+	struct membuf c = dump(r, true);
+	CHECK(c.p && strstr(c.p, "{\"container-engines\":{},\"container-groups\":{},") == c.p,
+	      "compact output");
+	free(c.p);
+	free(a.p);
+	free(err);
+	lxkns_result_unref(r);
+
+	/* broken documents: an error, a message, no crash */
+	static const char *const bad[] = {
+		"",
+		"{",
+		"[]",
+		"{\"namespaces\": {}}",
+		"{\"namespaces\": {}, \"processes\": []}",
+		"{\"namespaces\": {\"1\": {\"nsid\": 2, \"type\": \"net\"}}, \"processes\": {}}",
+		"{\"namespaces\": {\"1\": {\"nsid\": 1, \"type\": \"nope\"}}, \"processes\": {}}",
+		"{\"namespaces\": {\"1\": {\"nsid\": -1, \"type\": \"net\"}}, \"processes\": {}}",
+		"{\"namespaces\": {}, \"processes\": {\"1\": {\"pid\": 2, \"ppid\": 0}}}",
+		"{\"namespaces\": {}, \"processes\": {\"1\": {\"pid\": 1, \"ppid\": 0, "
+		"\"namespaces\": {\"net\": \"x\"}}}}",
+		"{\"namespaces\": {}, \"processes\": {\"1\": {\"pid\": 1, \"ppid\": 0, \"cmdline\": "
+		"[1]}}}",
+		"{\"namespaces\": {\"5\": {\"nsid\": 5, \"type\": \"net\"}}, \"processes\": {\"1\": "
+		"{\"pid\": 1, \"ppid\": 0, \"namespaces\": {\"user\": 5}}}}",
+		"{\"namespaces\": {}, \"processes\": {}, \"discovery-options\": {\"from-procs\": 1}}",
+		"{\"namespaces\": {}, \"processes\": {}, \"processes\": {}}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err = NULL;
+		int ret = read_doc(bad[i], &err);
+		CHECK(ret == -EBADMSG && err && *err, "bad document %zu rejected: %s", i,
+		      err ? err : "(no message)");
+		free(err);
+	}
+	/* an old-style string reference and a minimal document are fine */
+	err = NULL;
+	CHECK_INT(read_doc("{\"namespaces\": {\"7\": {\"nsid\": 7, \"type\": \"net\", "
+			   "\"reference\": \"/proc/1/ns/net\"}}, \"processes\": {}}",
+			   &err),
+		  0, "string reference accepted");
+	free(err);
+	return tap_done();
+}

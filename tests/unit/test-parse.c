@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the pure /proc parsers, including broken input. */
+#include <errno.h>
+#include <string.h>
+
+#include "procfs/parse.h"
+#include "tap.h"
+
+#define S(lit) lit, sizeof(lit) - 1
+
+static void test_stat(void)
+{
+	struct proc_stat st;
+	/* comm with ") (", a space and a newline; fields 40/41 present */
+	static const char good[] = "4242 (a) (b\nc) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 "
+				   "20 -5 3 0 123456 1000 10 184467 1 1 0 0 0 0 0 0 0 0 0 0 17 1 "
+				   "7 2 0 0 0\n";
+	CHECK_INT(parse_stat(S(good), &st), 0, "stat with odd comm parses");
+	CHECK_INT(st.pid, 4242, "pid");
+	CHECK(st.comm.len == 7 && memcmp(st.comm.p, "a) (b\nc", 7) == 0, "comm is 'a) (b\\nc'");
+	CHECK_INT(st.state, 'S', "state");
+	CHECK_INT(st.ppid, 17, "ppid");
+	CHECK_INT(st.nice, -5, "nice");
+	CHECK_INT(st.num_threads, 3, "num_threads");
+	CHECK_INT(st.starttime, 123456, "starttime");
+	CHECK_INT(st.rt_priority, 7, "rt_priority");
+	CHECK_INT(st.policy, 2, "policy");
+
+	CHECK_INT(parse_stat(S("105 (trunc) S 1 1 1\n"), &st), -EBADMSG, "truncated stat");
+	CHECK_INT(parse_stat(S("(x) S 1"), &st), -EBADMSG, "no pid");
+	CHECK_INT(parse_stat(S("12 x) S 1"), &st), -EBADMSG, "no '('");
+	CHECK_INT(parse_stat(S("12 (x S 1"), &st), -EBADMSG, "no ')'");
+	CHECK_INT(parse_stat(S(""), &st), -EBADMSG, "empty");
+	CHECK_INT(parse_stat(S("12 (x) S -3 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"), &st),
+		  -EBADMSG, "negative ppid");
+	/* an old kernel without fields 40/41: still fine */
+	CHECK_INT(parse_stat(S("7 (k) S 2 0 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 99\n"), &st), 0,
+		  "stat cut after the start time");
+	CHECK_INT(st.starttime, 99, "starttime of short stat");
+	CHECK_INT(st.policy, 0, "policy of short stat");
+}
+
+static void test_status(void)
+{
+	pid_t pids[4];
+	size_t n = 0;
+	CHECK_INT(parse_status_nspid(S("Name:\tx\nNSpid:\t28908\t3\t2\t1\nNSpgid:\t1\n"), pids, 4, &n),
+		  0, "NSpid parses");
+	CHECK(n == 4 && pids[0] == 28908 && pids[3] == 1, "NSpid is 28908 3 2 1");
+	CHECK_INT(parse_status_nspid(S("Name:\tx\nPid:\t5\n"), pids, 4, &n), -ENOENT,
+		  "missing NSpid");
+	CHECK_INT(parse_status_nspid(S("NSpid:\t1 2 3 4 5\n"), pids, 4, &n), -EBADMSG,
+		  "too deep NSpid");
+	CHECK_INT(parse_status_nspid(S("NSpid:\tx\n"), pids, 4, &n), -EBADMSG, "garbage NSpid");
+	CHECK_INT(parse_status_nspid(S("NSpid:\n"), pids, 4, &n), -EBADMSG, "empty NSpid");
+}
+
+static void test_cgroup(void)
+{
+	struct cgroup_paths cg;
+	static const char hybrid[] = "9:name=systemd:/\n6:freezer:/frz/x\n4:memory:/m\n"
+				     "1:cpu,cpuacct:/cpu/x\n0::/unified/x\n";
+	CHECK_INT(parse_cgroup(S(hybrid), &cg), 0, "hybrid cgroup parses");
+	CHECK(cg.cpu.len == 6 && memcmp(cg.cpu.p, "/cpu/x", 6) == 0, "v1 cpu path");
+	CHECK(cg.freezer.len == 6 && memcmp(cg.freezer.p, "/frz/x", 6) == 0, "v1 freezer path");
+	CHECK(cg.unified.len == 10 && memcmp(cg.unified.p, "/unified/x", 10) == 0, "v2 path");
+	CHECK_INT(parse_cgroup(S("0::/init.scope\n"), &cg), 0, "pure v2 parses");
+	CHECK(cg.cpu.p == NULL && cg.freezer.p == NULL && cg.unified.len == 11, "only v2");
+	CHECK_INT(parse_cgroup(S("garbage\n"), &cg), -EBADMSG, "garbage cgroup");
+	/* "cpuset" is not "cpu" */
+	CHECK_INT(parse_cgroup(S("3:cpuset:/s\n"), &cg), 0, "cpuset parses");
+	CHECK(cg.cpu.p == NULL, "cpuset is not cpu");
+}
+
+static void test_mountinfo(void)
+{
+	struct mountinfo_entry e;
+	static const char line[] = "601 25 0:33 /a\\134b /mnt/with\\040space\\011tab rw,nosuid "
+				   "shared:5 master:2 propagate_from:1 - tmpfs my\\040src rw,size=4k";
+	char buf[sizeof(line)];
+	CHECK_INT(parse_mountinfo_line(S(line), buf, &e), 0, "mountinfo line parses");
+	CHECK_INT(e.mount_id, 601, "mount id");
+	CHECK_INT(e.parent_id, 25, "parent id");
+	CHECK(e.major == 0 && e.minor == 33, "major:minor 0:33");
+	CHECK(e.root.len == 4 && memcmp(e.root.p, "/a\\b", 4) == 0, "root decoded");
+	CHECK(e.mountpoint.len == 19 && memcmp(e.mountpoint.p, "/mnt/with space\ttab", 19) == 0,
+	      "mount point decoded");
+	CHECK(e.optional.len == 34 && memcmp(e.optional.p, "shared:5 master:2 propagate_from:1", 34) == 0,
+	      "optional fields");
+	CHECK(e.fstype.len == 5 && memcmp(e.fstype.p, "tmpfs", 5) == 0, "fstype");
+	CHECK(e.source.len == 6 && memcmp(e.source.p, "my src", 6) == 0, "source decoded");
+	CHECK(e.superoptions.len == 10, "super options");
+	CHECK_INT(parse_mountinfo_line(S("1 2 0:4 net:[4026532050] /run/netns/x rw - nsfs nsfs rw"),
+				       buf, &e),
+		  0, "nsfs line parses");
+	CHECK(e.optional.len == 0, "no optional fields");
+	CHECK_INT(parse_mountinfo_line(S("1 2 0:4 / /x rw shared:1"), buf, &e), -EBADMSG,
+		  "no separator");
+	CHECK_INT(parse_mountinfo_line(S("x 2 0:4 / /x rw - a b c"), buf, &e), -EBADMSG,
+		  "bad mount id");
+	CHECK_INT(parse_mountinfo_line(S("1 2 04 / /x rw - a b c"), buf, &e), -EBADMSG,
+		  "bad major:minor");
+	CHECK_INT(parse_mountinfo_line(S(""), buf, &e), -EBADMSG, "empty line");
+	char out[8];
+	CHECK_INT(unescape_octal(S("\\04"), out), 3, "a cut escape stays as is");
+}
+
+static void test_links(void)
+{
+	int type;
+	uint64_t ino;
+	CHECK_INT(parse_ns_link(S("net:[4026531840]"), &type, &ino), 0, "net link");
+	CHECK(type == 6 && ino == 4026531840ull, "net:[4026531840]");
+	CHECK_INT(parse_ns_link(S("socket:[12345]"), &type, &ino), 0, "socket link");
+	CHECK_INT(type, -1, "socket is no namespace type");
+	CHECK_INT(parse_ns_link(S("net:[]"), &type, &ino), -EBADMSG, "empty inode");
+	CHECK_INT(parse_ns_link(S("net:[12x]"), &type, &ino), -EBADMSG, "garbage inode");
+	CHECK_INT(parse_ns_link(S("net:[99999999999999999999]"), &type, &ino), -EBADMSG, "overflow");
+	CHECK_INT(parse_ns_link(S("garbage"), &type, &ino), -EBADMSG, "garbage");
+	CHECK_INT(parse_ns_link(S("/dev/null"), &type, &ino), -EBADMSG, "a path");
+
+	struct span name;
+	uid_t uid;
+	CHECK_INT(parse_passwd_line(S("alice:x:1000:1000:A:/home/a:/bin/sh"), &name, &uid), 0,
+		  "passwd line");
+	CHECK(name.len == 5 && uid == 1000, "alice is 1000");
+	CHECK_INT(parse_passwd_line(S("# comment"), &name, &uid), -EBADMSG, "comment");
+	CHECK_INT(parse_passwd_line(S("bob:x:abc:1"), &name, &uid), -EBADMSG, "bad uid");
+}
+
+int main(void)
+{
+	test_stat();
+	test_status();
+	test_cgroup();
+	test_mountinfo();
+	test_links();
+	return tap_done();
+}
