@@ -198,7 +198,7 @@ int nsfs_get_parent(struct procfs *pf, int handle)
 int nsfs_get_owner_uid(const struct procfs *pf, int handle, uid_t *ret)
 {
 	if (pf->real) {
-		uid_t uid;
+		uid_t uid = 0; /* valgrind does not know this ioctl writes it */
 		if (ioctl(handle, NS_GET_OWNER_UID, &uid) < 0)
 			return -errno;
 		*ret = uid;

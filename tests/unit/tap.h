@@ -8,10 +8,25 @@
 #define LXKNS_TAP_H
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
+
+/* One line of description: newlines in values would break TAP. */
+__attribute__((format(printf, 1, 2))) static inline void tap_print(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (char *p = buf; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	puts(buf);
+}
 
 #define CHECK(cond, ...)                                                                           \
 	do {                                                                                       \
@@ -22,8 +37,7 @@ static int tap_n, tap_failed;
 			tap_failed++;                                                                  \
 			printf("not ok %d - %s:%d: ", tap_n, __FILE__, __LINE__);                  \
 		}                                                                                  \
-		printf(__VA_ARGS__);                                                               \
-		putchar('\n');                                                                     \
+		tap_print(__VA_ARGS__);                                                            \
 	} while (0)
 
 #define CHECK_INT(got, want, what)                                                                 \

@@ -1,0 +1,19 @@
+#!/bin/bash
+# Installs what building and testing lxkns needs on Debian 12 (run as root).
+# Only installs what is missing, so a second run costs nothing.
+set -euo pipefail
+PKGS=(
+	meson ninja-build gcc pkgconf python3
+	libjansson-dev
+	jq valgrind strace util-linux iproute2 procps
+)
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "install-deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -o DPkg::Lock::Timeout=900 update -qq
+	apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

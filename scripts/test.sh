@@ -1,0 +1,70 @@
+#!/bin/bash
+# The whole test suite: installs what is missing, then
+#   1. a -Werror build and every suite (unit, fuzz, golden, live),
+#   2. an ASan+UBSan build and every suite again,
+#   3. valgrind (memcheck, leaks are errors) on the unit and fuzz suites and
+#      on a live discovery.
+# Live tests need root; without it they report "skipped".
+# Prints "N passed, N failed, N skipped" last; exits non-zero on failures.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh || exit 1
+
+passed=0 failed=0 skipped=0
+count() { # testlog.json of a meson test run
+	read -r p f s < <(python3 - "$1" <<'PY'
+import json, sys
+r = [json.loads(l)["result"] for l in open(sys.argv[1])]
+print(sum(x in ("OK", "EXPECTEDFAIL") for x in r),
+      sum(x in ("FAIL", "UNEXPECTEDPASS", "TIMEOUT", "ERROR") for x in r),
+      r.count("SKIP"))
+PY
+)
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+check() { # name, command...: one more test of our own
+	local name=$1; shift
+	if "$@"; then passed=$((passed + 1)); echo "OK   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+setup() { # dir, options...
+	local dir=$1; shift
+	if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null
+	else meson setup "$dir" "$@" >/dev/null; fi && ninja -C "$dir" >/dev/null
+}
+
+echo "== build (-Werror) and all suites"
+if setup build-test -Dwerror=true --buildtype=debugoptimized; then
+	meson test -C build-test --print-errorlogs --num-processes 2
+	count build-test/meson-logs/testlog.json
+else
+	check "build with -Werror" false
+fi
+
+echo "== ASan+UBSan build and all suites"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+if setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug; then
+	meson test -C build-asan --print-errorlogs --num-processes 2
+	count build-asan/meson-logs/testlog.json
+else
+	check "ASan+UBSan build" false
+fi
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+echo "== valgrind"
+if [ -d build-test ]; then
+	meson test -C build-test --setup=valgrind --suite unit --suite fuzz --print-errorlogs --num-processes 2
+	count build-test/meson-logs/testlog-valgrind.json
+	vg_live() {
+		valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--show-leak-kinds=definite,indirect --error-exitcode=99 --track-fds=yes \
+			--log-file=build-test/valgrind-dumpns.log ./build-test/tools/dumpns -c >/dev/null &&
+			! awk '/Open file descriptor [0-9]+:/ { fd = $5; getline; if ($0 !~ /inherited from parent/) print fd }' \
+				build-test/valgrind-dumpns.log | grep -q . ||
+			{ cat build-test/valgrind-dumpns.log; return 1; }
+	}
+	check "valgrind: a live discovery by dumpns leaks no memory and no fd" vg_live
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
