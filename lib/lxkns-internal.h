@@ -33,6 +33,9 @@ enum ns_ref_kind {
 struct lxkns_namespace {
 	struct lxkns_nsid id;
 	enum lxkns_ns_type type;
+	/* the inode in decimal, formatted once for the JSON writer */
+	char idstr[21];
+	unsigned char idlen;
 
 	/* the reference, materialised by discover_finalize() */
 	char **ref;

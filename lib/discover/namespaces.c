@@ -146,8 +146,12 @@ int discover_from_procs(struct discovery *d)
 				continue;
 			if (!d->nsfs_dev)
 				d->nsfs_dev = id.dev;
-			snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid, type_names[t]);
-			p->c.ns[t] = ns_register_path(d, t, id, path, p->pid, &created);
+			/* the common case: a namespace seen before (no path to build) */
+			p->c.ns[t] = result_namespace_find(r, id.ino);
+			if (!p->c.ns[t] || p->c.ns[t]->type != t) {
+				snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid, type_names[t]);
+				p->c.ns[t] = ns_register_path(d, t, id, path, p->pid, &created);
+			}
 			if (!p->c.ns[t])
 				return -ENOMEM;
 			if (p->c.ns[t]->ref_kind == NS_REF_NONE) {

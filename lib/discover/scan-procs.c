@@ -19,6 +19,7 @@
 #include "cleanup.h"
 #include "discover-internal.h"
 #include "procfs/parse.h"
+#include "strutil.h"
 
 #define MAX_NSPID 64
 #define MAX_CMDLINE (256 * 1024)
@@ -240,7 +241,7 @@ static int scan_task(void *userdata, uint64_t n)
 	} else {
 		char name[16];
 		struct proc_stat st;
-		snprintf(name, sizeof(name), "%d", (int)tid);
+		fmt_u64(name, (uint64_t)tid);
 		_cleanup_close_ int fd = openat(tc->taskdirfd, name,
 						O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
@@ -326,7 +327,7 @@ static int scan_fd(void *userdata, uint64_t n)
 
 	if (n > INT32_MAX)
 		return 0;
-	snprintf(name, sizeof(name), "%d", (int)n);
+	fmt_u64(name, n);
 	ssize_t len = procfs_readlink_at(fc->fddirfd, name, link, sizeof(link));
 	/* pipes, files, anon inodes: not ours. Long links are paths. */
 	if (len < 0 || link[0] == '/' || parse_ns_link(link, (size_t)len, &type, &ino) < 0)

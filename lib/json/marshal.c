@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "lxkns-internal.h"
+#include "strutil.h"
 #include "writer.h"
 
 /* scanned-namespace-types lists types in CLONE_NEW* bit order. */
@@ -21,40 +22,39 @@ static const enum lxkns_ns_type clone_order[_LXKNS_NS_TYPE_MAX] = {
 static void write_key_u64(struct jw *w, uint64_t v)
 {
 	char b[24];
-	snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
-	jw_key(w, b);
+	jw_key_plain(w, b, fmt_u64(b, v));
 }
 
 static void write_options(struct jw *w, const struct lxkns_discover_opts *o)
 {
-	jw_key(w, "discovery-options");
+	JW_KEY(w, "discovery-options");
 	jw_object_open(w);
-	jw_key(w, "from-procs");
+	JW_KEY(w, "from-procs");
 	jw_bool(w, o->from_procs);
-	jw_key(w, "from-tasks");
+	JW_KEY(w, "from-tasks");
 	jw_bool(w, o->from_tasks);
-	jw_key(w, "from-fds");
+	JW_KEY(w, "from-fds");
 	jw_bool(w, o->from_fds);
-	jw_key(w, "from-bindmounts");
+	JW_KEY(w, "from-bindmounts");
 	jw_bool(w, o->from_bindmounts);
-	jw_key(w, "with-hierarchy");
+	JW_KEY(w, "with-hierarchy");
 	jw_bool(w, o->with_hierarchy);
-	jw_key(w, "with-ownership");
+	JW_KEY(w, "with-ownership");
 	jw_bool(w, o->with_ownership);
-	jw_key(w, "with-freezer");
+	JW_KEY(w, "with-freezer");
 	jw_bool(w, false);
-	jw_key(w, "with-mounts");
+	JW_KEY(w, "with-mounts");
 	jw_bool(w, false);
-	jw_key(w, "with-socket-processes");
+	JW_KEY(w, "with-socket-processes");
 	jw_bool(w, false);
-	jw_key(w, "with-affinity-scheduling");
+	JW_KEY(w, "with-affinity-scheduling");
 	jw_bool(w, false);
-	jw_key(w, "with-task-affinity-scheduling");
+	JW_KEY(w, "with-task-affinity-scheduling");
 	jw_bool(w, false);
-	jw_key(w, "labels");
+	JW_KEY(w, "labels");
 	jw_object_open(w);
 	jw_object_close(w);
-	jw_key(w, "scanned-namespace-types");
+	JW_KEY(w, "scanned-namespace-types");
 	jw_array_open(w);
 	unsigned mask = o->type_mask ? o->type_mask : LXKNS_NS_TYPE_ALL;
 	for (int i = 0; i < _LXKNS_NS_TYPE_MAX; i++)
@@ -62,7 +62,7 @@ static void write_options(struct jw *w, const struct lxkns_discover_opts *o)
 			jw_string(w, lxkns_ns_type_name(clone_order[i]));
 	jw_array_close(w);
 	/* ours, beyond lxkns: old clients ignore unknown keys */
-	jw_key(w, "from-sockets");
+	JW_KEY(w, "from-sockets");
 	jw_bool(w, o->from_sockets);
 	jw_object_close(w);
 }
@@ -71,54 +71,54 @@ static void write_namespace(struct jw *w, const struct lxkns_namespace *ns)
 {
 	write_key_u64(w, ns->id.ino);
 	jw_object_open(w);
-	jw_key(w, "nsid");
+	JW_KEY(w, "nsid");
 	jw_u64(w, ns->id.ino);
-	jw_key(w, "type");
+	JW_KEY(w, "type");
 	jw_string(w, lxkns_ns_type_name(ns->type));
 	if (ns->owner) {
-		jw_key(w, "owner");
+		JW_KEY(w, "owner");
 		jw_u64(w, ns->owner->id.ino);
 	}
 	if (ns->ref_count) {
-		jw_key(w, "reference");
+		JW_KEY(w, "reference");
 		jw_array_open(w);
 		for (size_t i = 0; i < ns->ref_count; i++)
 			jw_string(w, ns->ref[i]);
 		jw_array_close(w);
 	}
 	if (ns->leaders.count) {
-		jw_key(w, "leaders");
+		JW_KEY(w, "leaders");
 		jw_array_open(w);
 		for (size_t i = 0; i < ns->leaders.count; i++)
 			jw_i64(w, ((struct lxkns_process *)ns->leaders.items[i])->pid);
 		jw_array_close(w);
 	}
 	if (ns->loose_threads.count) {
-		jw_key(w, "loose-threads");
+		JW_KEY(w, "loose-threads");
 		jw_array_open(w);
 		for (size_t i = 0; i < ns->loose_threads.count; i++)
 			jw_i64(w, ((struct lxkns_task *)ns->loose_threads.items[i])->tid);
 		jw_array_close(w);
 	}
 	if (ns->parent) {
-		jw_key(w, "parent");
+		JW_KEY(w, "parent");
 		jw_u64(w, ns->parent->id.ino);
 	}
 	if (ns->ealdorman) {
-		jw_key(w, "ealdorman");
+		JW_KEY(w, "ealdorman");
 		jw_i64(w, ns->ealdorman->pid);
 	}
 	if (ns->children.count) {
-		jw_key(w, "children");
+		JW_KEY(w, "children");
 		jw_array_open(w);
 		for (size_t i = 0; i < ns->children.count; i++)
 			jw_u64(w, ((struct lxkns_namespace *)ns->children.items[i])->id.ino);
 		jw_array_close(w);
 	}
 	if (ns->type == LXKNS_NS_USER) {
-		jw_key(w, "user-id");
+		JW_KEY(w, "user-id");
 		jw_u64(w, ns->has_owner_uid ? ns->owner_uid : 0);
-		jw_key(w, "user-name");
+		JW_KEY(w, "user-name");
 		jw_string(w, ns->user_name ? ns->user_name : "");
 	}
 	jw_object_close(w);
@@ -127,38 +127,47 @@ static void write_namespace(struct jw *w, const struct lxkns_namespace *ns)
 /* The keys processes and tasks share, from "name" to "nice". */
 static void write_common(struct jw *w, const struct proc_common *c)
 {
-	jw_key(w, "name");
+	JW_KEY(w, "name");
 	jw_string(w, c->name);
-	jw_key(w, "starttime");
+	JW_KEY(w, "starttime");
 	jw_u64(w, c->starttime);
-	jw_key(w, "cpucgroup");
+	JW_KEY(w, "cpucgroup");
 	jw_string(w, c->cpu_cgroup);
-	jw_key(w, "fridgecgroup");
+	JW_KEY(w, "fridgecgroup");
 	jw_string(w, c->freezer_cgroup);
-	jw_key(w, "fridgefrozen");
+	JW_KEY(w, "fridgefrozen");
 	jw_bool(w, c->frozen);
 	if (c->policy) {
-		jw_key(w, "policy");
+		JW_KEY(w, "policy");
 		jw_i64(w, c->policy);
 	}
 	if (c->priority) {
-		jw_key(w, "priority");
+		JW_KEY(w, "priority");
 		jw_i64(w, c->priority);
 	}
 	if (c->nice) {
-		jw_key(w, "nice");
+		JW_KEY(w, "nice");
 		jw_i64(w, c->nice);
 	}
 }
 
 static void write_ns_refs(struct jw *w, struct lxkns_namespace *const ns[_LXKNS_NS_TYPE_MAX])
 {
-	jw_key(w, "namespaces");
+	JW_KEY(w, "namespaces");
 	jw_object_open(w);
+	static const struct {
+		const char *name;
+		size_t len;
+	} keys[_LXKNS_NS_TYPE_MAX] = {
+		[LXKNS_NS_MNT] = { "mnt", 3 },	 [LXKNS_NS_CGROUP] = { "cgroup", 6 },
+		[LXKNS_NS_UTS] = { "uts", 3 },	 [LXKNS_NS_IPC] = { "ipc", 3 },
+		[LXKNS_NS_USER] = { "user", 4 }, [LXKNS_NS_PID] = { "pid", 3 },
+		[LXKNS_NS_NET] = { "net", 3 },	 [LXKNS_NS_TIME] = { "time", 4 },
+	};
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
 		if (ns[t]) {
-			jw_key(w, lxkns_ns_type_name(t));
-			jw_u64(w, ns[t]->id.ino);
+			jw_key_plain(w, keys[t].name, keys[t].len);
+			jw_number_text(w, ns[t]->idstr, ns[t]->idlen);
 		}
 	jw_object_close(w);
 }
@@ -168,27 +177,27 @@ static void write_process(struct jw *w, const struct lxkns_process *p)
 	write_key_u64(w, (uint64_t)p->pid);
 	jw_object_open(w);
 	write_ns_refs(w, p->c.ns);
-	jw_key(w, "cmdline");
+	JW_KEY(w, "cmdline");
 	jw_array_open(w);
 	for (size_t i = 0; i < p->cmdline_count; i++)
 		jw_string(w, p->cmdline[i]);
 	jw_array_close(w);
-	jw_key(w, "tasks");
+	JW_KEY(w, "tasks");
 	jw_array_open(w);
 	for (size_t i = 0; i < p->task_count; i++) {
 		const struct lxkns_task *t = p->tasks[i];
 		jw_object_open(w);
 		write_ns_refs(w, t->c.ns);
 		write_common(w, &t->c);
-		jw_key(w, "tid");
+		JW_KEY(w, "tid");
 		jw_i64(w, t->tid);
 		jw_object_close(w);
 	}
 	jw_array_close(w);
 	write_common(w, &p->c);
-	jw_key(w, "pid");
+	JW_KEY(w, "pid");
 	jw_i64(w, p->pid);
-	jw_key(w, "ppid");
+	JW_KEY(w, "ppid");
 	jw_i64(w, p->ppid);
 	jw_object_close(w);
 }
@@ -198,7 +207,7 @@ static void write_namespaces(struct jw *w, const struct lxkns_result *r)
 {
 	size_t idx[_LXKNS_NS_TYPE_MAX] = { 0 };
 
-	jw_key(w, "namespaces");
+	JW_KEY(w, "namespaces");
 	jw_object_open(w);
 	/* merge the per-type lists, each sorted by inode */
 	for (;;) {
@@ -231,24 +240,24 @@ int lxkns_result_write_json(const struct lxkns_result *r, const struct lxkns_jso
 		return -ENOMEM;
 	jw_init(w, style, sink, userdata);
 	jw_object_open(w);
-	jw_key(w, "container-engines");
+	JW_KEY(w, "container-engines");
 	jw_object_open(w);
 	jw_object_close(w);
-	jw_key(w, "container-groups");
+	JW_KEY(w, "container-groups");
 	jw_object_open(w);
 	jw_object_close(w);
-	jw_key(w, "containers");
+	JW_KEY(w, "containers");
 	jw_object_open(w);
 	jw_object_close(w);
-	jw_key(w, "cpus-online");
+	JW_KEY(w, "cpus-online");
 	jw_array_open(w);
 	jw_array_close(w);
 	write_options(w, &r->opts);
-	jw_key(w, "mounts");
+	JW_KEY(w, "mounts");
 	jw_object_open(w);
 	jw_object_close(w);
 	write_namespaces(w, r);
-	jw_key(w, "processes");
+	JW_KEY(w, "processes");
 	jw_object_open(w);
 	for (size_t i = 0; i < r->proc_count; i++)
 		write_process(w, r->procs[i]);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "strutil.h"
 #include "writer.h"
 
 static void flush(struct jw *w)
@@ -15,7 +16,7 @@ static void flush(struct jw *w)
 	w->len = 0;
 }
 
-static inline void put(struct jw *w, const char *s, size_t n)
+static void put_slow(struct jw *w, const char *s, size_t n)
 {
 	if (w->err)
 		return;
@@ -29,6 +30,16 @@ static inline void put(struct jw *w, const char *s, size_t n)
 		w->len += k;
 		s += k;
 		n -= k;
+	}
+}
+
+static inline void put(struct jw *w, const char *s, size_t n)
+{
+	if (n <= sizeof(w->buf) - w->len) {
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+	} else {
+		put_slow(w, s, n);
 	}
 }
 
@@ -57,13 +68,14 @@ static void newline_indent(struct jw *w)
 {
 	if (w->style.compact)
 		return;
+	static const char spaces[] = "                                                                ";
+	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+	size_t n = w->style.tab ? (size_t)w->depth : (size_t)w->depth * w->style.indent;
 	putc_(w, '\n');
-	for (int i = 0; i < w->depth; i++) {
-		if (w->style.tab)
-			putc_(w, '\t');
-		else
-			for (unsigned k = 0; k < w->style.indent; k++)
-				putc_(w, ' ');
+	while (n) {
+		size_t k = n < 32 ? n : 32;
+		put(w, w->style.tab ? tabs : spaces, k);
+		n -= k;
 	}
 }
 
@@ -157,6 +169,12 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Bytes that need a closer look: controls, '"', '\\', '<', '>', '&' and
+ * everything non-ASCII (to validate UTF-8). */
+static const unsigned char special[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, [0x80 ... 0xff] = 1,
+};
+
 static void put_escaped(struct jw *w, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -166,8 +184,7 @@ static void put_escaped(struct jw *w, const char *str, size_t n)
 	putc_(w, '"');
 	while (i < n) {
 		unsigned char c = s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' &&
-		    c < 0x80) {
+		if (!special[c]) {
 			i++;
 			continue;
 		}
@@ -228,6 +245,18 @@ void jw_key(struct jw *w, const char *key)
 	w->after_key = true;
 }
 
+void jw_key_plain(struct jw *w, const char *key, size_t len)
+{
+	before_value(w);
+	putc_(w, '"');
+	put(w, key, len);
+	if (w->style.compact)
+		put(w, "\":", 2);
+	else
+		put(w, "\": ", 3);
+	w->after_key = true;
+}
+
 void jw_string_n(struct jw *w, const char *s, size_t len)
 {
 	before_value(w);
@@ -243,14 +272,20 @@ void jw_u64(struct jw *w, uint64_t v)
 {
 	char b[24];
 	before_value(w);
-	put(w, b, (size_t)snprintf(b, sizeof(b), "%llu", (unsigned long long)v));
+	put(w, b, fmt_u64(b, v));
+}
+
+void jw_number_text(struct jw *w, const char *digits, size_t len)
+{
+	before_value(w);
+	put(w, digits, len);
 }
 
 void jw_i64(struct jw *w, int64_t v)
 {
 	char b[24];
 	before_value(w);
-	put(w, b, (size_t)snprintf(b, sizeof(b), "%lld", (long long)v));
+	put(w, b, fmt_i64(b, v));
 }
 
 void jw_bool(struct jw *w, bool v)

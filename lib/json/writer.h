@@ -35,9 +35,14 @@ void jw_object_close(struct jw *w);
 void jw_array_open(struct jw *w);
 void jw_array_close(struct jw *w);
 void jw_key(struct jw *w, const char *key);
+/* A key known to need no escaping (a literal or digits): no scan. */
+void jw_key_plain(struct jw *w, const char *key, size_t len);
+#define JW_KEY(w, lit) jw_key_plain((w), "" lit, sizeof(lit) - 1)
 void jw_string(struct jw *w, const char *s);
 void jw_string_n(struct jw *w, const char *s, size_t len);
 void jw_u64(struct jw *w, uint64_t v);
+/* A number already formatted in decimal. */
+void jw_number_text(struct jw *w, const char *digits, size_t len);
 void jw_i64(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lxkns-internal.h"
+#include "strutil.h"
 
 struct lxkns_result *result_new(const struct lxkns_discover_opts *opts)
 {
@@ -121,6 +122,7 @@ struct lxkns_namespace *result_namespace_get(struct lxkns_result *r, enum lxkns_
 		return NULL;
 	ns->id = id;
 	ns->type = type;
+	ns->idlen = (unsigned char)fmt_u64(ns->idstr, id.ino);
 	if (type == LXKNS_NS_USER) {
 		ns->owned = arena_alloc(&r->arena, sizeof(struct ptrvec) * _LXKNS_NS_TYPE_MAX);
 		if (!ns->owned)

@@ -9,10 +9,7 @@
  * the real end of comm does. */
 static const char *last_paren(const char *buf, size_t len)
 {
-	for (size_t i = len; i > 0; i--)
-		if (buf[i - 1] == ')')
-			return buf + i - 1;
-	return NULL;
+	return memrchr(buf, ')', len);
 }
 
 int parse_stat(const char *buf, size_t len, struct proc_stat *ret)
@@ -37,6 +34,15 @@ int parse_stat(const char *buf, size_t len, struct proc_stat *ret)
 	p = close + 1;
 	for (field = 3; p < end && *p == ' ' && field <= 41; field++) {
 		const char *f = ++p;
+		if (field >= 5 && field <= 17) {
+			/* nothing wanted in fields 5..17: skip them at once */
+			int skip = 17 - field;
+			while (p < end && *p != '\n' && (*p != ' ' || skip-- > 0))
+				p++;
+			field = 17;
+			last = field;
+			continue;
+		}
 		while (p < end && *p != ' ' && *p != '\n')
 			p++;
 		size_t flen = (size_t)(p - f);

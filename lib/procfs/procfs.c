@@ -61,7 +61,7 @@ int procfs_open_pid(struct procfs *pf, pid_t pid)
 	if (pid == 0)
 		memcpy(name, "self", 5);
 	else
-		snprintf(name, sizeof(name), "%d", (int)pid);
+		fmt_u64(name, (uint64_t)pid);
 	fd = openat(pf->rootfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
