@@ -9,6 +9,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -51,8 +54,33 @@ static void note_initial(struct discovery *d)
 			    "neither PID 1 nor kthreadd can be inspected: initial namespaces unknown");
 }
 
+/* LXKNS_DEBUG=1 (or any value) traces the phases and their cost to stderr;
+ * off by default, and the only place the library ever prints. */
+static bool debug_on(void)
+{
+	static int on = -1;
+	if (on < 0) {
+		const char *e = getenv("LXKNS_DEBUG");
+		on = e && *e && strcmp(e, "0") != 0;
+	}
+	return on;
+}
+
+static void trace(const char *phase, struct timespec *t0, int r)
+{
+	struct timespec t1;
+	if (!debug_on())
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "lxkns: %-12s %8.3f ms%s\n", phase,
+		(double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6,
+		r < 0 ? " (failed)" : "");
+	*t0 = t1;
+}
+
 int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result **ret_result)
 {
+	struct timespec t0;
 	struct lxkns_discover_opts defaults;
 	struct discovery d = { 0 };
 	int r;
@@ -95,23 +123,36 @@ int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result *
 			d.nsfs_dev = PROCFS_FIXTURE_NSFS_DEV;
 	}
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = scan_processes(&d);
-	if (r >= 0 && d.opts.from_procs)
+	trace("processes", &t0, r);
+	if (r >= 0 && d.opts.from_procs) {
 		r = discover_from_procs(&d);
-	if (r >= 0 && d.opts.from_tasks)
+		trace("from-procs", &t0, r);
+	}
+	if (r >= 0 && d.opts.from_tasks) {
 		r = discover_from_tasks(&d);
-	if (r >= 0 && (d.opts.from_fds || d.opts.from_sockets))
+		trace("from-tasks", &t0, r);
+	}
+	if (r >= 0 && (d.opts.from_fds || d.opts.from_sockets)) {
 		r = discover_from_fds(&d);
-	if (r >= 0 && d.opts.from_bindmounts)
+		trace("from-fds", &t0, r);
+	}
+	if (r >= 0 && d.opts.from_bindmounts) {
 		r = discover_from_bindmounts(&d);
+		trace("bindmounts", &t0, r);
+	}
 	if (r >= 0)
 		r = result_link(d.r, true);
 	if (r >= 0)
 		note_initial(&d);
 	if (r >= 0)
 		r = result_build_refs(d.r);
-	if (r >= 0 && d.opts.with_user_names)
+	trace("link", &t0, r);
+	if (r >= 0 && d.opts.with_user_names) {
 		r = discover_user_names(&d);
+		trace("user-names", &t0, r);
+	}
 	procfs_free(d.pf);
 	if (r < 0) {
 		lxkns_result_unref(d.r);
