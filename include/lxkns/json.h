@@ -37,6 +37,19 @@ int lxkns_result_write_json(const struct lxkns_result *result, const struct lxkn
 int lxkns_result_write_json_file(const struct lxkns_result *result,
 				 const struct lxkns_json_style *style, FILE *out);
 
+/* The ProcessTable document of GET /api/processes: { "<pid>": Process }. */
+int lxkns_result_write_processes_json(const struct lxkns_result *result,
+				      const struct lxkns_json_style *style, lxkns_json_sink sink,
+				      void *userdata);
+
+/* The PIDMap document of GET /api/pidmap: one array per process (and task,
+ * when tasks were scanned) of {"pid", "nsid"} pairs from the process's own
+ * PID namespace up to the topmost one known (NSpid zipped with the PID
+ * namespace hierarchy). */
+int lxkns_result_write_pidmap_json(const struct lxkns_result *result,
+				   const struct lxkns_json_style *style, lxkns_json_sink sink,
+				   void *userdata);
+
 /*
  * Reads a DiscoveryResult document back into a new result. Returns 0, or
  * -EBADMSG for a document that is not one (then, if ret_error is not NULL,

@@ -202,6 +202,14 @@ static void write_process(struct jw *w, const struct lxkns_process *p)
 	jw_object_close(w);
 }
 
+static void write_processes(struct jw *w, const struct lxkns_result *r)
+{
+	jw_object_open(w);
+	for (size_t i = 0; i < r->proc_count; i++)
+		write_process(w, r->procs[i]);
+	jw_object_close(w);
+}
+
 /* Namespaces of all types, by inode, as one object. */
 static void write_namespaces(struct jw *w, const struct lxkns_result *r)
 {
@@ -258,11 +266,69 @@ int lxkns_result_write_json(const struct lxkns_result *r, const struct lxkns_jso
 	jw_object_close(w);
 	write_namespaces(w, r);
 	JW_KEY(w, "processes");
-	jw_object_open(w);
-	for (size_t i = 0; i < r->proc_count; i++)
-		write_process(w, r->procs[i]);
+	write_processes(w, r);
 	jw_object_close(w);
-	jw_object_close(w);
+	ret = jw_finish(w);
+	free(w);
+	return ret;
+}
+
+int lxkns_result_write_processes_json(const struct lxkns_result *r,
+				      const struct lxkns_json_style *style, lxkns_json_sink sink,
+				      void *userdata)
+{
+	struct jw *w = malloc(sizeof(*w));
+	int ret;
+
+	if (!w)
+		return -ENOMEM;
+	jw_init(w, style, sink, userdata);
+	write_processes(w, r);
+	ret = jw_finish(w);
+	free(w);
+	return ret;
+}
+
+/* One PID map entry: NSpid (outermost first) zipped with the PID namespace
+ * chain from c's own namespace upwards, written leaf first. */
+static void write_pidmap_entry(struct jw *w, const struct proc_common *c)
+{
+	const struct lxkns_namespace *ns = c->ns[LXKNS_NS_PID];
+	size_t i = c->nspid_count;
+
+	if (!ns || !i)
+		return;
+	jw_array_open(w);
+	for (; i > 0 && ns; i--, ns = ns->parent) {
+		jw_object_open(w);
+		JW_KEY(w, "pid");
+		jw_i64(w, c->nspid[i - 1]);
+		JW_KEY(w, "nsid");
+		jw_number_text(w, ns->idstr, ns->idlen);
+		jw_object_close(w);
+	}
+	jw_array_close(w);
+}
+
+int lxkns_result_write_pidmap_json(const struct lxkns_result *r,
+				   const struct lxkns_json_style *style, lxkns_json_sink sink,
+				   void *userdata)
+{
+	struct jw *w = malloc(sizeof(*w));
+	int ret;
+
+	if (!w)
+		return -ENOMEM;
+	jw_init(w, style, sink, userdata);
+	jw_array_open(w);
+	for (size_t i = 0; i < r->proc_count; i++) {
+		const struct lxkns_process *p = r->procs[i];
+		write_pidmap_entry(w, &p->c);
+		for (size_t k = 0; k < p->task_count; k++)
+			if (p->tasks[k]->tid != p->pid)
+				write_pidmap_entry(w, &p->tasks[k]->c);
+	}
+	jw_array_close(w);
 	ret = jw_finish(w);
 	free(w);
 	return ret;

@@ -33,6 +33,8 @@ golden basic-compact.json --proc "$FIX" -c
 golden basic-tab.json --proc "$FIX" -t
 golden basic-indent4.json --proc "$FIX" -i 4
 golden basic-net-only.json --proc "$FIX" -f net --no-tasks -c
+golden basic-processes.json --proc "$FIX" --processes -c
+golden basic-pidmap.json --proc "$FIX" --pidmap
 golden basic-no-hierarchy.json --proc "$FIX" --no-hierarchy --no-ownership --no-fds -c
 
 # the round trip: what we write, we read back to the same bytes

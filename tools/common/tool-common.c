@@ -117,3 +117,8 @@ void tool_print_diagnostics(const struct lxkns_result *result, FILE *out)
 		fprintf(out, "%s: %s\n", name, d->message);
 	}
 }
+
+int tool_file_sink(void *userdata, const char *buf, size_t len)
+{
+	return fwrite(buf, 1, len, userdata) == len ? 0 : -EIO;
+}

@@ -23,6 +23,8 @@ int tool_parse_type_filter(const char *s, unsigned *mask);
 int tool_read_input(const char *path, struct lxkns_result **ret);
 /* Runs a discovery; prints the error. */
 int tool_discover(const struct lxkns_discover_opts *opts, struct lxkns_result **ret);
+/* A lxkns_json_sink writing to the FILE * given as userdata. */
+int tool_file_sink(void *userdata, const char *buf, size_t len);
 void tool_print_diagnostics(const struct lxkns_result *result, FILE *out);
 
 #endif

@@ -26,6 +26,8 @@ static void usage(FILE *out)
 	      "  -t, --tab              indent with tabs\n"
 	      "  -i, --indent N         indent N spaces per level (0..8, default 2)\n"
 	      "      --diagnostics      print what the discovery could not see to stderr\n"
+	      "      --processes        print the process table (GET /api/processes) instead\n"
+	      "      --pidmap           print the PID map (GET /api/pidmap) instead\n"
 	      "\n"
 	      "Discovery (default: everything):\n"
 	      "  -f, --filter TYPE[,TYPE]  only these namespace types\n"
@@ -62,6 +64,8 @@ enum {
 	OPT_THREADS,
 	OPT_PROC,
 	OPT_INPUT,
+	OPT_PROCESSES,
+	OPT_PIDMAP,
 };
 
 int main(int argc, char **argv)
@@ -84,6 +88,8 @@ int main(int argc, char **argv)
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "proc", required_argument, NULL, OPT_PROC },
 		{ "input", required_argument, NULL, OPT_INPUT },
+		{ "processes", no_argument, NULL, OPT_PROCESSES },
+		{ "pidmap", no_argument, NULL, OPT_PIDMAP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -93,6 +99,7 @@ int main(int argc, char **argv)
 	struct lxkns_result *result = NULL;
 	const char *input = NULL;
 	bool diagnostics = false;
+	enum { DOC_NAMESPACES, DOC_PROCESSES, DOC_PIDMAP } doc = DOC_NAMESPACES;
 	int c, r, value;
 
 	tool_init("dumpns");
@@ -155,6 +162,12 @@ int main(int argc, char **argv)
 		case OPT_INPUT:
 			input = optarg;
 			break;
+		case OPT_PROCESSES:
+			doc = DOC_PROCESSES;
+			break;
+		case OPT_PIDMAP:
+			doc = DOC_PIDMAP;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -177,7 +190,18 @@ int main(int argc, char **argv)
 		return 1;
 	if (diagnostics)
 		tool_print_diagnostics(result, stderr);
-	r = lxkns_result_write_json_file(result, &style, stdout);
+	switch (doc) {
+	case DOC_PROCESSES:
+		r = lxkns_result_write_processes_json(result, &style, tool_file_sink, stdout);
+		break;
+	case DOC_PIDMAP:
+		r = lxkns_result_write_pidmap_json(result, &style, tool_file_sink, stdout);
+		break;
+	default:
+		r = lxkns_result_write_json(result, &style, tool_file_sink, stdout);
+	}
+	if (r == 0 && fflush(stdout) != 0)
+		r = -errno;
 	lxkns_result_unref(result);
 	if (r < 0)
 		return tool_fail("cannot write the output: %s", strerror(-r));
