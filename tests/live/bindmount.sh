@@ -15,7 +15,10 @@
 # ealdorman of our mount namespace and that process is in our mount ns;
 # types, owners (N1 -> our user ns, N2 -> U2), no leaders; U2 and UP are
 # present without "reference" and with parent/children/user-id; UB's
-# parent is UP.  With --no-bindmounts none of them is found.
+# parent is UP.
+#  N3) the netns of a live "unshare --net sleep" that is ALSO bind-mounted
+#      keeps its process reference ["/proc/PID/ns/net"] and leader.
+# With --no-bindmounts none of N1, N2, U2, UB, UP is found.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 live_init "$@"
 
@@ -63,14 +66,22 @@ UP=$(nsrel "$WORK/user" parent)
 [ "$(nsrel "$WORK/user" uid)" = 0 ] && [ "$(nsrel "$WORK/user" parent uid)" = 0 ] ||
     fatal "ground truth: owner uids of $UB/$UP are not 0"
 
-# nobody else may hold these namespaces through a process
-for f in /proc/[0-9]*/ns/net /proc/[0-9]*/ns/user; do
-    i=$(stat -L -c %i "$f" 2>/dev/null) || continue
-    case $i in "$N1" | "$N2" | "$U2" | "$UB" | "$UP") fatal "ground truth: $f still references $i" ;; esac
-done
+# --- N3: process-held netns that is also bind-mounted -------------------------
+touch "$WORK/net-with-process"
+unshare --net sleep infinity </dev/null >/dev/null 2>&1 &
+X=$!
+track_pid $X
+wait_exe $X "$SLEEP_EXE"
+track_mount "$WORK/net-with-process"
+mount --bind /proc/$X/ns/net "$WORK/net-with-process" || fatal "bind-mounting netns of $X failed"
+N3=$(nsino $X net)
+
+# nobody else may hold these namespaces through a process or fd
+assert_unreferenced "$N1" "$N2" "$U2" "$UB" "$UP"
 log "N1 $N1, N2 $N2 (owner U2 $U2), UB $UB (parent UP $UP); our mnt ns $OUR_MNT"
 
 run_dumpns
+expect_wire_format
 
 # the first reference element must name the ealdorman of our mount ns
 expect "our mount ns: type" '"mnt"' "$(N $OUR_MNT).type"
@@ -95,6 +106,7 @@ expect_ns "N2" "$N2" "{\"nsid\":$N2,\"type\":\"net\",\"owner\":$U2,\"reference\"
 expect_ns "U2 (hidden owner of N2)" "$U2" "{\"nsid\":$U2,\"type\":\"user\",\"parent\":$INIT_USER,\"user-id\":0,\"user-name\":\"root\"}"
 expect_ns "UB (bind-mounted user ns)" "$UB" "{\"nsid\":$UB,\"type\":\"user\",\"reference\":[\"$MNTREF\",\"$WORK/user\"],\"parent\":$UP,\"user-id\":0,\"user-name\":\"root\"}"
 expect_ns "UP (hidden parent of UB)" "$UP" "{\"nsid\":$UP,\"type\":\"user\",\"parent\":$INIT_USER,\"children\":[$UB],\"user-id\":0,\"user-name\":\"root\"}"
+expect_ns "N3 (process-held and bind-mounted)" "$N3" "{\"nsid\":$N3,\"type\":\"net\",\"owner\":$INIT_USER,\"reference\":[\"/proc/$X/ns/net\"],\"leaders\":[$X],\"ealdorman\":$X}"
 expect_true "our user ns has U2 and UP as children" \
     ".namespaces[\$k].children | (index($U2) != null) and (index($UP) != null)" --arg k "$INIT_USER"
 

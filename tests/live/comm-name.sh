@@ -6,6 +6,8 @@
 #   "x) R 1 2 (y"    looks like more stat fields after a fake ')'
 #   "((("            only opening parentheses
 #   "z)"             ends in ')' itself
+#   "nl<LF>x"        a newline (raw in /proc/PID/stat, escaped in status)
+#   'q"b\s'          JSON escaping of quote and backslash
 #
 # Asserts per process: "name" exact, "pid", "ppid" (our shell), "starttime"
 # (field 22 of /proc/PID/stat, counted after the LAST ')'), "cmdline"
@@ -14,22 +16,24 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 live_init "$@"
 
 COMMNAME=$(helper commname)
-names=('a) (b c' 'x) R 1 2 (y' '(((' 'z)')
+names=('a) (b c' 'x) R 1 2 (y' '(((' 'z)' $'nl\nx' 'q"b\s')
 pids=()
 for i in "${!names[@]}"; do
     "$COMMNAME" "${names[i]}" </dev/null >"$WORK/comm$i.out" 2>&1 &
     p=$!
     track_pid $p
-    pids+=($p)
+    pids+=("$p")
 done
 for i in "${!names[@]}"; do
     p=${pids[i]}
     line=$(wait_line "$WORK/comm$i.out")
     [ "$line" = ready ] || fatal "commname '${names[i]}': $line"
     [ "$(cat /proc/$p/comm)" = "${names[i]}" ] || fatal "ground truth: comm of $p is '$(cat /proc/$p/comm)'"
+    [ "$(starttime_of $p)" -gt 0 ] || fatal "ground truth: cannot parse /proc/$p/stat"
 done
 
 run_dumpns
+expect_wire_format
 
 for i in "${!names[@]}"; do
     p=${pids[i]}

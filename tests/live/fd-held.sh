@@ -56,13 +56,15 @@ kill_now $X $Y $Z $ZC
 [ "$(nsrel /proc/$H/fd/4 parent parent)" = "$INIT_USER" ] || fatal "ground truth: grandparent of $FU is not $INIT_USER"
 [ "$(nsrel /proc/$H/fd/5 parent)" = "$HOST_PID" ] || fatal "ground truth: parent of $PP is not $HOST_PID"
 [ "$(nsrel /proc/$H/fd/5 owner)" = "$INIT_USER" ] || fatal "ground truth: $PP not owned by $INIT_USER"
-for f in /proc/[0-9]*/ns/net /proc/[0-9]*/ns/user /proc/[0-9]*/ns/pid /proc/[0-9]*/ns/pid_for_children; do
-    i=$(stat -L -c %i "$f" 2>/dev/null) || continue
-    case $i in "$NX" | "$FU" | "$FP" | "$PP") fatal "ground truth: $f still references $i" ;; esac
-done
+# only the holder's fds may refer to them (checked without the holder)
+hits=$(find /proc/[0-9]*/ns /proc/[0-9]*/task/[0-9]*/ns /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 \
+    \( -lname "*:\\[$NX\\]" -o -lname "*:\\[$FU\\]" -o -lname "*:\\[$FP\\]" -o -lname "*:\\[$PP\\]" \) \
+    -not -path "/proc/$H/*" 2>/dev/null | head -n 5 || true)
+[ -z "$hits" ] || fatal "ground truth: still referenced elsewhere: $hits"
 log "holder $H: fd3 net $NX, fd4 user $FU (parent $FP), fd5 pid $PP"
 
 run_dumpns
+expect_wire_format
 
 expect_ns "netns held by fd 3" "$NX" "{\"nsid\":$NX,\"type\":\"net\",\"owner\":$INIT_USER,\"reference\":[\"/proc/$H/fd/3\"]}"
 expect_ns "user ns held by fd 4" "$FU" "{\"nsid\":$FU,\"type\":\"user\",\"reference\":[\"/proc/$H/fd/4\"],\"parent\":$FP,\"user-id\":0,\"user-name\":\"root\"}"

@@ -13,6 +13,7 @@
 # The EXIT trap kills exactly the PIDs recorded with track_pid (checking the
 # start time first, so that a recycled PID is never hit), unmounts exactly
 # the mounts recorded with track_mount and removes $WORK.
+# Set LIVE_KEEP_DUMP=/some/file to keep the last dump of a failing test.
 
 set -euo pipefail
 
@@ -133,8 +134,9 @@ live_init() {
     fi
     [ -n "$DUMPNS" ] || fatal "usage: $0 DUMPNS HELPERDIR"
     [ -x "$DUMPNS" ] || fatal "dumpns binary $DUMPNS is missing or not executable"
-    command -v jq >/dev/null || skip "jq not installed"
-    command -v unshare >/dev/null || skip "unshare not installed"
+    command -v jq >/dev/null || fatal "jq is not installed"
+    command -v unshare >/dev/null || fatal "unshare (util-linux) is not installed"
+    # shellcheck disable=SC2034 # used by the test scripts
     SLEEP_EXE=$(readlink -f "$(command -v sleep)")
     trap live_cleanup EXIT
     trap 'exit 1' INT TERM HUP
@@ -161,7 +163,7 @@ probe() {
 # wait_exe PID EXE: wait until PID has exec'd EXE (all unshare layers done).
 wait_exe() {
     local i
-    for i in $(seq 400); do
+    for i in $(seq 1500); do
         [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$2" ] && return 0
         [ -d "/proc/$1" ] || fatal "process $1 died before exec'ing $2"
         sleep 0.01
@@ -172,7 +174,7 @@ wait_exe() {
 # wait_child PID: print the (single) child of PID once it exists.
 wait_child() {
     local i c
-    for i in $(seq 400); do
+    for i in $(seq 1500); do
         c=$(pgrep -P "$1" | head -n1 || true)
         if [ -n "$c" ]; then
             echo "$c"
@@ -187,7 +189,7 @@ wait_child() {
 # wait_line FILE: wait until FILE holds a complete first line; print it.
 wait_line() {
     local i
-    for i in $(seq 400); do
+    for i in $(seq 1500); do
         if [ -s "$1" ] && [ "$(tail -c1 "$1" | od -An -c | tr -d ' ')" = '\n' ]; then
             head -n1 "$1"
             return 0
@@ -221,6 +223,20 @@ kill_now() {
 # nsino PID TYPE / nsino_path PATH: inode of a namespace (ground truth)
 nsino() { stat -L -c %i "/proc/$1/ns/$2" 2>/dev/null || fatal "cannot stat /proc/$1/ns/$2"; }
 nsino_path() { stat -L -c %i "$1" 2>/dev/null || fatal "cannot stat $1"; }
+
+# assert_unreferenced INODE...: ground-truth check that no process, task or
+# open fd refers to any of these namespaces any more (one find(1) for all,
+# fast even with thousands of processes).  Bind mounts are not checked.
+assert_unreferenced() {
+    local expr=() ino hits
+    for ino in "$@"; do
+        [ ${#expr[@]} = 0 ] || expr+=(-o)
+        expr+=(-lname "*:\\[$ino\\]")
+    done
+    hits=$(find /proc/[0-9]*/ns /proc/[0-9]*/task/[0-9]*/ns /proc/[0-9]*/fd \
+        -mindepth 1 -maxdepth 1 \( "${expr[@]}" \) 2>/dev/null | head -n 5 || true)
+    [ -z "$hits" ] || fatal "ground truth: still referenced: $(tr '\n' ' ' <<<"$hits")"
+}
 
 # nsrel ARGS...: run the nsrel helper, fatal on error
 nsrel() {
@@ -309,4 +325,42 @@ expect_ns() {
 # expect_absent DESCRIPTION INODE: the namespace must not be in the dump
 expect_absent() {
     expect "$1 (namespace $2 must be absent)" false '.namespaces | has($k)' --arg k "$2"
+}
+
+# expect_wire_format: the key order and key set of the Go lxkns JSON wire
+# format (keys must appear in this order; optional ones may be missing;
+# no unknown keys in namespace, process and task objects).  Checked on the
+# live dump, which holds key combinations the fixtures may not have
+# (hidden, bind-mounted, fd-held namespaces, loose threads).
+LIVE_WIRE_FILTER='
+  def inorder($o): [keys_unsorted[] | . as $x | $o | index($x)] as $i
+    | ($i | all(. != null)) and ($i == ($i | sort)) and ($i | length) == ($i | unique | length);
+  def need($r): . as $obj | $r | all(. as $k | $obj | has($k));
+  ["container-engines","container-groups","containers","cpus-online","discovery-options","mounts","namespaces","processes"] as $top
+  | ["nsid","type","owner","reference","leaders","loose-threads","parent","ealdorman","children","user-id","user-name"] as $ns
+  | ["namespaces","cmdline","tasks","name","starttime","cpucgroup","fridgecgroup","fridgefrozen","affinity","policy","priority","nice","pid","ppid"] as $proc
+  | ["namespaces","name","starttime","cpucgroup","fridgecgroup","fridgefrozen","affinity","policy","priority","nice","tid"] as $task
+  | ["mnt","cgroup","uts","ipc","user","pid","net","time"] as $types
+  | ["from-procs","from-tasks","from-fds","from-bindmounts","with-hierarchy","with-ownership","with-freezer","with-mounts","with-socket-processes","with-affinity-scheduling","with-task-affinity-scheduling","labels","scanned-namespace-types"] as $opts
+  | [
+      (if inorder($top) and need($top - ["mounts"]) then empty
+       else "top-level keys: \(keys_unsorted)" end),
+      (.["discovery-options"] | with_entries(select(.key as $k | $opts | index($k)))
+       | if inorder($opts) and need($opts) then empty
+         else "discovery-options keys: \(keys_unsorted)" end),
+      (.namespaces | to_entries[]
+       | .key as $id | .value
+       | if inorder($ns) and need(["nsid","type"] + (if .type == "user" then ["user-id","user-name"] else [] end))
+            and (.type as $t | $types | index($t)) != null
+            and ((.type == "user") == (has("owner") | not) or (has("owner") | not))
+         then empty else "namespace \($id) keys: \(keys_unsorted)" end),
+      (.processes | to_entries[]
+       | .key as $pid | .value
+       | (if inorder($proc) and need($proc - ["affinity","policy","priority","nice"]) and (.namespaces | inorder($types))
+          then empty else "process \($pid) keys: \(keys_unsorted), namespaces: \(.namespaces | keys_unsorted)" end),
+         (.tasks[] | if inorder($task) and need($task - ["affinity","policy","priority","nice"]) and (.namespaces | inorder($types))
+          then empty else "task \(.tid) of process \($pid) keys: \(keys_unsorted)" end))
+    ] | .[:10]'
+expect_wire_format() {
+    expect "JSON wire format (key order/set, first 10 violations)" '[]' "$LIVE_WIRE_FILTER"
 }

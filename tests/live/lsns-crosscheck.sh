@@ -14,7 +14,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 live_init "$@"
 
-command -v lsns >/dev/null || skip "lsns not installed"
+command -v lsns >/dev/null || fatal "lsns (util-linux) is not installed"
 probe "a user namespace with all other namespace types" \
     unshare -Ur --fork --pid --mount --uts --ipc --net --cgroup --time true
 
@@ -38,6 +38,7 @@ lsns_json() {
 }
 lsns_json "$WORK/lsns1.json"
 run_dumpns
+expect_wire_format
 lsns_json "$WORK/lsns2.json"
 
 ROWS=$(jq -cn --slurpfile a "$WORK/lsns1.json" --slurpfile b "$WORK/lsns2.json" '

@@ -56,6 +56,7 @@ VP=$(nsino $V2 pid)
 log "pid ns $VP owned by user ns $VU (pids $V1 > $V2)"
 
 run_dumpns
+expect_wire_format
 
 expect_ns "P1" "$P1" "{\"nsid\":$P1,\"type\":\"pid\",\"owner\":$INIT_USER,\"reference\":[\"/proc/$U2/ns/pid\"],\"leaders\":[$U2],\"ealdorman\":$U2,\"parent\":$HOST_PID,\"children\":[$P2]}"
 expect_ns "P2" "$P2" "{\"nsid\":$P2,\"type\":\"pid\",\"owner\":$INIT_USER,\"reference\":[\"/proc/$U3/ns/pid\"],\"leaders\":[$U3],\"ealdorman\":$U3,\"parent\":$P1,\"children\":[$P3]}"

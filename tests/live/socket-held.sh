@@ -37,16 +37,14 @@ if ! got=$("$(helper nsrel)" -s $S $FD 2>&1); then
 fi
 [ "$got" = "$NS" ] || fatal "ground truth: SIOCGSKNS says net:[$got], sockholder says net:[$NS]"
 [[ $(readlink /proc/$S/fd/$FD) == socket:* ]] || fatal "ground truth: fd $FD of $S is not a socket"
-for f in /proc/[0-9]*/ns/net /proc/[0-9]*/task/[0-9]*/ns/net /proc/[0-9]*/fd/*; do
-    l=$(readlink "$f" 2>/dev/null) || continue
-    [ "$l" != "net:[$NS]" ] || fatal "ground truth: $f references net:[$NS]"
-done
+assert_unreferenced "$NS"
 if grep -q "net:\[$NS\]" /proc/self/mountinfo; then
     fatal "ground truth: net:[$NS] is bind-mounted"
 fi
 log "sockholder $S holds net:[$NS] via socket fd $FD"
 
 run_dumpns
+expect_wire_format
 
 expect "socket-held netns: nsid, type, owner" "{\"nsid\":$NS,\"type\":\"net\",\"owner\":$INIT_USER}" "$(N $NS) | {nsid, type, owner}"
 expect "socket-held netns: no leaders, ealdorman, loose-threads" '[false,false,false]' \

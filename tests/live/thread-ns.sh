@@ -41,6 +41,7 @@ MAINNAME=$(cat /proc/$T/comm)
 log "process $T ($MAINNAME): thread $TID in net:[$NN] uts:[$NU]"
 
 run_dumpns
+expect_wire_format
 
 expect_ns "thread's netns" "$NN" "{\"nsid\":$NN,\"type\":\"net\",\"owner\":$INIT_USER,\"reference\":[\"/proc/$TID/ns/net\"],\"loose-threads\":[$TID]}"
 expect_ns "thread's utsns" "$NU" "{\"nsid\":$NU,\"type\":\"uts\",\"owner\":$INIT_USER,\"reference\":[\"/proc/$TID/ns/uts\"],\"loose-threads\":[$TID]}"

@@ -50,6 +50,7 @@ T2=$(nsino $Q time_for_children)
 log "time ns: ours $HT; T $T (parent $P, child $C); T2 $T2 (only time_for_children of $Q)"
 
 run_dumpns
+expect_wire_format
 
 expect_ns "T (via child)" "$T" "{\"nsid\":$T,\"type\":\"time\",\"owner\":$INIT_USER,\"reference\":[\"/proc/$C/ns/time\"],\"leaders\":[$C],\"ealdorman\":$C}"
 expect "unshare parent stays in our time ns, child is in T" "[$HT,$T]" "[$(P $P).namespaces.time, $(P $C).namespaces.time]"

@@ -11,7 +11,10 @@
 # (absent for user ns), reference (absent for hidden ones), leaders,
 # ealdorman, user-id 0 and user-name "root" at every level; the net/uts
 # namespaces of the innermost level are owned by it; the processes' own
-# namespace maps.  Then --no-hierarchy drops parents and the hidden levels,
+# namespace maps.
+#  C) a user namespace created by uid 65534 (setpriv + unshare -U): its
+#     user-id is 65534 and user-name the passwd name of 65534 (skipped if
+#     the kernel refuses unprivileged user namespaces).  Then --no-hierarchy drops parents and the hidden levels,
 # and --no-ownership drops "owner".
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 live_init "$@"
@@ -61,8 +64,25 @@ BU=$(nsino $B3 uts)
     fatal "ground truth: parent chain of $L3 is not $L2 $L1 $INIT_USER"
 log "B: pids $B1 $B2 $B3, user $L1 > $L2 > $L3, net $BN, uts $BU"
 
+# --- C: a user namespace owned by an unprivileged uid --------------------------
+C=""
+if command -v setpriv >/dev/null &&
+    setpriv --reuid 65534 --regid 65534 --clear-groups unshare -U true </dev/null >/dev/null 2>&1; then
+    setpriv --reuid 65534 --regid 65534 --clear-groups unshare -U sleep infinity </dev/null >/dev/null 2>&1 &
+    C=$!
+    track_pid $C
+    wait_exe $C "$SLEEP_EXE"
+    CU=$(nsino $C user)
+    [ "$(nsrel /proc/$C/ns/user uid)" = 65534 ] || fatal "ground truth: owner uid of $CU is not 65534"
+    CNAME=$(getent passwd 65534 | cut -d: -f1 || true)
+    log "C: pid $C, user ns $CU owned by uid 65534 ($CNAME)"
+else
+    log "note: unprivileged user namespaces refused here, part C skipped"
+fi
+
 # --- full discovery ----------------------------------------------------------
 run_dumpns
+expect_wire_format
 
 expect_ns "A level 1 (hidden)" "$A1" "{\"nsid\":$A1,\"type\":\"user\",\"parent\":$INIT_USER,\"children\":[$A2],\"user-id\":0,\"user-name\":\"root\"}"
 expect_ns "A level 2 (hidden)" "$A2" "{\"nsid\":$A2,\"type\":\"user\",\"parent\":$A1,\"children\":[$A3],\"user-id\":0,\"user-name\":\"root\"}"
@@ -83,6 +103,12 @@ expect "initial user ns: type, no parent, no owner" '{"type":"user","parent":fal
     '.namespaces[$k] | {type, parent: has("parent"), owner: has("owner"), "user-id"}' --arg k "$INIT_USER"
 expect_true "initial user ns has both level-1 namespaces as children" \
     ".namespaces[\$k].children | (index($A1) != null) and (index($L1) != null)" --arg k "$INIT_USER"
+if [ -n "$C" ]; then
+    expect_ns "C (owned by uid 65534)" "$CU" "{\"nsid\":$CU,\"type\":\"user\",\"reference\":[\"/proc/$C/ns/user\"],\"leaders\":[$C],\"ealdorman\":$C,\"parent\":$INIT_USER,\"user-id\":65534,\"user-name\":\"$CNAME\"}"
+fi
+expect "default discovery options" \
+    '{"from-procs":true,"from-tasks":true,"from-fds":true,"from-bindmounts":true,"with-hierarchy":true,"with-ownership":true,"scanned-namespace-types":["time","mnt","cgroup","uts","ipc","user","pid","net"]}' \
+    '.["discovery-options"] | {"from-procs","from-tasks","from-fds","from-bindmounts","with-hierarchy","with-ownership","scanned-namespace-types"}'
 expect_true "every namespace's nsid equals its key" '[.namespaces | to_entries[] | (.key == (.value.nsid | tostring))] | all'
 expect_true "no user namespace has an owner" '[.namespaces[] | select(.type == "user") | has("owner")] | any | not'
 
