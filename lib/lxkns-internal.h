@@ -63,6 +63,7 @@ struct lxkns_namespace {
 	uid_t owner_uid;
 	const char *user_name; /* user ns: never NULL after finalize */
 	struct ptrvec *owned;  /* user ns: [_LXKNS_NS_TYPE_MAX] */
+	struct lxkns_mount_table *mounts; /* mnt ns: when mounts were discovered */
 };
 
 /* What processes and tasks have in common. */

@@ -27,7 +27,8 @@ struct lxkns_discover_opts {
 	bool from_fds;
 	/* socket fds: their network namespace (pidfd_getfd + SIOCGSKNS). */
 	bool from_sockets;
-	/* nsfs bind mounts (in the discovering process's mount namespace). */
+	/* nsfs bind mounts in every mount namespace found, transitively (also
+	 * mount namespaces that are themselves only bind-mounted). */
 	bool from_bindmounts;
 	/* user and PID hierarchy (NS_GET_PARENT), hidden parents included. */
 	bool with_hierarchy;
@@ -35,8 +36,17 @@ struct lxkns_discover_opts {
 	bool with_ownership;
 	/* owner user names from /etc/passwd of the initial mount namespace. */
 	bool with_user_names;
-	/* NSpid: of /proc/PID/status (PIDs in every PID namespace). */
+	/* NSpid: of /proc/PID/status (PIDs in every PID namespace): the PID
+	 * map (see pidmap.h). */
 	bool with_nspids;
+	/* the mount table of every mount namespace (see mounts.h). */
+	bool with_mounts;
+	/* whether processes are frozen (cgroup v1 freezer or v2 cgroup.events). */
+	bool with_freezer;
+	/* CPU affinity of the leader processes, and the online CPUs. */
+	bool with_affinity;
+	/* CPU affinity of every task too (costs one syscall per task). */
+	bool with_task_affinity;
 	/* Root of the proc filesystem to read; NULL means "/proc". A tree
 	 * that is not a real procfs is read as a fixture (ns links are
 	 * symlinks, relations come from its "nsfs.relations" file). */

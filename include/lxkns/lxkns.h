@@ -10,6 +10,7 @@
 #include <lxkns/model.h>
 #include <lxkns/discover.h>
 #include <lxkns/json.h>
+#include <lxkns/mounts.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -46,7 +46,9 @@ HIDDEN struct lxkns_namespace *ns_register_path(struct discovery *d, enum lxkns_
 HIDDEN int discover_from_procs(struct discovery *d);
 HIDDEN int discover_from_tasks(struct discovery *d);
 HIDDEN int discover_from_fds(struct discovery *d);
-HIDDEN int discover_from_bindmounts(struct discovery *d);
+/* Looks into every mount namespace: bind-mounted namespaces (transitively)
+ * and, with with_mounts, mount tables. */
+HIDDEN int discover_mount_namespaces(struct discovery *d);
 HIDDEN int discover_user_names(struct discovery *d);
 
 #endif

@@ -32,6 +32,10 @@ void lxkns_discover_opts_init(struct lxkns_discover_opts *opts)
 		.with_ownership = true,
 		.with_user_names = true,
 		.with_nspids = true,
+		.with_mounts = true,
+		.with_freezer = true,
+		.with_affinity = true,
+		.with_task_affinity = false,
 	};
 }
 
@@ -138,9 +142,9 @@ int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result *
 		r = discover_from_fds(&d);
 		trace("from-fds", &t0, r);
 	}
-	if (r >= 0 && d.opts.from_bindmounts) {
-		r = discover_from_bindmounts(&d);
-		trace("bindmounts", &t0, r);
+	if (r >= 0 && (d.opts.from_bindmounts || d.opts.with_mounts)) {
+		r = discover_mount_namespaces(&d);
+		trace("mount-ns", &t0, r);
 	}
 	if (r >= 0)
 		r = result_link(d.r, true);

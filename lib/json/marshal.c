@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lxkns-internal.h"
+#include "mounts/mounts-internal.h"
 #include "strutil.h"
 #include "writer.h"
 
@@ -44,7 +46,7 @@ static void write_options(struct jw *w, const struct lxkns_discover_opts *o)
 	JW_KEY(w, "with-freezer");
 	jw_bool(w, false);
 	JW_KEY(w, "with-mounts");
-	jw_bool(w, false);
+	jw_bool(w, o->with_mounts);
 	JW_KEY(w, "with-socket-processes");
 	jw_bool(w, false);
 	JW_KEY(w, "with-affinity-scheduling");
@@ -210,6 +212,80 @@ static void write_processes(struct jw *w, const struct lxkns_result *r)
 	jw_object_close(w);
 }
 
+static void write_mount(struct jw *w, const struct lxkns_mount *m)
+{
+	jw_object_open(w);
+	JW_KEY(w, "mountid");
+	jw_u64(w, m->id);
+	JW_KEY(w, "parentid");
+	jw_u64(w, m->parent_id);
+	JW_KEY(w, "major");
+	jw_u64(w, m->major);
+	JW_KEY(w, "minor");
+	jw_u64(w, m->minor);
+	JW_KEY(w, "root");
+	jw_string(w, m->root);
+	JW_KEY(w, "mountpoint");
+	jw_string(w, m->mountpoint);
+	JW_KEY(w, "mountoptions");
+	jw_array_open(w);
+	for (const char *o = m->options; o && *o;) {
+		const char *comma = strchr(o, ',');
+		size_t len = comma ? (size_t)(comma - o) : strlen(o);
+		jw_string_n(w, o, len);
+		o += len + (comma ? 1 : 0);
+	}
+	jw_array_close(w);
+	JW_KEY(w, "tags");
+	jw_object_open(w);
+	for (size_t i = 0; i < m->tag_count; i++) {
+		jw_key(w, m->tags[i].name);
+		jw_string(w, m->tags[i].value);
+	}
+	jw_object_close(w);
+	JW_KEY(w, "fstype");
+	jw_string(w, m->fstype);
+	JW_KEY(w, "source");
+	jw_string(w, m->source);
+	JW_KEY(w, "superoptions");
+	jw_string(w, m->superoptions);
+	JW_KEY(w, "hidden");
+	jw_bool(w, m->hidden);
+	jw_object_close(w);
+}
+
+/* "mounts": { "<mntns>": { "<path>": { mounts, pathid, parentid } } } */
+static void write_mounts(struct jw *w, const struct lxkns_result *r)
+{
+	JW_KEY(w, "mounts");
+	jw_object_open(w);
+	for (size_t i = 0; i < r->ns[LXKNS_NS_MNT].count; i++) {
+		const struct lxkns_namespace *ns = r->ns[LXKNS_NS_MNT].items[i];
+		const struct lxkns_mount_table *t = ns->mounts;
+		if (!t)
+			continue;
+		jw_key_plain(w, ns->idstr, ns->idlen);
+		jw_object_open(w);
+		for (size_t k = 0; k < t->path_count; k++) {
+			const struct lxkns_mount_path *p = t->paths[k];
+			jw_key(w, p->path);
+			jw_object_open(w);
+			JW_KEY(w, "mounts");
+			jw_array_open(w);
+			for (size_t m = 0; m < p->count; m++)
+				write_mount(w, p->mounts[m]);
+			jw_array_close(w);
+			JW_KEY(w, "pathid");
+			jw_u64(w, p->id);
+			JW_KEY(w, "parentid");
+			jw_u64(w, p->parent ? p->parent->id : 0);
+			jw_object_close(w);
+		}
+		jw_object_close(w);
+	}
+	jw_object_close(w);
+}
+
 /* Namespaces of all types, by inode, as one object. */
 static void write_namespaces(struct jw *w, const struct lxkns_result *r)
 {
@@ -261,9 +337,7 @@ int lxkns_result_write_json(const struct lxkns_result *r, const struct lxkns_jso
 	jw_array_open(w);
 	jw_array_close(w);
 	write_options(w, &r->opts);
-	JW_KEY(w, "mounts");
-	jw_object_open(w);
-	jw_object_close(w);
+	write_mounts(w, r);
 	write_namespaces(w, r);
 	JW_KEY(w, "processes");
 	write_processes(w, r);

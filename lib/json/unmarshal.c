@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lxkns-internal.h"
+#include "mounts/mounts-internal.h"
 #include "strutil.h"
 
 struct reader {
@@ -310,6 +311,155 @@ static int read_namespace(struct reader *rd, const char *key, json_t *obj)
 	return 0;
 }
 
+static const char *opt_str(struct reader *rd, json_t *obj, const char *key, const char *what,
+			   int *err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return "";
+	if (!json_is_string(v)) {
+		*err = fail(rd, "%s: \"%s\" is not a string", what, key);
+		return NULL;
+	}
+	const char *s = arena_strndup(&rd->r->arena, json_string_value(v), json_string_length(v));
+	if (!s)
+		*err = -ENOMEM;
+	return s;
+}
+
+static int read_mount(struct reader *rd, json_t *o, const char *what, struct lxkns_mount *m)
+{
+	struct arena *a = &rd->r->arena;
+	int err = 0;
+	uint64_t v = 0;
+	json_t *x;
+
+	if (!json_is_object(o))
+		return fail(rd, "%s: a mount is not an object", what);
+	if (get_u64(rd, json_object_get(o, "mountid"), what, &m->id) < 0 ||
+	    get_u64(rd, json_object_get(o, "parentid"), what, &m->parent_id) < 0)
+		return -EBADMSG;
+	if ((x = json_object_get(o, "major")) && (get_u64(rd, x, what, &v) < 0 || v > UINT32_MAX))
+		return fail(rd, "%s: bad \"major\"", what);
+	m->major = x ? (unsigned)v : 0;
+	if ((x = json_object_get(o, "minor")) && (get_u64(rd, x, what, &v) < 0 || v > UINT32_MAX))
+		return fail(rd, "%s: bad \"minor\"", what);
+	m->minor = x ? (unsigned)v : 0;
+	m->root = opt_str(rd, o, "root", what, &err);
+	m->mountpoint = opt_str(rd, o, "mountpoint", what, &err);
+	m->fstype = opt_str(rd, o, "fstype", what, &err);
+	m->source = opt_str(rd, o, "source", what, &err);
+	m->superoptions = opt_str(rd, o, "superoptions", what, &err);
+	if (err)
+		return err;
+	/* mount options: an array on the wire, one comma-separated string here */
+	x = json_object_get(o, "mountoptions");
+	size_t total = 1;
+	if (x && !json_is_null(x)) {
+		if (!json_is_array(x))
+			return fail(rd, "%s: \"mountoptions\" is not an array", what);
+		for (size_t i = 0; i < json_array_size(x); i++) {
+			if (!json_is_string(json_array_get(x, i)))
+				return fail(rd, "%s: \"mountoptions\" holds a non-string", what);
+			total += json_string_length(json_array_get(x, i)) + 1;
+		}
+	}
+	char *opts = arena_alloc(a, total);
+	if (!opts)
+		return -ENOMEM;
+	for (size_t i = 0, n = 0; x && json_is_array(x) && i < json_array_size(x); i++) {
+		json_t *e = json_array_get(x, i);
+		if (i)
+			opts[n++] = ',';
+		memcpy(opts + n, json_string_value(e), json_string_length(e));
+		n += json_string_length(e);
+	}
+	m->options = opts;
+	x = json_object_get(o, "tags");
+	if (x && !json_is_null(x)) {
+		const char *k;
+		json_t *tv;
+		if (!json_is_object(x))
+			return fail(rd, "%s: \"tags\" is not an object", what);
+		m->tags = arena_alloc(a, (json_object_size(x) + 1) * sizeof(*m->tags));
+		if (!m->tags)
+			return -ENOMEM;
+		json_object_foreach (x, k, tv) {
+			if (!json_is_string(tv))
+				return fail(rd, "%s: tag \"%s\" is not a string", what, k);
+			m->tags[m->tag_count].name = arena_strdup(a, k);
+			m->tags[m->tag_count].value = arena_strndup(a, json_string_value(tv),
+								    json_string_length(tv));
+			if (!m->tags[m->tag_count].name || !m->tags[m->tag_count].value)
+				return -ENOMEM;
+			m->tag_count++;
+		}
+	}
+	x = json_object_get(o, "hidden");
+	if (x && !json_is_boolean(x))
+		return fail(rd, "%s: \"hidden\" is not a boolean", what);
+	m->hidden = json_is_true(x);
+	return 0;
+}
+
+static int read_mounts(struct reader *rd, json_t *mounts)
+{
+	const char *key;
+	json_t *paths;
+
+	if (!mounts || json_is_null(mounts))
+		return 0;
+	if (!json_is_object(mounts))
+		return fail(rd, "\"mounts\" is not an object");
+	json_object_foreach (mounts, key, paths) {
+		char what[64];
+		uint64_t ino;
+		snprintf(what, sizeof(what), "mounts of %.32s", key);
+		if (safe_atou64(key, &ino) < 0 || ino == 0)
+			return fail(rd, "%s: not a namespace inode", what);
+		if (!json_is_object(paths))
+			return fail(rd, "%s: not an object", what);
+		struct lxkns_namespace *ns = ns_of(rd, LXKNS_NS_MNT, ino, what);
+		if (!ns)
+			return -EBADMSG;
+		if (ns->mounts)
+			continue;
+		size_t n = 0;
+		const char *path;
+		json_t *pv;
+		json_object_foreach (paths, path, pv) {
+			json_t *ms = json_is_object(pv) ? json_object_get(pv, "mounts") : NULL;
+			if (!json_is_array(ms))
+				return fail(rd, "%s: path \"%.64s\" has no \"mounts\" array", what, path);
+			n += json_array_size(ms);
+		}
+		struct lxkns_mount_table *t = arena_alloc(&rd->r->arena, sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		t->mounts = arena_alloc(&rd->r->arena, (n ? n : 1) * sizeof(*t->mounts));
+		if (!t->mounts)
+			return -ENOMEM;
+		json_object_foreach (paths, path, pv) {
+			json_t *ms = json_object_get(pv, "mounts");
+			for (size_t i = 0; i < json_array_size(ms); i++) {
+				int r = read_mount(rd, json_array_get(ms, i), what, &t->mounts[t->count]);
+				if (r < 0)
+					return r;
+				if (strcmp(t->mounts[t->count].mountpoint, path) != 0)
+					return fail(rd, "%s: a mount at \"%.64s\" is listed under "
+							"\"%.64s\"",
+						    what, t->mounts[t->count].mountpoint, path);
+				t->count++;
+			}
+		}
+		ns->mounts = t;
+		int r = mount_table_link(&rd->r->arena, t, false);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *key;
 	size_t offset;
@@ -321,6 +471,11 @@ static const struct {
 	{ "from-bindmounts", offsetof(struct lxkns_discover_opts, from_bindmounts) },
 	{ "with-hierarchy", offsetof(struct lxkns_discover_opts, with_hierarchy) },
 	{ "with-ownership", offsetof(struct lxkns_discover_opts, with_ownership) },
+	{ "with-mounts", offsetof(struct lxkns_discover_opts, with_mounts) },
+	{ "with-freezer", offsetof(struct lxkns_discover_opts, with_freezer) },
+	{ "with-affinity-scheduling", offsetof(struct lxkns_discover_opts, with_affinity) },
+	{ "with-task-affinity-scheduling",
+	  offsetof(struct lxkns_discover_opts, with_task_affinity) },
 };
 
 static int read_options(struct reader *rd, json_t *o)
@@ -398,6 +553,9 @@ static int read_document(struct reader *rd, json_t *root)
 		if (r < 0)
 			return r;
 	}
+	r = read_mounts(rd, json_object_get(root, "mounts"));
+	if (r < 0)
+		return r;
 	/* references are what the document says, also for namespaces it
 	 * only mentions in processes (then: none) */
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lxkns-internal.h"
+#include "mounts/mounts-internal.h"
 #include "strutil.h"
 
 struct lxkns_result *result_new(const struct lxkns_discover_opts *opts)
@@ -39,6 +40,7 @@ struct lxkns_result *lxkns_result_ref(struct lxkns_result *r)
 
 static void free_namespace(struct lxkns_namespace *ns)
 {
+	mount_table_release(ns->mounts);
 	ptrvec_free(&ns->leaders);
 	ptrvec_free(&ns->loose_threads);
 	ptrvec_free(&ns->children);

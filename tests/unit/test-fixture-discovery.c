@@ -163,6 +163,50 @@ int main(int argc, char **argv)
 		CHECK_STR(lxkns_namespace_ref_at(n, 1), "/run/netns/x", "ref[1]");
 	}
 
+	/* a process-less mount namespace bind-mounted inside 100's */
+	n = ns(r, 4026532080);
+	CHECK(n && lxkns_namespace_type(n) == LXKNS_NS_MNT && lxkns_namespace_ref_count(n) == 2,
+	      "mnt:[4026532080] bind-mounted in another mount namespace");
+	if (n && lxkns_namespace_ref_count(n) == 2) {
+		CHECK_STR(lxkns_namespace_ref_at(n, 0), "/proc/100/ns/mnt", "chain[0]");
+		CHECK_STR(lxkns_namespace_ref_at(n, 1), "/run/mnt ns", "chain[1], \\040 decoded");
+	}
+	CHECK(has_diag(r, 0, EOPNOTSUPP, "mountinfo") || has_diag(r, 100, EOPNOTSUPP, "mountinfo"),
+	      "a fixture cannot enter a process-less mount namespace: diagnostic");
+	CHECK(has_diag(r, 1, EBADMSG, "mountinfo"), "malformed mountinfo line: diagnostic");
+
+	/* the mount table of 100's mount namespace, with visibility */
+	n = ns(r, 4026532070);
+	const struct lxkns_mount_table *mt = n ? lxkns_namespace_mounts(n) : NULL;
+	CHECK(mt != NULL, "mount table of mnt:[4026532070]");
+	if (mt) {
+		static const struct {
+			uint64_t id;
+			bool hidden;
+		} want[] = { { 200, false }, { 201, false }, { 202, true },  { 203, true },
+			     { 204, false }, { 205, true },  { 206, false }, { 207, true },
+			     { 208, true },  { 209, false }, { 210, false } };
+		CHECK_INT(lxkns_mount_table_count(mt), 11, "mounts");
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			const struct lxkns_mount *m = lxkns_mount_table_by_id(mt, want[i].id);
+			CHECK(m && lxkns_mount_hidden(m) == want[i].hidden, "mount %llu %s",
+			      (unsigned long long)want[i].id, want[i].hidden ? "hidden" : "visible");
+		}
+		CHECK_INT(lxkns_mount_id(lxkns_mount_table_root(mt)), 200, "root mount");
+		const struct lxkns_mount *m = lxkns_mount_table_by_id(mt, 202);
+		CHECK_STR(m ? lxkns_mount_tag(m, "shared") : NULL, "7", "shared:7");
+		m = lxkns_mount_table_by_id(mt, 208);
+		CHECK_STR(m ? lxkns_mount_tag(m, "unbindable") : NULL, "", "unbindable");
+		CHECK_INT(lxkns_mount_table_path_count(mt), 9, "paths");
+		const struct lxkns_mount_path *p2 = lxkns_mount_table_path_at(mt, 8);
+		CHECK_STR(p2 ? lxkns_mount_path_path(p2) : NULL, "/x/y/z", "last path");
+		CHECK_STR(p2 ? lxkns_mount_path_path(lxkns_mount_path_parent(p2)) : NULL, "/x/y",
+			  "its parent path");
+		p2 = lxkns_mount_table_path_at(mt, 1);
+		CHECK(p2 && lxkns_mount_path_mount_count(p2) == 2 &&
+			      lxkns_mount_id(lxkns_mount_path_mount_at(p2, 1)) == 204,
+		      "/mnt holds 202 then its overmount 204");
+	}
 	lxkns_result_unref(r);
 
 	/* the type filter and switched-off sources */

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * mountns.c: looking into every mount namespace. For each one we need its
+ * mountinfo and a directory fd of its root:
+ *
+ *  - a mount namespace with a process: /proc/PID/mountinfo and
+ *    /proc/PID/root, no new task at all;
+ *  - a process-less one (only bind-mounted, or held by an fd): a short-lived
+ *    helper thread does unshare(CLONE_FS) + setns() into it, opens its "/"
+ *    (fds are shared, so the O_PATH fd stays ours) and reads its own
+ *    /proc/thread-self/mountinfo. No fork, no re-exec.
+ *
+ * In each, nsfs mounts are bind-mounted namespaces: they are opened through
+ * the root fd and registered with the reference (mount namespace, path). A
+ * newly found mount namespace joins the backlog, so the search is transitive
+ * (a mount namespace bind-mounted inside a process-less one is searched
+ * too). With with_mounts, each mountinfo also becomes the namespace's mount
+ * table.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "discover-internal.h"
+#include "mounts/mounts-internal.h"
+#include "procfs/parse.h"
+#include "strutil.h"
+
+#define MAX_MOUNTINFO (64 * 1024 * 1024)
+
+struct mnt_context {
+	int rootfd; /* the mount namespace's "/", or -1 on a fixture */
+	struct readbuf mountinfo;
+	ssize_t len;
+	pid_t pid; /* the process whose view we read, 0 when entered */
+};
+
+struct backlog_item {
+	struct lxkns_namespace *mntns;
+	int handle; /* an open nsfs handle for process-less ones, else -1 */
+};
+
+struct backlog {
+	struct backlog_item *items;
+	size_t count, cap;
+	struct u64map queued;
+};
+
+static int backlog_push(struct backlog *b, struct lxkns_namespace *mntns, int handle)
+{
+	if (u64map_get(&b->queued, mntns->id.ino))
+		return 0;
+	if (b->count == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 16;
+		struct backlog_item *n = realloc(b->items, ncap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		b->items = n;
+		b->cap = ncap;
+	}
+	if (u64map_put(&b->queued, mntns->id.ino, mntns) < 0)
+		return -ENOMEM;
+	b->items[b->count++] = (struct backlog_item){ .mntns = mntns, .handle = handle };
+	return 1;
+}
+
+struct enter_args {
+	const struct procfs *pf;
+	int nsfd;
+	struct mnt_context *ctx;
+	int err;
+};
+
+static void *enter_thread(void *arg)
+{
+	struct enter_args *a = arg;
+
+	/* setns(CLONE_NEWNS) needs a private fs struct */
+	if (unshare(CLONE_FS) < 0 || setns(a->nsfd, CLONE_NEWNS) < 0) {
+		a->err = -errno;
+		return NULL;
+	}
+	a->ctx->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (a->ctx->rootfd < 0) {
+		a->err = -errno;
+		return NULL;
+	}
+	/* thread-self is this thread, whose mount namespace it now reports */
+	_cleanup_close_ int dirfd = openat(a->pf->rootfd, "thread-self",
+					   O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		a->err = -errno;
+		return NULL;
+	}
+	a->ctx->len = procfs_read_at(a->pf, dirfd, "mountinfo", &a->ctx->mountinfo, MAX_MOUNTINFO);
+	if (a->ctx->len < 0)
+		a->err = (int)a->ctx->len;
+	return NULL;
+}
+
+/* Looks into a process-less mount namespace through a helper thread. */
+static int context_enter(struct discovery *d, int handle, struct mnt_context *ctx)
+{
+	struct enter_args a = { .pf = d->pf, .nsfd = handle, .ctx = ctx };
+	pthread_t t;
+	int r;
+
+	if (!d->pf->real)
+		return -EOPNOTSUPP;
+	r = pthread_create(&t, NULL, enter_thread, &a);
+	if (r)
+		return -r;
+	pthread_join(t, NULL);
+	return a.err;
+}
+
+/* Looks into a mount namespace through a process (or task) in it. */
+static int context_proc(struct discovery *d, const char *dir, pid_t pid, struct mnt_context *ctx)
+{
+	_cleanup_close_ int dirfd = openat(d->pf->rootfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	ctx->pid = pid;
+	ctx->len = procfs_read_at(d->pf, dirfd, "mountinfo", &ctx->mountinfo, MAX_MOUNTINFO);
+	if (ctx->len < 0)
+		return (int)ctx->len;
+	if (d->pf->real) {
+		ctx->rootfd = openat(dirfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (ctx->rootfd < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static void context_free(struct mnt_context *ctx)
+{
+	if (ctx->rootfd >= 0)
+		close(ctx->rootfd);
+	ctx->rootfd = -1;
+	readbuf_free(&ctx->mountinfo);
+}
+
+/* The mount namespace's nsfs mounts: bind-mounted namespaces. */
+static int scan_nsfs_mounts(struct discovery *d, struct lxkns_namespace *mntns,
+			    struct lxkns_nsid mntns_id, struct mnt_context *ctx,
+			    struct backlog *backlog)
+{
+	const char *p = ctx->mountinfo.p, *end = p + ctx->len;
+	_cleanup_free_ char *decode = NULL;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		const char *line = p;
+		struct mountinfo_entry e;
+		int type;
+		uint64_t ino;
+
+		p += len + 1;
+		if (len < 8 || !memmem(line, len, " - nsfs ", 8))
+			continue;
+		char *nd = realloc(decode, len + 1);
+		if (!nd)
+			return -ENOMEM;
+		decode = nd;
+		if (parse_mountinfo_line(line, len, decode, &e) < 0 || e.fstype.len != 4 ||
+		    memcmp(e.fstype.p, "nsfs", 4) != 0 ||
+		    parse_ns_link(e.root.p, e.root.len, &type, &ino) < 0 || !want_type(d, type))
+			continue;
+		struct lxkns_namespace *ns = result_namespace_find(d->r, ino);
+		if (ns && (ns->type != (enum lxkns_ns_type)type || type != LXKNS_NS_MNT ||
+			   u64map_get(&backlog->queued, ino)))
+			continue;
+		char *mp = arena_strndup(&d->r->arena, e.mountpoint.p, e.mountpoint.len);
+		if (!mp)
+			return -ENOMEM;
+		/* relative to the namespace's root: the path as that namespace sees it */
+		const char *rel = mp[0] == '/' && mp[1] ? mp + 1 : mp[0] == '/' ? "." : mp;
+		int h = nsfs_open(d->pf, ctx->rootfd >= 0 ? ctx->rootfd : d->pf->rootfd, rel, type,
+				  d->pf->real ? 0 : ino);
+		if (h < 0) {
+			result_diag(d->r, ctx->pid, h, "bind mount", "cannot open %s in mnt:[%llu]: %s",
+				    mp, (unsigned long long)mntns_id.ino, strerror(-h));
+			continue;
+		}
+		struct lxkns_nsid id;
+		bool created = false;
+		if (nsfs_id(d->pf, h, &id) < 0 || id.ino != ino) {
+			nsfs_close(d->pf, h);
+			continue;
+		}
+		if (!ns)
+			ns = ns_register(d, type, id, h, &created);
+		if (!ns) {
+			nsfs_close(d->pf, h);
+			if (result_namespace_find(d->r, ino))
+				continue;
+			return -ENOMEM;
+		}
+		if (ns->ref_kind == NS_REF_NONE) {
+			ns->ref_kind = NS_REF_BIND;
+			ns->ref_mntns = mntns_id;
+			ns->ref_pid = ctx->pid ? ctx->pid : d->self_pid;
+			ns->ref_path = mp;
+		}
+		/* a mount namespace: search it too, entering it through this fd
+		 * if it has no process */
+		if (type == LXKNS_NS_MNT && mntns && ns->ref_kind == NS_REF_BIND) {
+			int r = backlog_push(backlog, ns, h);
+			if (r < 0) {
+				nsfs_close(d->pf, h);
+				return r;
+			}
+			if (r > 0)
+				continue; /* the backlog owns h now */
+		} else if (type == LXKNS_NS_MNT && mntns) {
+			int r = backlog_push(backlog, ns, -1);
+			if (r < 0) {
+				nsfs_close(d->pf, h);
+				return r;
+			}
+		}
+		nsfs_close(d->pf, h);
+	}
+	return 0;
+}
+
+/* Gets a context for one mount namespace of the backlog. */
+static int context_for(struct discovery *d, struct backlog_item *it, struct mnt_context *ctx)
+{
+	struct lxkns_namespace *ns = it->mntns;
+	char dir[64];
+
+	if (ns->ref_kind == NS_REF_PROC || ns->ref_kind == NS_REF_TASK) {
+		/* /proc/TID/ works for tasks too, although readdir hides it */
+		fmt_u64(dir, (uint64_t)ns->ref_pid);
+		int r = context_proc(d, dir, ns->ref_pid, ctx);
+		if (r == 0 || !d->pf->real)
+			return r;
+		/* the process is gone: try to enter the namespace instead */
+		context_free(ctx);
+		ctx->rootfd = -1;
+		snprintf(dir, sizeof(dir), "%d/ns/mnt", (int)ns->ref_pid);
+	} else if (ns->ref_kind == NS_REF_FD) {
+		snprintf(dir, sizeof(dir), "%d/fd/%d", (int)ns->ref_pid, ns->ref_fd);
+	} else if (it->handle >= 0) {
+		return context_enter(d, it->handle, ctx);
+	} else {
+		return -ENOENT;
+	}
+	int h = nsfs_open(d->pf, d->pf->rootfd, dir, LXKNS_NS_MNT, 0);
+	if (h < 0)
+		return h;
+	struct lxkns_nsid id;
+	int r = nsfs_id(d->pf, h, &id) < 0 || id.ino != ns->id.ino ? -ESRCH
+								     : context_enter(d, h, ctx);
+	nsfs_close(d->pf, h);
+	return r;
+}
+
+static int cmp_ns_ino(const void *a, const void *b)
+{
+	const struct backlog_item *x = a, *y = b;
+	return x->mntns->id.ino < y->mntns->id.ino ? -1 : x->mntns->id.ino > y->mntns->id.ino;
+}
+
+/* The initial mount namespace as far as the process table tells. */
+static uint64_t initial_mntns(const struct discovery *d)
+{
+	const struct lxkns_process *p1 = u64map_get(&d->r->proc_by_pid, 1);
+	const struct lxkns_process *p2 = u64map_get(&d->r->proc_by_pid, 2);
+	if (p1 && p1->c.nsid[LXKNS_NS_MNT].ino)
+		return p1->c.nsid[LXKNS_NS_MNT].ino;
+	if (p2 && p2->ppid == 0)
+		return p2->c.nsid[LXKNS_NS_MNT].ino;
+	return 0;
+}
+
+static int visit(struct discovery *d, struct backlog_item *it, struct backlog *backlog)
+{
+	struct mnt_context ctx = { .rootfd = -1 };
+	struct lxkns_namespace *ns = it->mntns;
+	int r = context_for(d, it, &ctx);
+
+	if (r < 0) {
+		if (!(r == -ENOENT && !d->pf->real))
+			result_diag(d->r, ns->ref_pid, r, "mountinfo",
+				    "cannot look into mnt:[%llu]: %s", (unsigned long long)ns->id.ino,
+				    strerror(-r));
+		context_free(&ctx);
+		return 0;
+	}
+	if (d->opts.from_bindmounts)
+		r = scan_nsfs_mounts(d, ns, ns->id, &ctx, backlog);
+	if (r >= 0 && d->opts.with_mounts) {
+		size_t bad = 0;
+		int e = mount_table_parse(&d->r->arena, ctx.mountinfo.p, (size_t)ctx.len, &bad,
+					  &ns->mounts);
+		if (bad)
+			result_diag(d->r, ctx.pid, EBADMSG, "mountinfo",
+				    "%zu malformed line(s) in the mountinfo of mnt:[%llu] skipped", bad,
+				    (unsigned long long)ns->id.ino);
+		if (e < 0)
+			r = e;
+	}
+	context_free(&ctx);
+	return r;
+}
+
+int discover_mount_namespaces(struct discovery *d)
+{
+	struct backlog backlog = { 0 };
+	int r = 0;
+
+	if (!want_type(d, LXKNS_NS_MNT)) {
+		/* no mount namespace objects: only our own view's bind mounts */
+		struct mnt_context ctx = { .rootfd = -1 };
+		if (!d->opts.from_bindmounts)
+			return 0;
+		r = context_proc(d, "self", d->self_pid, &ctx);
+		if (r == 0)
+			r = scan_nsfs_mounts(d, NULL, d->self_mntns, &ctx, &backlog);
+		else
+			result_diag(d->r, d->self_pid, r, "mountinfo",
+				    "cannot read our own mountinfo: %s", strerror(-r));
+		context_free(&ctx);
+		u64map_free(&backlog.queued);
+		free(backlog.items);
+		return r < 0 && r != -ENOMEM ? 0 : r;
+	}
+
+	/* the initial mount namespace first (references then start there),
+	 * then the others by inode */
+	for (size_t i = 0; i < d->r->ns[LXKNS_NS_MNT].count && r >= 0; i++)
+		r = backlog_push(&backlog, d->r->ns[LXKNS_NS_MNT].items[i], -1);
+	if (r >= 0 && backlog.count > 1) {
+		qsort(backlog.items, backlog.count, sizeof(*backlog.items), cmp_ns_ino);
+		uint64_t init = initial_mntns(d);
+		for (size_t i = 0; i < backlog.count; i++)
+			if (backlog.items[i].mntns->id.ino == init) {
+				struct backlog_item tmp = backlog.items[i];
+				memmove(&backlog.items[1], &backlog.items[0], i * sizeof(tmp));
+				backlog.items[0] = tmp;
+				break;
+			}
+	}
+	/* the backlog grows while we walk it */
+	for (size_t i = 0; i < backlog.count && r >= 0; i++) {
+		struct backlog_item it = backlog.items[i];
+		r = visit(d, &it, &backlog);
+		if (it.handle >= 0)
+			nsfs_close(d->pf, it.handle);
+		backlog.items[i].handle = -1;
+	}
+	for (size_t i = 0; i < backlog.count; i++)
+		if (backlog.items[i].handle >= 0)
+			nsfs_close(d->pf, backlog.items[i].handle);
+	u64map_free(&backlog.queued);
+	free(backlog.items);
+	return r;
+}

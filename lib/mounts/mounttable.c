@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * mounttable.c: mount tables: built from mountinfo text (or filled in by the
+ * JSON reader), then linked into the mount tree and the path tree, and their
+ * visibility computed. All nodes and strings live in an arena (the result's,
+ * or the table's own for stand-alone tables).
+ *
+ * Visibility follows path resolution: the mount seen at a path is the top of
+ * the stack of mounts there, reached through visible mounts only. A mount is
+ * hidden when a child is mounted on its very mount point (in-place
+ * overmount), when a sibling is mounted on a directory above its mount point
+ * (after it, or it would be that sibling's child), or when the mount it sits
+ * on cannot be reached. The overmounting child stays visible.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "mounts/mounts-internal.h"
+#include "procfs/parse.h"
+#include "strutil.h"
+
+static char *span_dup(struct arena *a, struct span s)
+{
+	return arena_strndup(a, s.p ? s.p : "", s.p ? s.len : 0);
+}
+
+static int parse_tags(struct arena *a, struct span opt, struct lxkns_mount *m)
+{
+	const char *p = opt.p, *end = opt.p + opt.len;
+	size_t n = 0;
+
+	for (const char *q = p; q < end; q++)
+		if (*q == ' ')
+			n++;
+	if (opt.len)
+		n++;
+	if (!n)
+		return 0;
+	m->tags = arena_alloc(a, n * sizeof(*m->tags));
+	if (!m->tags)
+		return -ENOMEM;
+	while (p < end) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		const char *e = sp ? sp : end;
+		if (e > p) {
+			const char *colon = memchr(p, ':', (size_t)(e - p));
+			struct mount_tag *t = &m->tags[m->tag_count];
+			t->name = arena_strndup(a, p, colon ? (size_t)(colon - p) : (size_t)(e - p));
+			t->value = colon ? arena_strndup(a, colon + 1, (size_t)(e - colon - 1))
+					 : arena_strdup(a, "");
+			if (!t->name || !t->value)
+				return -ENOMEM;
+			m->tag_count++;
+		}
+		p = e + 1;
+	}
+	return 0;
+}
+
+int mount_table_parse(struct arena *a, const char *text, size_t len, size_t *ret_bad,
+		      struct lxkns_mount_table **ret)
+{
+	struct lxkns_mount_table *t;
+	_cleanup_free_ char *decode = NULL;
+	size_t lines = 0, maxlen = 0;
+	const char *p, *end = text + len;
+
+	for (p = text; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t l = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		if (l > maxlen)
+			maxlen = l;
+		lines++;
+		p += l + 1;
+	}
+	t = arena_alloc(a, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->mounts = arena_alloc(a, (lines ? lines : 1) * sizeof(*t->mounts));
+	decode = malloc(maxlen + 1);
+	if (!t->mounts || !decode)
+		return -ENOMEM;
+	for (p = text; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t l = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		struct mountinfo_entry e;
+		const char *line = p;
+		p += l + 1;
+		if (l == 0)
+			continue;
+		if (parse_mountinfo_line(line, l, decode, &e) < 0) {
+			if (!ret_bad)
+				return -EBADMSG;
+			(*ret_bad)++;
+			continue;
+		}
+		struct lxkns_mount *m = &t->mounts[t->count];
+		m->id = e.mount_id;
+		m->parent_id = e.parent_id;
+		m->major = e.major;
+		m->minor = e.minor;
+		m->root = span_dup(a, e.root);
+		m->mountpoint = span_dup(a, e.mountpoint);
+		m->options = span_dup(a, e.options);
+		m->fstype = span_dup(a, e.fstype);
+		m->source = span_dup(a, e.source);
+		m->superoptions = span_dup(a, e.superoptions);
+		if (!m->root || !m->mountpoint || !m->options || !m->fstype || !m->source ||
+		    !m->superoptions || parse_tags(a, e.optional, m) < 0)
+			return -ENOMEM;
+		t->count++;
+	}
+	int r = mount_table_link(a, t, true);
+	if (r < 0) {
+		mount_table_release(t);
+		return r;
+	}
+	*ret = t;
+	return 0;
+}
+
+/* Is parent a proper directory prefix of path ("/a" of "/a/b", "/" of "/a")? */
+static bool dir_prefix(const char *parent, size_t plen, const char *path)
+{
+	if (strncmp(parent, path, plen) != 0)
+		return false;
+	if (plen == 1 && parent[0] == '/')
+		return path[1] != 0;
+	return path[plen] == '/';
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Among the children of one parent: is c below a sibling's mount point? */
+static bool covered_by_sibling(const struct lxkns_mount *parent, const struct lxkns_mount *c)
+{
+	for (size_t i = 0; i < parent->child_count; i++) {
+		const struct lxkns_mount *s = parent->children[i];
+		if (s == c || strcmp(s->mountpoint, parent->mountpoint) == 0)
+			continue;
+		if (dir_prefix(s->mountpoint, strlen(s->mountpoint), c->mountpoint))
+			return true;
+	}
+	return false;
+}
+
+static void visit(struct lxkns_mount *m, bool reachable, int depth)
+{
+	bool topped = false;
+
+	for (size_t i = 0; i < m->child_count; i++)
+		topped |= strcmp(m->children[i]->mountpoint, m->mountpoint) == 0;
+	m->hidden = !reachable || topped;
+	if (depth > 512)
+		return;
+	for (size_t i = 0; i < m->child_count; i++) {
+		struct lxkns_mount *c = m->children[i];
+		if (strcmp(c->mountpoint, m->mountpoint) == 0)
+			visit(c, reachable, depth + 1);
+		else
+			visit(c, reachable && !topped && !covered_by_sibling(m, c), depth + 1);
+	}
+}
+
+static int cmp_path_node(const void *a, const void *b)
+{
+	const struct lxkns_mount_path *x = *(void *const *)a, *y = *(void *const *)b;
+	return strcmp(x->path, y->path);
+}
+
+int mount_table_link(struct arena *a, struct lxkns_mount_table *t, bool compute_hidden)
+{
+	/* the mount tree */
+	for (size_t i = 0; i < t->count; i++)
+		if (u64map_put(&t->by_id, t->mounts[i].id + 1, &t->mounts[i]) < 0)
+			return -ENOMEM;
+	size_t *nchild = calloc(t->count + 1, sizeof(size_t));
+	if (!nchild)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->count; i++) {
+		struct lxkns_mount *m = &t->mounts[i];
+		m->parent = m->parent_id != m->id ? u64map_get(&t->by_id, m->parent_id + 1) : NULL;
+		if (m->parent)
+			nchild[m->parent - t->mounts]++;
+		else if (!t->root)
+			t->root = m;
+	}
+	for (size_t i = 0; i < t->count; i++) {
+		t->mounts[i].children = nchild[i] ? arena_alloc(a, nchild[i] * sizeof(void *)) : NULL;
+		if (nchild[i] && !t->mounts[i].children) {
+			free(nchild);
+			return -ENOMEM;
+		}
+	}
+	free(nchild);
+	for (size_t i = 0; i < t->count; i++) {
+		struct lxkns_mount *m = &t->mounts[i];
+		if (m->parent)
+			m->parent->children[m->parent->child_count++] = m;
+	}
+	if (compute_hidden)
+		for (size_t i = 0; i < t->count; i++)
+			if (!t->mounts[i].parent)
+				visit(&t->mounts[i], true, 0);
+
+	/* the path tree: one node per distinct mount point */
+	const char **paths = malloc((t->count ? t->count : 1) * sizeof(char *));
+	if (!paths)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->count; i++)
+		paths[i] = t->mounts[i].mountpoint;
+	qsort(paths, t->count, sizeof(char *), cmp_str);
+	size_t n = 0;
+	for (size_t i = 0; i < t->count; i++)
+		if (n == 0 || strcmp(paths[n - 1], paths[i]) != 0)
+			paths[n++] = paths[i];
+	t->paths = arena_alloc(a, (n ? n : 1) * sizeof(*t->paths));
+	if (!t->paths) {
+		free(paths);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct lxkns_mount_path *pn = arena_alloc(a, sizeof(*pn));
+		if (!pn) {
+			free(paths);
+			return -ENOMEM;
+		}
+		pn->path = paths[i];
+		pn->id = (unsigned)i + 1;
+		t->paths[i] = pn;
+	}
+	t->path_count = n;
+	free(paths);
+	/* mounts per path, in table order (bottom of a stack first) */
+	for (size_t i = 0; i < t->count; i++) {
+		struct lxkns_mount *m = &t->mounts[i];
+		struct lxkns_mount_path key = { .path = m->mountpoint }, *kp = &key;
+		struct lxkns_mount_path **hit =
+			bsearch(&kp, t->paths, n, sizeof(*t->paths), cmp_path_node);
+		if (!hit)
+			return -EINVAL;
+		m->path = *hit;
+		(*hit)->count++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		t->paths[i]->mounts = arena_alloc(a, t->paths[i]->count * sizeof(void *));
+		if (!t->paths[i]->mounts)
+			return -ENOMEM;
+		t->paths[i]->count = 0;
+	}
+	for (size_t i = 0; i < t->count; i++)
+		t->mounts[i].path->mounts[t->mounts[i].path->count++] = &t->mounts[i];
+	/* the parent path: the nearest ancestor directory that has mounts */
+	for (size_t i = 0; i < n; i++) {
+		struct lxkns_mount_path *pn = t->paths[i];
+		size_t len = strlen(pn->path);
+		char *buf = malloc(len + 1);
+		if (!buf)
+			return -ENOMEM;
+		memcpy(buf, pn->path, len + 1);
+		while (!pn->parent && len > 1) {
+			while (len > 1 && buf[len - 1] != '/')
+				len--;
+			if (len > 1)
+				len--; /* drop the '/' too, except for the root */
+			buf[len] = 0;
+			struct lxkns_mount_path key = { .path = buf }, *kp = &key;
+			struct lxkns_mount_path **hit =
+				bsearch(&kp, t->paths, n, sizeof(*t->paths), cmp_path_node);
+			if (hit && *hit != pn)
+				pn->parent = *hit;
+		}
+		free(buf);
+	}
+	return 0;
+}
+
+void mount_table_release(struct lxkns_mount_table *t)
+{
+	if (t)
+		u64map_free(&t->by_id);
+}
+
+int lxkns_mount_table_parse(const char *text, size_t len, struct lxkns_mount_table **ret)
+{
+	struct arena a = { 0 };
+	struct lxkns_mount_table *t = NULL;
+	int r;
+
+	if (!text || !ret)
+		return -EINVAL;
+	r = mount_table_parse(&a, text, len, NULL, &t);
+	if (r < 0) {
+		arena_free(&a);
+		return r;
+	}
+	/* the table owns its arena: move it into a block of its own */
+	t->own_arena = malloc(sizeof(struct arena));
+	if (!t->own_arena) {
+		mount_table_release(t);
+		arena_free(&a);
+		return -ENOMEM;
+	}
+	*t->own_arena = a;
+	*ret = t;
+	return 0;
+}
+
+void lxkns_mount_table_free(struct lxkns_mount_table *t)
+{
+	if (!t || !t->own_arena)
+		return;
+	struct arena *a = t->own_arena;
+	mount_table_release(t);
+	arena_free(a); /* t itself lives in it */
+	free(a);
+}
