@@ -64,6 +64,7 @@ struct lxkns_namespace {
 	const char *user_name; /* user ns: never NULL after finalize */
 	struct ptrvec *owned;  /* user ns: [_LXKNS_NS_TYPE_MAX] */
 	struct lxkns_mount_table *mounts; /* mnt ns: when mounts were discovered */
+	uint32_t pid_ordinal;		  /* pid ns: its number in the PID map */
 };
 
 /* What processes and tasks have in common. */
@@ -71,7 +72,11 @@ struct proc_common {
 	const char *name;
 	uint64_t starttime;
 	const char *cpu_cgroup, *freezer_cgroup;
+	bool freezer_v1; /* freezer_cgroup is a v1 freezer path, else v2 */
+	const char *v2_cgroup; /* the unified path, also on hybrid hosts */
 	bool frozen;
+	uint32_t *affinity; /* CPU ranges: from, to, from, to, ... */
+	size_t affinity_count; /* number of ranges */
 	int policy, priority, nice;
 	struct lxkns_namespace *ns[_LXKNS_NS_TYPE_MAX];
 	/* the raw identities as scanned; ino 0 = not readable */
@@ -125,6 +130,10 @@ struct lxkns_result {
 	struct u64map proc_by_pid;
 
 	pthread_mutex_t diag_lock;
+	struct u64map pidmap; /* (pid ns ordinal, PID) -> process */
+	uint32_t *cpus_online; /* ranges: from, to, ... */
+	size_t cpus_online_count;
+
 	struct lxkns_diagnostic *diags;
 	size_t diag_count, diag_cap;
 	bool diag_oom;
@@ -149,6 +158,8 @@ HIDDEN struct lxkns_namespace *result_namespace_find(const struct lxkns_result *
 HIDDEN int result_link(struct lxkns_result *r, bool compute_leaders);
 /* Builds each namespace's reference from its ref_kind fields. */
 HIDDEN int result_build_refs(struct lxkns_result *r);
+/* Indexes every (PID namespace, PID) pair of processes and tasks. */
+HIDDEN int result_build_pidmap(struct lxkns_result *r);
 HIDDEN int result_set_processes(struct lxkns_result *r, struct lxkns_process **procs, size_t n);
 
 #endif

@@ -11,6 +11,7 @@
 #include <lxkns/discover.h>
 #include <lxkns/json.h>
 #include <lxkns/mounts.h>
+#include <lxkns/pidmap.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -61,6 +61,11 @@ const struct lxkns_process *lxkns_result_process_at(const struct lxkns_result *r
 const struct lxkns_process *lxkns_result_process_by_pid(const struct lxkns_result *result,
 							pid_t pid);
 
+/* The online CPUs as ranges: count, and the index-th (from, to). */
+size_t lxkns_result_cpus_online_count(const struct lxkns_result *result);
+bool lxkns_result_cpus_online_at(const struct lxkns_result *result, size_t index, unsigned *ret_from,
+				 unsigned *ret_to);
+
 /* ---- diagnostics ----------------------------------------------------- */
 
 /* Something the discovery could not see, and why. */
@@ -132,6 +137,10 @@ const char *lxkns_process_cpu_cgroup(const struct lxkns_process *proc);
 /* v1 freezer controller path, else the v2 path; "" when unknown. */
 const char *lxkns_process_freezer_cgroup(const struct lxkns_process *proc);
 bool lxkns_process_frozen(const struct lxkns_process *proc);
+/* CPU affinity as ranges (leaders only, unless task affinity was asked). */
+size_t lxkns_process_affinity_count(const struct lxkns_process *proc);
+bool lxkns_process_affinity_at(const struct lxkns_process *proc, size_t index, unsigned *ret_from,
+			       unsigned *ret_to);
 int lxkns_process_policy(const struct lxkns_process *proc);
 int lxkns_process_priority(const struct lxkns_process *proc);
 int lxkns_process_nice(const struct lxkns_process *proc);
@@ -157,6 +166,9 @@ uint64_t lxkns_task_starttime(const struct lxkns_task *task);
 const char *lxkns_task_cpu_cgroup(const struct lxkns_task *task);
 const char *lxkns_task_freezer_cgroup(const struct lxkns_task *task);
 bool lxkns_task_frozen(const struct lxkns_task *task);
+size_t lxkns_task_affinity_count(const struct lxkns_task *task);
+bool lxkns_task_affinity_at(const struct lxkns_task *task, size_t index, unsigned *ret_from,
+			    unsigned *ret_to);
 int lxkns_task_policy(const struct lxkns_task *task);
 int lxkns_task_priority(const struct lxkns_task *task);
 int lxkns_task_nice(const struct lxkns_task *task);

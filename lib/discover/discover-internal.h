@@ -50,5 +50,7 @@ HIDDEN int discover_from_fds(struct discovery *d);
  * and, with with_mounts, mount tables. */
 HIDDEN int discover_mount_namespaces(struct discovery *d);
 HIDDEN int discover_user_names(struct discovery *d);
+HIDDEN int discover_freezer(struct discovery *d);
+HIDDEN int discover_affinity(struct discovery *d);
 
 #endif

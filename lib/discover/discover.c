@@ -152,7 +152,17 @@ int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result *
 		note_initial(&d);
 	if (r >= 0)
 		r = result_build_refs(d.r);
+	if (r >= 0 && d.opts.with_nspids)
+		r = result_build_pidmap(d.r);
 	trace("link", &t0, r);
+	if (r >= 0 && d.opts.with_freezer) {
+		r = discover_freezer(&d);
+		trace("freezer", &t0, r);
+	}
+	if (r >= 0 && (d.opts.with_affinity || d.opts.with_task_affinity)) {
+		r = discover_affinity(&d);
+		trace("affinity", &t0, r);
+	}
 	if (r >= 0 && d.opts.with_user_names) {
 		r = discover_user_names(&d);
 		trace("user-names", &t0, r);

@@ -120,12 +120,19 @@ static void read_cgroup(struct worker *w, int dirfd, pid_t pid, struct proc_comm
 	struct span frz = cg.freezer.p ? cg.freezer : cg.unified;
 	if (cpu.p)
 		c->cpu_cgroup = arena_strndup(&w->arena, cpu.p, cpu.len);
+	c->freezer_v1 = cg.freezer.p != NULL;
 	if (frz.p) {
 		if (frz.p == cpu.p && frz.len == cpu.len)
 			c->freezer_cgroup = c->cpu_cgroup;
 		else
 			c->freezer_cgroup = arena_strndup(&w->arena, frz.p, frz.len);
 	}
+	/* hybrid hosts: the v2 freezer works beside the v1 one */
+	if (cg.unified.p)
+		c->v2_cgroup = cg.unified.p == cpu.p	 ? c->cpu_cgroup
+			       : cg.unified.p == frz.p ? c->freezer_cgroup
+						       : arena_strndup(&w->arena, cg.unified.p,
+								       cg.unified.len);
 }
 
 static void read_nspid(struct worker *w, int dirfd, pid_t pid, struct proc_common *c)

@@ -44,15 +44,15 @@ static void write_options(struct jw *w, const struct lxkns_discover_opts *o)
 	JW_KEY(w, "with-ownership");
 	jw_bool(w, o->with_ownership);
 	JW_KEY(w, "with-freezer");
-	jw_bool(w, false);
+	jw_bool(w, o->with_freezer);
 	JW_KEY(w, "with-mounts");
 	jw_bool(w, o->with_mounts);
 	JW_KEY(w, "with-socket-processes");
 	jw_bool(w, false);
 	JW_KEY(w, "with-affinity-scheduling");
-	jw_bool(w, false);
+	jw_bool(w, o->with_affinity);
 	JW_KEY(w, "with-task-affinity-scheduling");
-	jw_bool(w, false);
+	jw_bool(w, o->with_task_affinity);
 	JW_KEY(w, "labels");
 	jw_object_open(w);
 	jw_object_close(w);
@@ -126,6 +126,19 @@ static void write_namespace(struct jw *w, const struct lxkns_namespace *ns)
 	jw_object_close(w);
 }
 
+/* A CPU list as [[from, to], ...]. */
+static void write_ranges(struct jw *w, const uint32_t *ranges, size_t count)
+{
+	jw_array_open(w);
+	for (size_t i = 0; i < count; i++) {
+		jw_array_open(w);
+		jw_u64(w, ranges[2 * i]);
+		jw_u64(w, ranges[2 * i + 1]);
+		jw_array_close(w);
+	}
+	jw_array_close(w);
+}
+
 /* The keys processes and tasks share, from "name" to "nice". */
 static void write_common(struct jw *w, const struct proc_common *c)
 {
@@ -139,6 +152,10 @@ static void write_common(struct jw *w, const struct proc_common *c)
 	jw_string(w, c->freezer_cgroup);
 	JW_KEY(w, "fridgefrozen");
 	jw_bool(w, c->frozen);
+	if (c->affinity_count) {
+		JW_KEY(w, "affinity");
+		write_ranges(w, c->affinity, c->affinity_count);
+	}
 	if (c->policy) {
 		JW_KEY(w, "policy");
 		jw_i64(w, c->policy);
@@ -334,8 +351,7 @@ int lxkns_result_write_json(const struct lxkns_result *r, const struct lxkns_jso
 	jw_object_open(w);
 	jw_object_close(w);
 	JW_KEY(w, "cpus-online");
-	jw_array_open(w);
-	jw_array_close(w);
+	write_ranges(w, r->cpus_online, r->cpus_online_count);
 	write_options(w, &r->opts);
 	write_mounts(w, r);
 	write_namespaces(w, r);

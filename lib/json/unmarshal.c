@@ -113,10 +113,41 @@ static int read_ns_refs(struct reader *rd, json_t *obj, const char *what,
 	return 0;
 }
 
+/* [[from, to], ...] */
+static int read_ranges(struct reader *rd, json_t *v, const char *what, uint32_t **ret,
+		       size_t *ret_count)
+{
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return fail(rd, "%s: a CPU list is not an array", what);
+	size_t n = json_array_size(v);
+	uint32_t *r = arena_alloc(&rd->r->arena, 2 * n * sizeof(uint32_t) + 1);
+	if (!r)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		json_t *pair = json_array_get(v, i);
+		json_t *a = json_array_get(pair, 0), *b = json_array_get(pair, 1);
+		if (!json_is_array(pair) || json_array_size(pair) != 2 || !json_is_integer(a) ||
+		    !json_is_integer(b) || json_integer_value(a) < 0 ||
+		    json_integer_value(b) < json_integer_value(a) ||
+		    json_integer_value(b) > UINT32_MAX)
+			return fail(rd, "%s: a CPU range is not [from, to]", what);
+		r[2 * i] = (uint32_t)json_integer_value(a);
+		r[2 * i + 1] = (uint32_t)json_integer_value(b);
+	}
+	*ret = r;
+	*ret_count = n;
+	return 0;
+}
+
 static int read_common(struct reader *rd, json_t *obj, const char *what, struct proc_common *c)
 {
 	json_t *v;
 
+	if (read_ranges(rd, json_object_get(obj, "affinity"), what, &c->affinity,
+			&c->affinity_count) < 0)
+		return -EBADMSG;
 	c->name = get_str(rd, obj, "name");
 	c->cpu_cgroup = get_str(rd, obj, "cpucgroup");
 	c->freezer_cgroup = get_str(rd, obj, "fridgecgroup");
@@ -553,6 +584,10 @@ static int read_document(struct reader *rd, json_t *root)
 		if (r < 0)
 			return r;
 	}
+	r = read_ranges(rd, json_object_get(root, "cpus-online"), "cpus-online",
+			&rd->r->cpus_online, &rd->r->cpus_online_count);
+	if (r < 0)
+		return r;
 	r = read_mounts(rd, json_object_get(root, "mounts"));
 	if (r < 0)
 		return r;

@@ -65,6 +65,28 @@ const struct lxkns_process *lxkns_result_process_by_pid(const struct lxkns_resul
 	return pid > 0 ? u64map_get(&r->proc_by_pid, (uint64_t)pid) : NULL;
 }
 
+static bool ranges_at(const uint32_t *r, size_t count, size_t i, unsigned *from, unsigned *to)
+{
+	if (i >= count)
+		return false;
+	if (from)
+		*from = r[2 * i];
+	if (to)
+		*to = r[2 * i + 1];
+	return true;
+}
+
+size_t lxkns_result_cpus_online_count(const struct lxkns_result *r)
+{
+	return r->cpus_online_count;
+}
+
+bool lxkns_result_cpus_online_at(const struct lxkns_result *r, size_t i, unsigned *from,
+				 unsigned *to)
+{
+	return ranges_at(r->cpus_online, r->cpus_online_count, i, from, to);
+}
+
 size_t lxkns_result_diagnostic_count(const struct lxkns_result *r)
 {
 	return r->diag_count;
@@ -192,6 +214,14 @@ const struct lxkns_namespace *lxkns_namespace_owned_at(const struct lxkns_namesp
 	bool lxkns_##kind##_frozen(const type_ *x)                                                 \
 	{                                                                                          \
 		return x->c.frozen;                                                                \
+	}                                                                                          \
+	size_t lxkns_##kind##_affinity_count(const type_ *x)                                       \
+	{                                                                                          \
+		return x->c.affinity_count;                                                        \
+	}                                                                                          \
+	bool lxkns_##kind##_affinity_at(const type_ *x, size_t i, unsigned *from, unsigned *to)    \
+	{                                                                                          \
+		return ranges_at(x->c.affinity, x->c.affinity_count, i, from, to);                 \
 	}                                                                                          \
 	int lxkns_##kind##_policy(const type_ *x)                                                  \
 	{                                                                                          \

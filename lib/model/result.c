@@ -64,6 +64,7 @@ struct lxkns_result *lxkns_result_unref(struct lxkns_result *r)
 	free(r->procs);
 	u64map_free(&r->ns_by_ino);
 	u64map_free(&r->proc_by_pid);
+	u64map_free(&r->pidmap);
 	free(r->diags);
 	pthread_mutex_destroy(&r->diag_lock);
 	arena_free(&r->arena);

@@ -51,3 +51,31 @@ int parse_passwd_line(const char *line, size_t len, struct span *ret_name, uid_t
 	*ret_uid = (uid_t)uid;
 	return 0;
 }
+
+int parse_cpulist(const char *buf, size_t len, uint32_t *ranges, size_t max, size_t *ret_count)
+{
+	const char *p = buf, *end = buf + len;
+	size_t n = 0;
+
+	while (end > p && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *e = comma ? comma : end;
+		const char *dash = memchr(p, '-', (size_t)(e - p));
+		uint64_t from, to;
+		if (safe_atou64_n(p, (size_t)((dash ? dash : e) - p), &from) < 0)
+			return -EBADMSG;
+		to = from;
+		if (dash && safe_atou64_n(dash + 1, (size_t)(e - dash - 1), &to) < 0)
+			return -EBADMSG;
+		if (from > to || to > UINT32_MAX || n == max)
+			return -EBADMSG;
+		ranges[2 * n] = (uint32_t)from;
+		ranges[2 * n + 1] = (uint32_t)to;
+		n++;
+		p = e + 1;
+	}
+	*ret_count = n;
+	return 0;
+}

@@ -64,4 +64,8 @@ int parse_ns_link(const char *s, size_t len, int *ret_type, uint64_t *ret_ino);
 /* One /etc/passwd line: name and UID. -EBADMSG for comments or garbage. */
 int parse_passwd_line(const char *line, size_t len, struct span *ret_name, uid_t *ret_uid);
 
+/* A CPU list as in /sys/devices/system/cpu/online ("0-3,8,10-11\n"):
+ * up to max (from, to) pairs into ranges[2*i], ranges[2*i+1]. */
+int parse_cpulist(const char *buf, size_t len, uint32_t *ranges, size_t max, size_t *ret_count);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lxkns/mounts.h"
 #include "procfs/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -61,6 +62,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p += len + 1;
 	}
 	free(decode);
+	/* the whole text as a mount table: trees, paths, visibility */
+	struct lxkns_mount_table *t = NULL;
+	if (lxkns_mount_table_parse(buf, size, &t) == 0) {
+		size_t n = lxkns_mount_table_count(t);
+		for (size_t i = 0; i < n; i++) {
+			const struct lxkns_mount *m = lxkns_mount_table_at(t, i);
+			assert(lxkns_mount_table_by_id(t, lxkns_mount_id(m)) != NULL);
+			assert(!lxkns_mount_parent(m) || lxkns_mount_child_count(lxkns_mount_parent(m)));
+		}
+		assert(lxkns_mount_table_path_count(t) <= n);
+		lxkns_mount_table_free(t);
+	}
 #elif FUZZ_TARGET == 5
 	int type;
 	uint64_t ino;
@@ -71,6 +84,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uid_t uid;
 	if (parse_passwd_line(buf, size, &name, &uid) == 0)
 		inside(name, buf, size, NULL, 0);
+#elif FUZZ_TARGET == 7
+	uint32_t ranges[16];
+	size_t n = 0;
+	if (parse_cpulist(buf, size, ranges, 8, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			assert(ranges[2 * i] <= ranges[2 * i + 1]);
 #else
 #error "unknown FUZZ_TARGET"
 #endif

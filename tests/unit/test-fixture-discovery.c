@@ -163,6 +163,35 @@ int main(int argc, char **argv)
 		CHECK_STR(lxkns_namespace_ref_at(n, 1), "/run/netns/x", "ref[1]");
 	}
 
+	/* the freezer: v1 thawed, v1 frozen, v2 frozen on a hybrid host */
+	CHECK(!lxkns_process_frozen(lxkns_result_process_by_pid(r, 100)), "100 thawed");
+	CHECK(lxkns_process_frozen(lxkns_result_process_by_pid(r, 103)), "103 frozen (v1)");
+	CHECK(lxkns_process_frozen(lxkns_result_process_by_pid(r, 102)), "102 frozen (v2)");
+	CHECK_STR(lxkns_process_freezer_cgroup(lxkns_result_process_by_pid(r, 102)), "/frz",
+		  "102's freezer cgroup stays the v1 path");
+
+	/* PID translation through NSpid and the PID namespace hierarchy */
+	{
+		const struct lxkns_namespace *child = ns(r, 4026532010), *init = ns(r, 4026531836);
+		CHECK_INT(lxkns_result_translate_pid(r, 2, child, init), 102, "child 2 -> init 102");
+		CHECK_INT(lxkns_result_translate_pid(r, 100, init, child), 1, "init 100 -> child 1");
+		CHECK_INT(lxkns_result_translate_pid(r, 101, init, child), 0,
+			  "101 is not visible in the child PID namespace");
+		CHECK_INT(lxkns_result_translate_pid(r, 1011, init, init), 1011, "a TID");
+		CHECK_INT(lxkns_result_translate_pid(r, 77, init, child), 0, "unknown PID");
+		CHECK_INT(lxkns_result_translate_pid(r, 1, child, NULL), 0, "no target");
+		CHECK(lxkns_result_process_by_nspid(r, 1, child) == lxkns_result_process_by_pid(r, 100),
+		      "PID 1 in the child is process 100");
+		p = lxkns_result_process_by_pid(r, 102);
+		const struct lxkns_namespace *pns = NULL;
+		CHECK(p && lxkns_process_namespaced_pid_count(p) == 2 &&
+			      lxkns_process_namespaced_pid_at(p, 0, &pns) == 102 && pns == init &&
+			      lxkns_process_namespaced_pid_at(p, 1, &pns) == 2 && pns == child,
+		      "namespaced PIDs of 102: 102 (init), 2 (child)");
+		p = lxkns_result_process_by_pid(r, 103);
+		CHECK(p && lxkns_process_namespaced_pid_count(p) == 0, "103 has no NSpid: none");
+	}
+
 	/* a process-less mount namespace bind-mounted inside 100's */
 	n = ns(r, 4026532080);
 	CHECK(n && lxkns_namespace_type(n) == LXKNS_NS_MNT && lxkns_namespace_ref_count(n) == 2,
