@@ -12,6 +12,7 @@
 #include <lxkns/json.h>
 #include <lxkns/mounts.h>
 #include <lxkns/pidmap.h>
+#include <lxkns/ops.h>
 
 #ifdef __cplusplus
 extern "C" {
