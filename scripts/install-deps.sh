@@ -4,8 +4,8 @@
 set -euo pipefail
 PKGS=(
 	meson ninja-build gcc pkgconf python3
-	libjansson-dev
-	jq valgrind strace util-linux iproute2 procps
+	libjansson-dev libsmartcols-dev libcap-dev
+	jq valgrind strace util-linux iproute2 procps graphviz
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -268,7 +268,12 @@ static int enter_all(const struct nsfds *f)
 			pending[t] = true;
 		}
 	}
-	if (f->fd[LXKNS_NS_USER] >= 0 && setns(f->fd[LXKNS_NS_USER], CLONE_NEWUSER) < 0)
+	/* re-entering our own user namespace is EINVAL: it is a no-op */
+	struct stat cur, want;
+	if (f->fd[LXKNS_NS_USER] >= 0 &&
+	    !(stat("/proc/self/ns/user", &cur) == 0 && fstat(f->fd[LXKNS_NS_USER], &want) == 0 &&
+	      cur.st_ino == want.st_ino && cur.st_dev == want.st_dev) &&
+	    setns(f->fd[LXKNS_NS_USER], CLONE_NEWUSER) < 0)
 		return -errno;
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
 		if (pending[t] && setns(f->fd[t], 0) < 0 && !err)
