@@ -112,6 +112,8 @@ live_cleanup() {
         sleep 0.05
     done
     for ((i = ${#LIVE_MOUNTS[@]} - 1; i >= 0; i--)); do
+        # a test may have unmounted it itself already
+        mountpoint -q "${LIVE_MOUNTS[i]}" 2>/dev/null || continue
         umount "${LIVE_MOUNTS[i]}" 2>/dev/null ||
             umount -l "${LIVE_MOUNTS[i]}" 2>/dev/null ||
             log "warning: cannot unmount ${LIVE_MOUNTS[i]}"

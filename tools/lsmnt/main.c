@@ -74,7 +74,7 @@ static void usage(FILE *out)
 	      "      --list-columns     list the columns\n"
 	      "  -l, --list             a list instead of a tree\n"
 	      "  -J, --json             JSON output\n"
-	      "  -r, --raw              raw output\n"
+	      "  -r, --raw              raw output (a list)\n"
 	      "  -n, --noheadings       no header line\n"
 	      "      --visible          only visible mounts\n"
 	      "  -i, --input FILE|-     a saved discovery (dumpns) instead of discovering\n"
@@ -288,6 +288,9 @@ int main(int argc, char **argv)
 		return tool_fail("give the mount namespace only once (ID, --pid or --bind)");
 	if (json && raw)
 		return tool_fail("--json and --raw exclude each other");
+	/* as findmnt: raw output is a list, for scripts */
+	if (raw)
+		rd.tree = false;
 
 	int type = _LXKNS_NS_TYPE_INVALID;
 	uint64_t ino = 0;
