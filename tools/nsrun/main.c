@@ -111,11 +111,12 @@ int main(int argc, char **argv)
 		}
 		for (size_t k = 0; k < count; k++)
 			if (lxkns_namespace_type(nss[k]) == lxkns_namespace_type(ns)) {
+				int e = tool_fail("ambiguous: two %s namespaces given ('%s' and %s:[%llu])",
+						  lxkns_ns_type_name(lxkns_namespace_type(ns)), argv[i],
+						  lxkns_ns_type_name(lxkns_namespace_type(ns)),
+						  (unsigned long long)lxkns_namespace_id(nss[k]).ino);
 				lxkns_result_unref(res);
-				return tool_fail("ambiguous: two %s namespaces given ('%s' and %s:[%llu])",
-						 lxkns_ns_type_name(lxkns_namespace_type(ns)), argv[i],
-						 lxkns_ns_type_name(lxkns_namespace_type(ns)),
-						 (unsigned long long)lxkns_namespace_id(nss[k]).ino);
+				return e;
 			}
 		nss[count++] = ns;
 	}
@@ -153,9 +154,9 @@ int main(int argc, char **argv)
 		return tool_fail("a namespace is gone (or cannot be reached any more)");
 	}
 	if (r == -ENOENT || r == -EACCES || r == -ENOEXEC) {
-		int e = tool_fail("cannot execute '%s': %s", argv[dashdash + 1], strerror(-r));
+		tool_fail("cannot execute '%s': %s", argv[dashdash + 1], strerror(-r));
 		lxkns_result_unref(res);
-		return r == -ENOENT ? 127 : 126 + 0 * e;
+		return r == -ENOENT ? 127 : 126;
 	}
 	lxkns_result_unref(res);
 	if (r < 0)
