@@ -20,6 +20,10 @@
 
 #define HIDDEN __attribute__((visibility("hidden")))
 
+struct lxkns_container;
+struct lxkns_container_engine;
+struct lxkns_container_group;
+
 /* How a namespace was first reached, for its reference. */
 enum ns_ref_kind {
 	NS_REF_NONE,	/* hidden: only a parent or owner */
@@ -107,6 +111,7 @@ struct lxkns_process {
 	struct ptrvec children; /* sorted by PID */
 	struct lxkns_task **tasks;
 	size_t task_count;
+	struct lxkns_container *container; /* when it is a container's initial process */
 
 	/* scan-time only */
 	uint64_t num_threads;
@@ -133,6 +138,14 @@ struct lxkns_result {
 	struct u64map pidmap; /* (pid ns ordinal, PID) -> process */
 	uint32_t *cpus_online; /* ranges: from, to, ... */
 	size_t cpus_online_count;
+
+	/* containers, engines and groups (lib/containers/): arrays in the arena */
+	struct lxkns_container **containers; /* sorted by PID */
+	size_t container_count;
+	struct lxkns_container_engine **engines; /* engine refid - 1 */
+	size_t engine_count;
+	struct lxkns_container_group **groups; /* group refid - 1 */
+	size_t group_count;
 
 	struct lxkns_diagnostic *diags;
 	size_t diag_count, diag_cap;

@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(
 	meson ninja-build gcc pkgconf python3
-	libjansson-dev libsmartcols-dev libcap-dev
+	libjansson-dev libsmartcols-dev libcap-dev libmount-dev
 	jq valgrind strace util-linux iproute2 procps graphviz
 )
 missing=()

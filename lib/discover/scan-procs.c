@@ -78,7 +78,7 @@ static ssize_t wread(struct worker *w, int dirfd, const char *name, size_t max)
 		w->buf.cap = sizeof(w->stackbuf);
 		w->buf.heap = false;
 	}
-	return procfs_read_at(w->d->pf, dirfd, name, &w->buf, max);
+	return procfs_read_small_at(w->d->pf, dirfd, name, &w->buf, max);
 }
 
 /* stat: name, start time, scheduling. Returns 0, or -errno. */

@@ -167,6 +167,16 @@ static void visit(struct lxkns_mount *m, bool reachable, int depth)
 	}
 }
 
+/* How many mounts at the same mount point lie below m in the mount tree. */
+static size_t stack_depth(const struct lxkns_mount *m)
+{
+	size_t d = 0;
+	for (const struct lxkns_mount *p = m->parent; p && d < 4096; p = p->parent, d++)
+		if (strcmp(p->mountpoint, m->mountpoint) != 0)
+			break;
+	return d;
+}
+
 static int cmp_path_node(const void *a, const void *b)
 {
 	const struct lxkns_mount_path *x = *(void *const *)a, *y = *(void *const *)b;
@@ -255,6 +265,22 @@ int mount_table_link(struct arena *a, struct lxkns_mount_table *t, bool compute_
 	}
 	for (size_t i = 0; i < t->count; i++)
 		t->mounts[i].path->mounts[t->mounts[i].path->count++] = &t->mounts[i];
+	/* a stack at one path, bottom first: by how many mounts of the same
+	 * path are below each (propagation may tuck a newer mount beneath an
+	 * older one, so neither mountinfo order nor IDs tell) */
+	for (size_t i = 0; i < n; i++) {
+		struct lxkns_mount_path *pn = t->paths[i];
+		for (size_t k = 1; k < pn->count; k++) {
+			struct lxkns_mount *m = pn->mounts[k];
+			size_t dk = stack_depth(m);
+			size_t j = k;
+			while (j > 0 && stack_depth(pn->mounts[j - 1]) > dk) {
+				pn->mounts[j] = pn->mounts[j - 1];
+				j--;
+			}
+			pn->mounts[j] = m;
+		}
+	}
 	/* the parent path: the nearest ancestor directory that has mounts */
 	for (size_t i = 0; i < n; i++) {
 		struct lxkns_mount_path *pn = t->paths[i];

@@ -112,16 +112,25 @@ int parse_mountinfo_line(const char *line, size_t len, char *decode_buf,
 		e.optional.p = p;
 		e.optional.len = 0;
 	}
-	e.fstype = next_field(&p, end);
-	e.source = next_field(&p, end);
-	e.superoptions = next_field(&p, end);
-	if (!e.fstype.p || !e.source.p)
-		return -EBADMSG;
-	e.source = decode(e.source, &decode_buf);
-	if (!e.superoptions.p) {
-		e.superoptions.p = end;
-		e.superoptions.len = 0;
+	/* after " - ": exactly one space between fstype, source and super
+	 * options; the source may be empty ("- tmpfs  rw") */
+	struct span rest[3];
+	if (p < end && *p == ' ')
+		p++;
+	for (int i = 0; i < 3; i++) {
+		const char *sp = i < 2 ? memchr(p, ' ', (size_t)(end - p)) : NULL;
+		const char *e2 = sp ? sp : end;
+		if (i < 2 && !sp)
+			return -EBADMSG;
+		rest[i].p = p;
+		rest[i].len = (size_t)(e2 - p);
+		p = sp ? sp + 1 : end;
 	}
+	if (rest[0].len == 0)
+		return -EBADMSG;
+	e.fstype = rest[0];
+	e.source = decode(rest[1], &decode_buf);
+	e.superoptions = rest[2];
 	*ret = e;
 	return 0;
 }

@@ -75,8 +75,8 @@ void readbuf_free(struct readbuf *b)
 	b->heap = false;
 }
 
-ssize_t procfs_read_at(const struct procfs *pf, int dirfd, const char *name, struct readbuf *b,
-		       size_t max)
+static ssize_t read_at(const struct procfs *pf, int dirfd, const char *name, struct readbuf *b,
+		       size_t max, bool short_is_eof)
 {
 	_cleanup_close_ int fd = -1;
 	size_t len = 0;
@@ -114,13 +114,26 @@ ssize_t procfs_read_at(const struct procfs *pf, int dirfd, const char *name, str
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		/* procfs files are seq_files or page-wise generators that fill
-		 * the buffer until they run out: a short read is the end. This
-		 * saves one read(2) per file. Fixture files are read to EOF. */
-		if (pf->real && len < b->cap)
+		if (short_is_eof && pf->real && len < b->cap)
 			break;
 	}
 	return (ssize_t)len;
+}
+
+ssize_t procfs_read_at(const struct procfs *pf, int dirfd, const char *name, struct readbuf *b,
+		       size_t max)
+{
+	return read_at(pf, dirfd, name, b, max, false);
+}
+
+ssize_t procfs_read_small_at(const struct procfs *pf, int dirfd, const char *name,
+			     struct readbuf *b, size_t max)
+{
+	/* stat, status and cgroup are single-record seq_files (single_open)
+	 * and cmdline loops over pages until the buffer is full: for them a
+	 * short read is the end, which saves one read(2) per file. Not so for
+	 * multi-record seq_files such as mountinfo (one page per read). */
+	return read_at(pf, dirfd, name, b, max, true);
 }
 
 ssize_t procfs_readlink_at(int dirfd, const char *name, char *buf, size_t size)

@@ -52,6 +52,10 @@ struct readbuf {
 ssize_t procfs_read_at(const struct procfs *pf, int dirfd, const char *name, struct readbuf *b,
 		       size_t max);
 void readbuf_free(struct readbuf *b);
+/* The same for /proc/PID/{stat,status,cgroup,cmdline} only: on a real
+ * procfs, a short read is taken as the end of the file. */
+ssize_t procfs_read_small_at(const struct procfs *pf, int dirfd, const char *name,
+			     struct readbuf *b, size_t max);
 
 /* Identifies the namespace behind an ns entry ("ns/net") relative to
  * dirfd: fstatat on a real procfs, readlink on a fixture. */

@@ -94,6 +94,13 @@ static void test_mountinfo(void)
 				       buf, &e),
 		  0, "nsfs line parses");
 	CHECK(e.optional.len == 0, "no optional fields");
+	/* an empty source: the kernel writes two spaces */
+	CHECK_INT(parse_mountinfo_line(S("1 2 0:4 / /x rw - tmpfs  rw,size=1k"), buf, &e), 0,
+		  "empty source parses");
+	CHECK(e.source.len == 0 && e.superoptions.len == 10 && e.fstype.len == 5,
+	      "empty source, super options rw,size=1k");
+	CHECK_INT(parse_mountinfo_line(S("1 2 0:4 / /x rw - tmpfs"), buf, &e), -EBADMSG,
+		  "no source and no super options");
 	CHECK_INT(parse_mountinfo_line(S("1 2 0:4 / /x rw shared:1"), buf, &e), -EBADMSG,
 		  "no separator");
 	CHECK_INT(parse_mountinfo_line(S("x 2 0:4 / /x rw - a b c"), buf, &e), -EBADMSG,
