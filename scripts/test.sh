@@ -84,6 +84,22 @@ if [ -d build-test ]; then
 			{ cat build-test/valgrind-dumpns.log; return 1; }
 	}
 	check "valgrind: a live discovery by dumpns leaks no memory and no fd" vg_live
+	vg_tools() { # every golden case of the tree and table tools, then live runs
+		local vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect
+			--show-leak-kinds=definite,indirect --error-exitcode=99" t
+		TOOL_WRAPPER=$vg bash tests/golden/tools.sh tests \
+			build-test/tools/{lsuns,lspidns,pidtree,nscaps,lsallns,nsgraph} \
+			>build-test/valgrind-tools.log 2>&1 ||
+			{ grep -A8 '^not ok' build-test/valgrind-tools.log | head -80; return 1; }
+		local netns
+		netns=$(stat -L -c %i /proc/self/ns/net)
+		for t in "lsuns -d" "lspidns -u" pidtree lsallns "nscaps $netns" nsgraph; do
+			# shellcheck disable=SC2086
+			$vg --log-file=build-test/valgrind-tool.log ./build-test/tools/$t >/dev/null 2>&1 ||
+				{ echo "valgrind: $t failed"; cat build-test/valgrind-tool.log; return 1; }
+		done
+	}
+	check "valgrind: the tools render every golden case and a live discovery without leaks" vg_tools
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

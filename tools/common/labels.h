@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * labels.h: the texts the tree tools print for namespaces and processes,
+ * following Go lxkns' reference label rules:
+ *
+ *   - a namespace with processes: its most senior leader,
+ *     process "NAME" (PID) controlled by "CGROUP"
+ *     (--all-leaders: every leader, the most senior first, then by PID);
+ *   - else, with loose threads: task "NAME" [TID] of "PROC" (PID), ...;
+ *   - else, a single reference below /proc/ (a process's or task's ns
+ *     link, an fd): referenced from process/task "REF";
+ *   - else: bind-mounted at "REF»REF" (the chain of the mount namespace's
+ *     reference and the mount point, joined by "»"). Go lxkns tests only
+ *     the first element for /proc/, which calls every bind mount
+ *     "referenced from process/task" since its chains start with
+ *     /proc/1/ns/mnt; we look at the whole reference.
+ *   - a hidden namespace (no reference at all) gets no label.
+ *
+ * Quoted values are quoted like Go's %q, so names with quotes, newlines or
+ * escape bytes stay on one line and cannot steer the terminal.
+ */
+#ifndef LXKNS_TOOL_LABELS_H
+#define LXKNS_TOOL_LABELS_H
+
+#include <lxkns/lxkns.h>
+
+#include "options.h"
+#include "sbuf.h"
+
+/* The namespace types in the order of their names (cgroup, ipc, mnt, net,
+ * pid, time, user, uts). */
+extern const enum lxkns_ns_type labels_lexical_types[_LXKNS_NS_TYPE_MAX];
+
+/* The options the labels follow (process naming, cgroup names, icons,
+ * all leaders); kept by pointer. */
+void labels_setup(const struct tool_opts *o);
+
+/* The process name as --proc asks for (comm, basename or argv[0]). */
+void label_procname(struct sbuf *sb, const struct lxkns_process *proc);
+/* A control group path for display (--cgroup=short cuts 64-hex IDs). */
+void label_cgroup(struct sbuf *sb, const char *path);
+/* The reference chain joined by "»". */
+void label_ref(struct sbuf *sb, const struct lxkns_namespace *ns);
+
+/* "[icon ]type:[ino]" in the namespace type's colour. */
+void label_nsid(struct sbuf *sb, const struct lxkns_namespace *ns);
+/* Same in another colour (nscaps colours user namespaces by verdict). */
+void label_nsid_styled(struct sbuf *sb, const struct lxkns_namespace *ns, enum style_elem elem);
+/* The reference label by the rules above; nothing for a hidden namespace. */
+void label_nsref(struct sbuf *sb, const struct lxkns_namespace *ns);
+/* label_nsid, then a space and label_nsref when there is one. */
+void label_ns(struct sbuf *sb, const struct lxkns_namespace *ns);
+/* "UID n ("name")" of a user namespace's owner; the name only when
+ * known, "UID ???" when the UID is unknown. */
+void label_owner_uid(struct sbuf *sb, const struct lxkns_namespace *userns);
+/* "pid:[???]" for a namespace of a type that could not be read. */
+void label_unknown_ns(struct sbuf *sb, enum lxkns_ns_type type);
+
+#endif

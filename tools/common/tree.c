@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbuf.h"
+#include "style.h"
+#include "tree.h"
+
+struct tree_node {
+	char *label;
+	char **props;
+	size_t nprops, cap_props;
+	struct tree_node **kids;
+	size_t nkids, cap_kids;
+	size_t depth;
+	bool truncated; /* children beyond TREE_MAX_DEPTH were left out */
+};
+
+struct tree_node *tree_add(struct tree *t, struct tree_node *parent, char *label)
+{
+	struct tree_node *n;
+
+	if (parent && parent->depth + 1 >= TREE_MAX_DEPTH) {
+		parent->truncated = true;
+		free(label);
+		return NULL;
+	}
+	n = xcalloc(1, sizeof(*n));
+	n->label = label;
+	n->depth = parent ? parent->depth + 1 : 0;
+	xgrow((void **)&t->all, &t->cap, t->count + 1, sizeof(*t->all));
+	t->all[t->count++] = n;
+	if (parent) {
+		xgrow((void **)&parent->kids, &parent->cap_kids, parent->nkids + 1,
+		      sizeof(*parent->kids));
+		parent->kids[parent->nkids++] = n;
+	} else {
+		xgrow((void **)&t->roots, &t->cap_roots, t->nroots + 1, sizeof(*t->roots));
+		t->roots[t->nroots++] = n;
+	}
+	return n;
+}
+
+void tree_prop(struct tree_node *node, char *text)
+{
+	xgrow((void **)&node->props, &node->cap_props, node->nprops + 1, sizeof(*node->props));
+	node->props[node->nprops++] = text;
+}
+
+size_t tree_depth(const struct tree_node *node)
+{
+	return node->depth;
+}
+
+/* first: what goes before the label; rest (in sb): before every other line
+ * of this subtree. */
+static void render(const struct tree_node *n, const char *first, struct sbuf *rest, FILE *out)
+{
+	const struct style_glyphs *g = style_glyphs();
+	size_t keep = rest->len;
+	bool kids = n->nkids > 0 || n->truncated;
+
+	fputs(first, out);
+	fputs(n->label, out);
+	fputc('\n', out);
+	for (size_t i = 0; i < n->nprops; i++) {
+		fputs(sbuf_str(rest), out);
+		fputs(kids ? g->nofork : g->blank, out);
+		fputs(g->prop, out);
+		fputc(' ', out);
+		fputs(n->props[i], out);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < n->nkids; i++) {
+		bool last = i + 1 == n->nkids && !n->truncated;
+		struct sbuf head = SBUF_INIT;
+
+		sbuf_puts(&head, sbuf_str(rest));
+		sbuf_puts(&head, last ? g->last : g->fork);
+		sbuf_puts(rest, last ? g->blank : g->nofork);
+		render(n->kids[i], sbuf_str(&head), rest, out);
+		sbuf_truncate(rest, keep);
+		sbuf_free(&head);
+	}
+	if (n->truncated)
+		fprintf(out, "%s%s…\n", sbuf_str(rest), g->last);
+}
+
+void tree_render(const struct tree *t, FILE *out)
+{
+	struct sbuf rest = SBUF_INIT;
+
+	for (size_t i = 0; i < t->nroots; i++) {
+		sbuf_truncate(&rest, 0);
+		sbuf_puts(&rest, "");
+		render(t->roots[i], "", &rest, out);
+	}
+	sbuf_free(&rest);
+}
+
+void tree_free(struct tree *t)
+{
+	for (size_t i = 0; i < t->count; i++) {
+		struct tree_node *n = t->all[i];
+		for (size_t k = 0; k < n->nprops; k++)
+			free(n->props[k]);
+		free(n->props);
+		free(n->kids);
+		free(n->label);
+		free(n);
+	}
+	free(t->all);
+	free(t->roots);
+	memset(t, 0, sizeof(*t));
+}
