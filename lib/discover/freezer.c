@@ -149,28 +149,29 @@ static int frozen_of(struct freezer_ctx *fc, struct proc_common *c)
 int discover_freezer(struct discovery *d)
 {
 	struct freezer_ctx fc = { .d = d, .rootfd = -1 };
-	const struct lxkns_process *p1 = u64map_get(&d->r->proc_by_pid, 1);
 	const struct lxkns_process *p2 = u64map_get(&d->r->proc_by_pid, 2);
-	const char *ctx;
-	int r = 0;
+	const char *ctxs[3] = { "1", p2 && p2->ppid == 0 ? "2" : NULL, "self" };
+	int r = -ENOENT;
 
-	if (p1 && p1->c.ns[LXKNS_NS_MNT])
-		ctx = "1";
-	else if (p2 && p2->ppid == 0 && p2->c.ns[LXKNS_NS_MNT]) {
-		ctx = "2";
-		result_diag(d->r, 1, EACCES, "freezer",
-			    "PID 1 cannot be inspected: the cgroup mounts are read through kthreadd "
-			    "(PID 2)");
-	} else {
-		ctx = "self";
-		result_diag(d->r, 1, EACCES, "freezer",
-			    "neither PID 1 nor kthreadd can be inspected: the cgroup mounts are read "
-			    "in our own mount namespace");
+	/* the host's view of the cgroup mounts: PID 1's, else kthreadd's (in
+	 * the initial namespaces too), else our own */
+	for (int i = 0; i < 3 && r < 0; i++) {
+		if (!ctxs[i])
+			continue;
+		if (fc.rootfd >= 0)
+			close(fc.rootfd);
+		fc.rootfd = -1;
+		r = find_mounts(&fc, ctxs[i]);
+		if (r == 0 && i > 0)
+			result_diag(d->r, 1, EACCES, "freezer",
+				    i == 1 ? "PID 1 cannot be inspected: the cgroup mounts are read "
+					     "through kthreadd (PID 2)"
+					   : "neither PID 1 nor kthreadd can be inspected: the cgroup "
+					     "mounts are read in our own mount namespace");
 	}
-	r = find_mounts(&fc, ctx);
 	if (r < 0) {
-		result_diag(d->r, 0, r, "freezer", "cannot find the cgroup mounts via %s/%s: %s",
-			    d->pf->root, ctx, strerror(-r));
+		result_diag(d->r, 0, r, "freezer", "cannot find the cgroup mounts via %s: %s",
+			    d->pf->root, strerror(-r));
 		r = r == -ENOMEM ? r : 0;
 		goto out;
 	}

@@ -18,8 +18,6 @@ int discover_user_names(struct discovery *d)
 	struct lxkns_result *r = d->r;
 	struct readbuf b = { 0 };
 	struct u64map names = { 0 };
-	const char *ctx = NULL;
-	char ctxbuf[24];
 	bool any = false;
 
 	for (size_t i = 0; i < r->ns[LXKNS_NS_USER].count && !any; i++)
@@ -27,27 +25,26 @@ int discover_user_names(struct discovery *d)
 	if (!any)
 		return 0;
 
-	/* a process in the initial mount namespace: PID 1, else kthreadd */
-	const struct lxkns_namespace *initial_mnt = r->initial[LXKNS_NS_MNT];
-	const struct lxkns_process *p1 = u64map_get(&r->proc_by_pid, 1);
+	/* the initial mount namespace's view: PID 1's root, else kthreadd's
+	 * (kernel threads live in the initial namespaces), else our own */
 	const struct lxkns_process *p2 = u64map_get(&r->proc_by_pid, 2);
-	if (p1 && p1->c.ns[LXKNS_NS_MNT])
-		ctx = "1";
-	else if (p2 && p2->ppid == 0 && (!initial_mnt || p2->c.ns[LXKNS_NS_MNT] == initial_mnt))
-		ctx = "2";
-	else {
-		snprintf(ctxbuf, sizeof(ctxbuf), "%d", (int)d->self_pid);
-		ctx = d->pf->real ? "self" : ctxbuf;
-		result_diag(r, 0, EACCES, "etc/passwd",
-			    "no process of the initial mount namespace is readable: user names "
-			    "come from our own /etc/passwd");
+	const char *ctxs[3] = { "1", p2 && p2->ppid == 0 ? "2" : NULL, d->pf->real ? "self" : NULL };
+	ssize_t n = -ENOENT;
+	for (int i = 0; i < 3 && n < 0; i++) {
+		if (!ctxs[i])
+			continue;
+		_cleanup_close_ int dirfd =
+			openat(d->pf->rootfd, ctxs[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		n = dirfd < 0 ? -errno
+			      : procfs_read_at(d->pf, dirfd, "root/etc/passwd", &b, 16 * 1024 * 1024);
+		if (n >= 0 && i == 2)
+			result_diag(r, 0, EACCES, "etc/passwd",
+				    "no process of the initial mount namespace is readable: user "
+				    "names come from our own /etc/passwd");
 	}
-	_cleanup_close_ int dirfd = openat(d->pf->rootfd, ctx, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ssize_t n = dirfd < 0 ? -errno : procfs_read_at(d->pf, dirfd, "root/etc/passwd", &b,
-							 16 * 1024 * 1024);
 	if (n < 0) {
-		result_diag(r, 0, (int)n, "etc/passwd", "cannot read %s/%s/root/etc/passwd: %s",
-			    d->pf->root, ctx, strerror((int)-n));
+		result_diag(r, 0, (int)n, "etc/passwd", "cannot read /etc/passwd of the initial "
+			    "mount namespace through %s: %s", d->pf->root, strerror((int)-n));
 		readbuf_free(&b);
 		return 0;
 	}
