@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sockios.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -28,33 +27,9 @@
 
 #include "cleanup.h"
 #include "lxkns-internal.h"
+#include "ops/kernel-compat.h"
 #include "lxkns/ops.h"
 #include "strutil.h"
-
-#ifndef NSIO
-#define NSIO 0xb7
-#endif
-#ifndef NS_GET_USERNS
-#define NS_GET_USERNS _IO(NSIO, 0x1)
-#endif
-#ifndef NS_GET_PARENT
-#define NS_GET_PARENT _IO(NSIO, 0x2)
-#endif
-#ifndef SIOCGSKNS
-#define SIOCGSKNS 0x894C
-#endif
-#ifndef SYS_openat2
-#define SYS_openat2 437
-#endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
-#ifndef RESOLVE_IN_ROOT
-#define RESOLVE_IN_ROOT 0x10
-#endif
 
 struct open_how_compat {
 	uint64_t flags, mode, resolve;
@@ -130,11 +105,7 @@ static int open_socket_netns(const char *ref)
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return -errno;
-	_cleanup_close_ int sock = (int)syscall(SYS_pidfd_getfd, pidfd, fdnum, 0);
-	if (sock < 0)
-		return -errno;
-	int ns = ioctl(sock, SIOCGSKNS);
-	return ns < 0 ? -errno : ns;
+	return socket_netns_fd(pidfd, fdnum);
 }
 
 static int open_chain(char *const *ref, size_t count)

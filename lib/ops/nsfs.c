@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sockios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,33 +18,10 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "ops/kernel-compat.h"
 #include "procfs/parse.h"
 #include "procfs/procfs.h"
 #include "strutil.h"
-
-/* Debian 12's headers know these, newer kernels keep them; define the ones
- * older headers may lack. */
-#ifndef NSIO
-#define NSIO 0xb7
-#endif
-#ifndef NS_GET_USERNS
-#define NS_GET_USERNS _IO(NSIO, 0x1)
-#endif
-#ifndef NS_GET_PARENT
-#define NS_GET_PARENT _IO(NSIO, 0x2)
-#endif
-#ifndef NS_GET_OWNER_UID
-#define NS_GET_OWNER_UID _IO(NSIO, 0x4)
-#endif
-#ifndef SIOCGSKNS
-#define SIOCGSKNS 0x894C
-#endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 struct fixture_rel {
 	uint64_t ino;
@@ -221,15 +197,18 @@ int nsfs_pidfd_open(const struct procfs *pf, pid_t pid)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-int nsfs_socket_netns(struct procfs *pf, int pidfd, int fd)
+int socket_netns_fd(int pidfd, int fd)
 {
-	if (!pf->real)
-		return -EOPNOTSUPP;
 	_cleanup_close_ int sock = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	if (sock < 0)
 		return -errno;
 	int ns = ioctl(sock, SIOCGSKNS);
 	return ns < 0 ? -errno : ns;
+}
+
+int nsfs_socket_netns(struct procfs *pf, int pidfd, int fd)
+{
+	return pf->real ? socket_netns_fd(pidfd, fd) : -EOPNOTSUPP;
 }
 
 void nsfs_close(const struct procfs *pf, int handle)
