@@ -6,7 +6,12 @@ PKGS=(
 	meson ninja-build gcc pkgconf python3
 	libjansson-dev libsmartcols-dev libcap-dev libmount-dev
 	jq valgrind strace util-linux iproute2 procps graphviz
+	libmicrohttpd-dev chromium curl wrk
 )
+# The web UI is built with node and npm (node >= 20.19 for vite; the
+# machines have it). Debian's packages only where there is none at all:
+# next to another node they would not install.
+command -v npm >/dev/null || PKGS+=(nodejs npm)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

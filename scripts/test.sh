@@ -1,10 +1,12 @@
 #!/bin/bash
 # The whole test suite: installs what is missing, then
-#   1. a -Werror build and every suite (unit, fuzz, golden, live),
+#   1. a -Werror build and every suite (unit, fuzz, golden, live, service,
+#      browser),
 #   2. an ASan+UBSan build and every suite again,
-#   3. valgrind (memcheck, leaks are errors) on the unit and fuzz suites and
-#      on a live discovery.
-# Live tests need root; without it they report "skipped".
+#   3. valgrind (memcheck, leaks are errors) on the unit and fuzz suites, the
+#      tools, the service under its HTTP tests, and a live discovery.
+# Live tests need root; without it they report "skipped". The browser suite
+# (the web UI in chromium) runs in the -Werror and ASan builds.
 # Prints "N passed, N failed, N skipped" last; exits non-zero on failures.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -100,6 +102,15 @@ if [ -d build-test ]; then
 		done
 	}
 	check "valgrind: the tools render every golden case and a live discovery without leaks" vg_tools
+	vg_service() { # the service's HTTP tests with the service under valgrind
+		LXKNS_SERVICE_WRAPPER="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect
+			--show-leak-kinds=definite,indirect --error-exitcode=99" \
+			python3 tests/service/test-http.py build-test/service/lxkns tests build-test/tools/dumpns \
+			>build-test/valgrind-service.log 2>&1 ||
+			{ grep -B2 -A12 '^not ok' build-test/valgrind-service.log | head -80; tail -5 build-test/valgrind-service.log; return 1; }
+	}
+	[ -x build-test/service/lxkns ] &&
+		check "valgrind: the service answers every HTTP test without leaks or errors" vg_service
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "http.h"
+#include "log.h"
+
+/* How often the reaper looks for connections past their deadline. */
+#define REAPER_PERIOD_MS 100
+/* Bytes of request line and headers a connection may hold (libmicrohttpd
+ * answers 414 or 431 beyond that). */
+#define CONNECTION_MEMORY (32 * 1024)
+
+enum conn_phase {
+	PHASE_HEADERS, /* waiting for (the rest of) request headers */
+	PHASE_REQUEST, /* headers in, answer not yet sent completely */
+};
+
+/* One TCP or unix connection (libmicrohttpd's socket context). */
+struct conn_state {
+	struct conn_state *prev, *next;
+	int fd;
+	enum conn_phase phase;
+	struct timespec since;
+	bool shut;
+};
+
+struct listener {
+	struct MHD_Daemon *daemon;
+	char *unix_path; /* unlinked when the listener stops */
+	bool quiesced;
+};
+
+struct http_server {
+	struct http_config cfg;
+	struct coalescer *coal;
+	struct listener listeners[2];
+	unsigned nlisteners;
+
+	pthread_mutex_t lock; /* conns, stopping */
+	pthread_cond_t wakeup;
+	struct conn_state *conns;
+	unsigned nconns;
+	bool stopping;
+	pthread_t reaper;
+	bool reaper_started;
+	atomic_bool draining;
+};
+
+static double elapsed_ms(const struct timespec *from, const struct timespec *to)
+{
+	return (double)(to->tv_sec - from->tv_sec) * 1e3 + (double)(to->tv_nsec - from->tv_nsec) / 1e6;
+}
+
+struct http_server *http_server_of(struct request *req)
+{
+	return req->server;
+}
+
+struct coalescer *http_coalescer(struct http_server *s)
+{
+	return s->coal;
+}
+
+bool http_draining(struct http_server *s)
+{
+	return atomic_load(&s->draining);
+}
+
+unsigned http_connections(struct http_server *s)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->nconns;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+/* ---- connections and the reaper -------------------------------------- */
+
+static void set_phase(struct http_server *s, struct conn_state *cs, enum conn_phase phase)
+{
+	if (!cs)
+		return;
+	pthread_mutex_lock(&s->lock);
+	cs->phase = phase;
+	clock_gettime(CLOCK_MONOTONIC, &cs->since);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *s = cls;
+	struct conn_state *cs = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		cs = calloc(1, sizeof(*cs));
+		if (!cs)
+			return; /* not watched by the reaper; libmicrohttpd's own
+				 * idle timeout still applies */
+		cs->fd = ci ? ci->connect_fd : -1;
+		cs->phase = PHASE_HEADERS;
+		clock_gettime(CLOCK_MONOTONIC, &cs->since);
+		pthread_mutex_lock(&s->lock);
+		cs->next = s->conns;
+		if (s->conns)
+			s->conns->prev = cs;
+		s->conns = cs;
+		s->nconns++;
+		pthread_mutex_unlock(&s->lock);
+		*socket_context = cs;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && cs) {
+		/* libmicrohttpd closes the socket after this returns: under the
+		 * lock the reaper cannot shut down a reused fd. */
+		pthread_mutex_lock(&s->lock);
+		if (cs->prev)
+			cs->prev->next = cs->next;
+		else
+			s->conns = cs->next;
+		if (cs->next)
+			cs->next->prev = cs->prev;
+		s->nconns--;
+		pthread_mutex_unlock(&s->lock);
+		free(cs);
+		*socket_context = NULL;
+	}
+}
+
+static void *reaper_main(void *arg)
+{
+	struct http_server *s = arg;
+	struct timespec now, deadline;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->stopping) {
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_nsec += REAPER_PERIOD_MS * 1000000L;
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->wakeup, &s->lock, &deadline);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		bool draining = atomic_load(&s->draining);
+		for (struct conn_state *cs = s->conns; cs; cs = cs->next) {
+			bool headers = cs->phase == PHASE_HEADERS;
+			unsigned limit = headers ? s->cfg.header_timeout_ms : s->cfg.request_timeout_ms;
+			bool late = limit && elapsed_ms(&cs->since, &now) > limit;
+			if (cs->shut || cs->fd < 0 || !(late || (draining && headers)))
+				continue;
+			/* libmicrohttpd sees the end of the stream and closes it. */
+			shutdown(cs->fd, SHUT_RDWR);
+			cs->shut = true;
+			if (late) {
+				metrics_reaped(headers);
+				slog_debug("closed a connection: no complete %s within %u ms",
+					   headers ? "request headers" : "answer", limit);
+			}
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* ---- requests -------------------------------------------------------- */
+
+void http_park(struct request *req)
+{
+	req->parked = true;
+	MHD_suspend_connection(req->conn);
+}
+
+enum MHD_Result http_queue(struct request *req, unsigned status, struct MHD_Response *resp)
+{
+	enum MHD_Result r;
+
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (atomic_load(&req->server->draining))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	req->status = status;
+	r = MHD_queue_response(req->conn, status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static struct MHD_Response *error_response(unsigned status, const char *fmt, va_list ap)
+{
+	char message[512];
+	struct buf b = { 0 };
+	struct MHD_Response *resp;
+	const char *reason = MHD_get_reason_phrase_for(status);
+	size_t len;
+	char *body;
+
+	vsnprintf(message, sizeof(message), fmt, ap);
+	buf_printf(&b, "{\"status\":%u,\"error\":", status);
+	buf_json_string(&b, reason && *reason ? reason : "Error");
+	buf_puts(&b, ",\"message\":");
+	buf_json_string(&b, message);
+	buf_puts(&b, "}\n");
+	body = buf_steal(&b, &len);
+	if (!body)
+		return NULL;
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return NULL;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	return resp;
+}
+
+enum MHD_Result http_error(struct request *req, unsigned status, const char *fmt, ...)
+{
+	struct MHD_Response *resp;
+	va_list ap;
+
+	va_start(ap, fmt);
+	resp = error_response(status, fmt, ap);
+	va_end(ap);
+	if (resp && status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (resp && status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	return http_queue(req, status, resp);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct request *req = *con_cls;
+
+	if (!req) {
+		/* Headers are complete. Answer from the second call on: a
+		 * response queued in the first one makes libmicrohttpd 0.9.75
+		 * close keep-alive connections. */
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		req = calloc(1, sizeof(*req));
+		if (!req)
+			return MHD_NO;
+		req->server = s;
+		req->conn = conn;
+		req->cs = ci ? ci->socket_context : NULL;
+		req->method = method;
+		req->url = url;
+		req->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+		req->handler = MH_OTHER;
+		req->waiter.userdata = req;
+		clock_gettime(CLOCK_MONOTONIC, &req->start);
+		set_phase(s, req->cs, PHASE_REQUEST);
+		*con_cls = req;
+		/* Other methods are refused (404/405) before their body is
+		 * read; libmicrohttpd then closes the connection. */
+		if (!req->head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+			return routes_handle(req);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		/* A GET with a body: the body is dropped. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->status)
+		return MHD_YES; /* answered already */
+	return routes_handle(req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct request *req = *con_cls;
+	struct timespec now;
+
+	if (!req)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	metrics_request(req->handler, req->status);
+	if (slog_enabled(SLOG_DEBUG))
+		slog_debug("%s %s %u %.2f ms%s", req->method, req->url, req->status,
+			   elapsed_ms(&req->start, &now),
+			   toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)");
+	set_phase(s, req->cs, PHASE_HEADERS);
+	snapshot_unref(req->snap);
+	/* Woken, but the connection was closed before it could answer. */
+	snapshot_unref(req->waiter.snap);
+	free(req);
+	*con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = 0;
+	slog_debug("libmicrohttpd: %s", line);
+}
+
+/* ---- listeners ------------------------------------------------------- */
+
+int http_split_addr(const char *addr, char *host, size_t host_size, char *port, size_t port_size)
+{
+	const char *colon, *h = addr;
+	size_t hlen;
+
+	if (addr[0] == '[') {
+		const char *close = strchr(addr, ']');
+		if (!close || close[1] != ':')
+			return -EINVAL;
+		h = addr + 1;
+		hlen = (size_t)(close - h);
+		colon = close + 1;
+	} else {
+		colon = strrchr(addr, ':');
+		if (!colon || memchr(addr, ':', (size_t)(colon - addr)))
+			return -EINVAL; /* no port, or an IPv6 address without [] */
+		hlen = (size_t)(colon - addr);
+	}
+	if (hlen >= host_size || !colon[1] || strlen(colon + 1) >= port_size ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1) || strlen(colon + 1) > 5 ||
+	    atoi(colon + 1) > 65535)
+		return -EINVAL;
+	memcpy(host, h, hlen);
+	host[hlen] = 0;
+	strcpy(port, colon + 1);
+	return 0;
+}
+
+static int listen_tcp(const char *addr, int *ret_fd, char *url, size_t url_size)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_ADDRCONFIG };
+	struct addrinfo *ai = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	char host[256], port[8], nhost[NI_MAXHOST], nport[NI_MAXSERV];
+	int fd = -1, one = 1, zero = 0, r;
+
+	if (http_split_addr(addr, host, sizeof(host), port, sizeof(port)) < 0) {
+		slog_error("invalid listen address '%s' (HOST:PORT, [IPv6]:PORT or :PORT)", addr);
+		return -EINVAL;
+	}
+	/* ":PORT": every interface, IPv6 and IPv4 where possible. */
+	hints.ai_family = host[0] ? AF_UNSPEC : AF_INET6;
+	r = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
+	if (r && !host[0]) {
+		hints.ai_family = AF_INET;
+		r = getaddrinfo(NULL, port, &hints, &ai);
+	}
+	if (r) {
+		slog_error("cannot resolve listen address '%s': %s", addr, gai_strerror(r));
+		return -EINVAL;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ai->ai_family == AF_INET6 && !host[0])
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen) < 0)
+		goto fail;
+	freeaddrinfo(ai);
+	ai = NULL;
+	if (getnameinfo((struct sockaddr *)&ss, sslen, nhost, sizeof(nhost), nport, sizeof(nport),
+			NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		errno = EINVAL;
+		goto fail;
+	}
+	snprintf(url, url_size, ss.ss_family == AF_INET6 ? "http://[%s]:%s/" : "http://%s:%s/",
+		 nhost, nport);
+	*ret_fd = fd;
+	return 0;
+fail:
+	r = -errno;
+	slog_error("cannot listen on %s: %s", addr, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (ai)
+		freeaddrinfo(ai);
+	return r;
+}
+
+static int listen_unix(const char *path, int *ret_fd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, r;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		slog_error("unix socket path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* A socket left behind by a previous run that nobody serves is
+	 * replaced; a served one, or any other file, is not. */
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
+		    errno == ECONNREFUSED)
+			unlink(path);
+		if (probe >= 0)
+			close(probe);
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0) {
+		r = -errno;
+		slog_error("cannot listen on unix socket %s: %s", path, strerror(errno));
+		close(fd);
+		return r;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+static int start_daemon(struct http_server *s, struct listener *l, int fd)
+{
+	unsigned longest = s->cfg.header_timeout_ms > s->cfg.request_timeout_ms
+				   ? s->cfg.header_timeout_ms
+				   : s->cfg.request_timeout_ms;
+	unsigned timeout_s = (longest + 999) / 1000 + 1;
+	struct MHD_OptionItem opts[] = {
+		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, s },
+		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
+		{ MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections, NULL },
+		/* libmicrohttpd's own limit on inactivity: a backstop behind
+		 * the reaper's finer deadlines (suspended connections are
+		 * exempt). */
+		{ MHD_OPTION_CONNECTION_TIMEOUT, timeout_s, NULL },
+		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, NULL },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
+		{ MHD_OPTION_END, 0, NULL }, /* the pool size, where there is one */
+		{ MHD_OPTION_END, 0, NULL },
+	};
+
+	if (s->cfg.threads > 1)
+		opts[sizeof(opts) / sizeof(opts[0]) - 2] =
+			(struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads, NULL };
+
+	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+					     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+				     0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
+				     MHD_OPTION_END);
+	if (!l->daemon) {
+		slog_error("cannot start the HTTP server");
+		close(fd);
+		return -EIO;
+	}
+	return 0;
+}
+
+int http_server_start(const struct http_config *cfg, struct coalescer *coal,
+		      struct http_server **ret, char *urls, size_t urls_size)
+{
+	struct http_server *s = calloc(1, sizeof(*s));
+	size_t used = 0;
+	int fd = -1, r = 0;
+
+	if (!s)
+		return -ENOMEM;
+	s->cfg = *cfg;
+	s->coal = coal;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wakeup, &ca);
+	pthread_condattr_destroy(&ca);
+	atomic_init(&s->draining, false);
+	if (urls_size)
+		urls[0] = 0;
+
+	if (cfg->http_addr) {
+		char url[300];
+		r = listen_tcp(cfg->http_addr, &fd, url, sizeof(url));
+		if (r < 0)
+			goto fail;
+		r = start_daemon(s, &s->listeners[s->nlisteners], fd);
+		if (r < 0)
+			goto fail;
+		s->nlisteners++;
+		used += (size_t)snprintf(urls + used, urls_size - used, "%s", url) + 1;
+	}
+	if (cfg->unix_path && used < urls_size) {
+		r = listen_unix(cfg->unix_path, &fd);
+		if (r < 0)
+			goto fail;
+		s->listeners[s->nlisteners].unix_path = strdup(cfg->unix_path);
+		r = start_daemon(s, &s->listeners[s->nlisteners], fd);
+		if (r < 0) {
+			unlink(cfg->unix_path);
+			free(s->listeners[s->nlisteners].unix_path);
+			goto fail;
+		}
+		s->nlisteners++;
+		if (used < urls_size)
+			used += (size_t)snprintf(urls + used, urls_size - used, "unix:%s",
+						 cfg->unix_path) + 1;
+	}
+	if (used < urls_size)
+		urls[used] = 0;
+	r = pthread_create(&s->reaper, NULL, reaper_main, s);
+	if (r) {
+		r = -r;
+		goto fail;
+	}
+	s->reaper_started = true;
+	*ret = s;
+	return 0;
+fail:
+	http_server_stop(s);
+	return r;
+}
+
+void http_server_begin_shutdown(struct http_server *s)
+{
+	atomic_store(&s->draining, true);
+	for (unsigned i = 0; i < s->nlisteners; i++) {
+		struct listener *l = &s->listeners[i];
+		MHD_socket fd = MHD_quiesce_daemon(l->daemon);
+		if (fd != MHD_INVALID_SOCKET)
+			close(fd);
+		l->quiesced = true;
+		if (l->unix_path)
+			unlink(l->unix_path);
+	}
+	pthread_mutex_lock(&s->lock);
+	pthread_cond_signal(&s->wakeup);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void http_server_stop(struct http_server *s)
+{
+	if (!s)
+		return;
+	if (s->reaper_started) {
+		pthread_mutex_lock(&s->lock);
+		s->stopping = true;
+		pthread_cond_signal(&s->wakeup);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->reaper, NULL);
+	}
+	for (unsigned i = 0; i < s->nlisteners; i++) {
+		struct listener *l = &s->listeners[i];
+		MHD_stop_daemon(l->daemon);
+		if (l->unix_path && !l->quiesced)
+			unlink(l->unix_path);
+		free(l->unix_path);
+	}
+	pthread_cond_destroy(&s->wakeup);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+// The UI's model on the wire format: the fixture discovery of the service
+// and the hand-made one with containers, mounts and affinities.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  fromJSON, cpuList, cpuSet, displayName, propagation, propagationRelations, descendants,
+  isSystemProcess, DiscoveryError,
+} from '../../web/src/model/discovery.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const load = (p) => JSON.parse(readFileSync(join(here, p), 'utf8'))
+
+test('fixture discovery: namespaces, hierarchy, ownership, initial namespaces', () => {
+  const m = fromJSON(load('../golden/expected/dumpns/basic.json'))
+  assert.equal(m.count, 18)
+  assert.deepEqual(m.userRoots.map((n) => n.nsid), [4026531837])
+  const root = m.userRoots[0]
+  assert.ok(root.initial)
+  assert.deepEqual(root.children.map((n) => n.nsid), [4026532000])
+  const hidden = m.namespaces.get(4026532000)
+  assert.equal(hidden.reference.length, 0)
+  assert.equal(hidden.userName, 'alice')
+  assert.deepEqual(hidden.tenants.map((n) => n.nsid), [4026532050])
+  const loose = m.namespaces.get(4026532030)
+  assert.deepEqual(loose.looseThreads.map((t) => t.tid), [1011])
+  assert.equal(loose.looseThreads[0].process.pid, 101)
+  assert.equal(m.processes.get(100).parent.pid, 1)
+  assert.equal(m.processes.get(100).namespaces.user.nsid, 4026532001)
+  assert.equal(m.initial.net.nsid, 4026531840)
+  assert.equal(m.namespaces.get(4026531836).children[0].nsid, 4026532010)
+  assert.equal(m.mounts.size, 2)
+  const t = m.mounts.get(4026532070)
+  assert.equal(t.roots[0].path, '/')
+  assert.equal(descendants(t.roots[0]), 8)
+})
+
+test('hand-made discovery: containers, engines, groups, affinities, mounts', () => {
+  const m = fromJSON(load('sample-discovery.json'))
+  assert.equal(m.containers.size, 4)
+  const web = m.containers.get(4242)
+  assert.equal(web.engine.type, 'docker.com')
+  assert.equal(web.groups[0].name, 'shop')
+  assert.equal(web.process.container, web)
+  assert.equal(displayName(m.containers.get(5151)), '[kind-control-plane]:coredns')
+  const inner = [...m.engines.values()].find((e) => e.type === 'containerd.io')
+  assert.equal(inner.parent.type, 'docker.com')
+  assert.deepEqual(m.cpusOnline, [[0, 3]])
+  assert.equal(cpuList([[0, 1], [3, 3]]), '0-1,3')
+  assert.deepEqual([...cpuSet([[0, 1], [3, 3]])], [0, 1, 3])
+  assert.ok(isSystemProcess(m.processes.get(1)))
+  const mp = m.mounts.get(4026532300).paths.find((p) => p.path === '/mnt')
+  assert.equal(mp.mounts.length, 2)
+  assert.ok(mp.mounts[0].hidden)
+  assert.deepEqual(propagation(mp.mounts[0]), ['shared:7'])
+  const rel = propagationRelations(m, mp.mounts[0])
+  assert.equal(rel.slaves.length, 1)
+  assert.equal(rel.slaves[0].mntnsid, 4026531841)
+})
+
+test('documents that are not discoveries are refused', () => {
+  for (const doc of [null, [], 42, {}, { namespaces: {} }, { namespaces: { 1: { type: 'bogus' } }, processes: {} }])
+    assert.throws(() => fromJSON(doc), DiscoveryError)
+})

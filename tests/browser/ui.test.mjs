@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: Apache-2.0
+// Browser tests of the web UI: playwright-core drives Debian's chromium
+// against the service, started here on 127.0.0.1 (free port, fixture /proc
+// tree) and killed by PID at the end. Screenshots go to ARTIFACTS.
+//
+//   LXKNS=build/service/lxkns ARTIFACTS=dir node --test tests/browser/ui.test.mjs
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { tmpdir } from 'node:os'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '../..')
+const { chromium } = createRequire(join(root, 'web/package.json'))('playwright-core')
+const LXKNS = process.env.LXKNS
+const ARTIFACTS = process.env.ARTIFACTS || join(tmpdir(), 'lxkns-screenshots')
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const FIXTURE = join(root, 'tests/fixtures/proc/basic')
+mkdirSync(ARTIFACTS, { recursive: true })
+
+let service, base, browser, proxy, proxyBase, fixture, nsCount
+const ofType = (t) => Object.values(fixture.namespaces).filter((n) => n.type === t)
+const sample = join(here, 'sample-discovery.json')
+const sampleDoc = JSON.parse(readFileSync(sample, 'utf8'))
+const bigFile = join(ARTIFACTS, 'big-discovery.json')
+
+function startService() {
+  return new Promise((resolve, reject) => {
+    const p = spawn(LXKNS, ['--http', '127.0.0.1:0', '--procfs', FIXTURE, '--log-level', 'warn'],
+      { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    p.stdout.on('data', (d) => {
+      out += d
+      const m = out.match(/serving on (http:\/\/\S+\/)/)
+      if (m) resolve({ p, url: m[1] })
+    })
+    p.on('exit', (code) => reject(new Error(`lxkns exited with ${code}`)))
+    setTimeout(() => reject(new Error('lxkns did not print its URL')), 10000)
+  })
+}
+
+// A path-rewriting reverse proxy: /lxkns/X -> service /X, with
+// X-Forwarded-Prefix: /lxkns (what nginx or traefik would send).
+function startProxy(target) {
+  const t = new URL(target)
+  const server = http.createServer((req, res) => {
+    if (!req.url.startsWith('/lxkns/')) {
+      res.writeHead(404).end()
+      return
+    }
+    const up = http.request({
+      host: t.hostname, port: t.port, method: req.method, path: req.url.slice('/lxkns'.length),
+      headers: { ...req.headers, 'x-forwarded-prefix': '/lxkns' },
+    }, (r) => {
+      res.writeHead(r.statusCode, r.headers)
+      r.pipe(res)
+    })
+    up.on('error', () => res.writeHead(502).end())
+    req.pipe(up)
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+before(async () => {
+  assert.ok(LXKNS, 'LXKNS names the service binary')
+  ;({ p: service, url: base } = await startService())
+  fixture = await (await fetch(base + 'api/namespaces')).json()
+  nsCount = String(Object.keys(fixture.namespaces).length)
+  proxy = await startProxy(base)
+  proxyBase = `http://127.0.0.1:${proxy.address().port}/lxkns/`
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  writeFileSync(bigFile, execFileSync('python3', [join(here, 'make-discovery.py'), 'big', '5000', '1000'],
+    { maxBuffer: 64 << 20 }))
+})
+
+after(async () => {
+  await browser?.close()
+  proxy?.close()
+  if (service && service.exitCode === null) {
+    const done = new Promise((r) => service.on('exit', r))
+    process.kill(service.pid, 'SIGTERM')
+    await done
+  }
+})
+
+// A page that records console errors, page errors and failed requests.
+async function page(opts = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...opts })
+  const p = await ctx.newPage()
+  p.problems = []
+  p.on('console', (m) => m.type() === 'error' && p.problems.push(`console: ${m.text()}`))
+  p.on('pageerror', (e) => p.problems.push(`page error: ${e.message}`))
+  p.on('requestfailed', (r) => p.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`))
+  p.on('response', (r) => r.status() >= 400 && p.problems.push(`HTTP ${r.status()}: ${r.url()}`))
+  return p
+}
+
+const shot = (p, name) => p.screenshot({ path: join(ARTIFACTS, name + '.png'), fullPage: false })
+const count = (p) => p.locator('[data-testid=ns-count]').textContent()
+const items = (p) => p.locator('[role=treeitem]').count()
+
+async function ready(p) {
+  await p.waitForSelector('[data-testid=ns-count]')
+  await p.waitForSelector('main [role=tree], main .page, main .empty, main svg.graph')
+}
+
+const VIEWS = ['', 'containers', 'user', 'pid', 'cgroup', 'ipc', 'mnt', 'net', 'uts', 'time',
+  'affinities', 'graph', 'settings', 'help', 'about']
+
+test('every view loads without console errors', async () => {
+  const p = await page()
+  for (const v of VIEWS) {
+    await p.goto(base + v)
+    await ready(p)
+    assert.equal(await count(p), nsCount, `namespace count on /${v}`)
+    await shot(p, `view-${v || 'all'}`)
+  }
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('the drawer navigates between views', async () => {
+  const p = await page()
+  await p.goto(base)
+  await ready(p)
+  await p.click('nav.drawer >> text=pid')
+  await p.waitForSelector('li.pid-ns')
+  assert.equal(new URL(p.url()).pathname, '/pid')
+  assert.match(await p.textContent('.appbar h1'), /pid namespaces/)
+  await p.goBack()
+  await p.waitForSelector('li.user-ns')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('expand all, collapse all, and expanding one node', async () => {
+  const p = await page()
+  await p.goto(base)
+  await ready(p)
+  const roots = await items(p)
+  assert.equal(roots, 1, 'one user namespace root')
+  await p.click('button[aria-label="expand all"]')
+  await p.waitForSelector('main >> text=alice')
+  const all = await items(p)
+  assert.ok(all > 15, `expanded: ${all} tree items`)
+  assert.ok(await p.locator('.tenant.shared').count() >= 1, 'shared namespaces dimmed')
+  assert.ok(await p.locator('.ns.initial').count() >= 8, 'initial namespaces marked')
+  await shot(p, 'all-expanded')
+  await p.click('button[aria-label="collapse all"]')
+  assert.equal(await items(p), roots)
+  const node = p.locator('[role=treeitem]').first()
+  assert.equal(await node.getAttribute('aria-expanded'), 'false')
+  await node.locator('.row').first().click()
+  assert.equal(await node.getAttribute('aria-expanded'), 'true')
+  assert.ok(await items(p) > roots)
+  await node.locator('.row').first().click()
+  assert.equal(await items(p), roots)
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('importing a saved discovery shows its namespaces, containers, mounts and affinities', async () => {
+  const p = await page()
+  await p.goto(base + 'containers')
+  await ready(p)
+  await p.setInputFiles('[data-testid=import-file]', sample)
+  await p.waitForFunction((n) => document.querySelector('[data-testid=ns-count]')?.textContent === n,
+    String(Object.keys(sampleDoc.namespaces).length))
+  assert.match(await p.textContent('.appbar'), /sample-discovery\.json/)
+  await p.click('button[aria-label="expand all"]')
+  for (const text of ['Docker', 'containerd', 'Podman', 'shop-web-1', 'shop-db-1', '[kind-control-plane]:coredns', 'project shop'])
+    assert.ok(await p.locator(`main >> text=${text}`).count() >= 1, text)
+  assert.equal(await p.locator('.engine.idle').count(), 1, 'the engine without containers is greyed')
+  assert.ok(await p.locator('.container.paused').count() >= 1, 'paused container')
+  await shot(p, 'import-containers')
+
+  await p.click('nav.drawer >> text=mnt')
+  await p.click('button[aria-label="expand all"]')
+  assert.ok(await p.locator('.mark.hidden-mark:text("hidden")').count() >= 1, 'hidden mounts marked')
+  assert.ok(await p.locator('.mark.hidden-mark:text("overmounted")').count() >= 1, 'overmounted mount marked')
+  assert.ok(await p.locator('.prop:text("shared:7")').count() >= 1, 'propagation shown')
+  await shot(p, 'import-mounts')
+  await p.click('button[aria-label="details of mount 700"]')
+  const dialog = p.locator('dialog.dialog')
+  await dialog.waitFor()
+  assert.match(await dialog.textContent(), /Slaves[^]*mnt:\[4026531841\][^]*\/mnt\/data/)
+  await shot(p, 'import-mount-details')
+  await p.keyboard.press('Escape')
+  await dialog.waitFor({ state: 'detached' })
+
+  await p.click('nav.drawer >> text=CPU affinities')
+  assert.equal(await items(p), 4, 'four online CPUs')
+  await p.click('button[aria-label="expand all"]')
+  assert.ok(await p.locator('.pinned').count() >= 1, 'pinned processes marked')
+  assert.ok(await p.locator('.off-cpu').count() >= 1, 'off-CPU ancestors greyed')
+  assert.ok(await p.locator('.sched.rt').count() >= 1, 'realtime process marked')
+  await shot(p, 'import-affinities')
+
+  await p.click('nav.drawer >> text=All namespaces')
+  await p.click('button[aria-label="expand all"]')
+  assert.ok(await p.locator('main >> text=frozen').count() >= 1, 'frozen process')
+  assert.ok(await p.locator('main >> text=stray thread').count() >= 1, 'loose thread')
+  assert.equal(await p.locator('select[aria-label=auto-refresh]').inputValue(), '0', 'import turns auto-refresh off')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('dropping a file imports it; a file that is no discovery is refused', async () => {
+  const p = await page()
+  await p.goto(base)
+  await ready(p)
+  const drop = async (name, text) => p.evaluate(([n, t]) => {
+    const dt = new DataTransfer()
+    dt.items.add(new File([t], n, { type: 'application/json' }))
+    const app = document.querySelector('.app')
+    app.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    app.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+  }, [name, text])
+  await drop('sample.json', JSON.stringify(sampleDoc))
+  await p.waitForFunction((n) => document.querySelector('[data-testid=ns-count]')?.textContent !== n, nsCount)
+  assert.equal(await count(p), String(Object.keys(sampleDoc.namespaces).length))
+  await drop('notes.json', '{"hello": "world"}')
+  await p.waitForSelector('[role=alert]')
+  assert.match(await p.textContent('[role=alert]'), /cannot import notes\.json: not an lxkns discovery/)
+  assert.equal(await count(p), String(Object.keys(sampleDoc.namespaces).length), 'the shown discovery stays')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('download saves the discovery shown as JSON', async () => {
+  const p = await page()
+  await p.goto(base)
+  await ready(p)
+  const [dl] = await Promise.all([p.waitForEvent('download'), p.click('button[aria-label=download]')])
+  assert.match(dl.suggestedFilename(), /^lxkns-discovery-.*\.json$/)
+  const saved = JSON.parse(readFileSync(await dl.path(), 'utf8'))
+  const served = await (await fetch(base + 'api/namespaces')).json()
+  assert.deepEqual(Object.keys(saved.namespaces).sort(), Object.keys(served.namespaces).sort())
+  assert.deepEqual(saved.processes, served.processes)
+  await p.context().close()
+})
+
+test('behind a path-rewriting proxy (X-Forwarded-Prefix) the UI works under its prefix', async () => {
+  const p = await page()
+  await p.goto(proxyBase + 'pid')
+  await ready(p)
+  assert.equal(await count(p), nsCount)
+  assert.equal(await p.evaluate(() => document.baseURI), proxyBase)
+  await p.click('nav.drawer >> text=net')
+  await p.waitForSelector('li.net-ns')
+  assert.equal(new URL(p.url()).pathname, '/lxkns/net')
+  await p.click('button[aria-label=refresh]')
+  await p.waitForFunction(() => !document.querySelector('button[aria-label=refresh]').disabled)
+  await shot(p, 'proxy-prefix-net')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('settings: theme and system processes are applied and kept', async () => {
+  const p = await page({ colorScheme: 'light' })
+  await p.goto(base + 'settings')
+  await ready(p)
+  assert.equal(await p.evaluate(() => document.documentElement.dataset.theme), 'light')
+  await p.check('input[name=theme][value=dark]')
+  assert.equal(await p.evaluate(() => document.documentElement.dataset.theme), 'dark')
+  await p.check('input[name=showSystem]')
+  await p.reload()
+  await ready(p)
+  await p.waitForFunction(() => document.documentElement.dataset.theme === 'dark')
+  assert.ok(await p.isChecked('input[name=showSystem]'))
+  await p.goto(base)
+  await ready(p)
+  await p.click('button[aria-label="expand all"]')
+  await shot(p, 'all-expanded-dark')
+  await p.goto(base + 'settings')
+  await p.check('input[name=theme][value=system]')
+  assert.equal(await p.evaluate(() => document.documentElement.dataset.theme), 'light')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('auto-refresh discovers again', async () => {
+  const p = await page()
+  let requests = 0
+  p.on('request', (r) => r.url().endsWith('/api/namespaces') && requests++)
+  await p.goto(base)
+  await ready(p)
+  await p.selectOption('select[aria-label=auto-refresh]', '500')
+  await p.waitForTimeout(1800)
+  await p.selectOption('select[aria-label=auto-refresh]', '0')
+  assert.ok(requests >= 3, `${requests} discoveries`)
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('the graph shows the user and PID hierarchies with ownership', async () => {
+  const p = await page()
+  await p.goto(base + 'graph')
+  await ready(p)
+  const users = ofType('user'), pids = ofType('pid'), nets = ofType('net')
+  assert.equal(await p.locator('g.gnode').count(), users.length + pids.length, 'user and PID namespaces')
+  assert.equal(await p.locator('path.edge.owner').count(), pids.filter((n) => n.owner).length)
+  assert.equal(await p.locator('path.edge.parent').count(),
+    users.filter((n) => n.parent).length + pids.filter((n) => n.parent).length)
+  await p.check('.graph-tools input[type=checkbox] >> nth=1')
+  assert.equal(await p.locator('g.gnode').count(), users.length + pids.length + nets.filter((n) => n.owner).length,
+    'plus the net namespaces')
+  await p.click('g.gnode[data-nsid="4026532000"]')
+  assert.match(await p.textContent('.graph-details'), /user:\[4026532000\][^]*hidden/)
+  await shot(p, 'graph')
+  const before = await p.getAttribute('svg.graph > g', 'transform')
+  await p.mouse.move(600, 400)
+  await p.mouse.wheel(0, -300)
+  await p.waitForFunction((b) => document.querySelector('svg.graph > g').getAttribute('transform') !== b, before)
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('stays responsive with 5000 processes and 1000 namespaces', async () => {
+  const p = await page()
+  await p.goto(base)
+  await ready(p)
+  let t0 = Date.now()
+  await p.setInputFiles('[data-testid=import-file]', bigFile)
+  await p.waitForFunction(() => document.querySelector('[data-testid=ns-count]')?.textContent === '1000')
+  const load = Date.now() - t0
+  t0 = Date.now()
+  await p.click('button[aria-label="expand all"]')
+  await p.waitForFunction(() => document.querySelectorAll('[role=treeitem]').length > 1000)
+  const expand = Date.now() - t0
+  const n = await items(p)
+  t0 = Date.now()
+  await p.click('button[aria-label="collapse all"]')
+  await p.waitForFunction(() => document.querySelectorAll('[role=treeitem]').length < 10)
+  const collapse = Date.now() - t0
+  await p.click('nav.drawer >> text=Graph')
+  await p.waitForSelector('g.gnode')
+  t0 = Date.now()
+  await p.click('nav.drawer >> text=net')
+  await p.click('button[aria-label="expand all"]')
+  await p.waitForFunction(() => document.querySelectorAll('[role=treeitem]').length > 100)
+  const net = Date.now() - t0
+  console.log(`# big host: import ${load} ms, expand all ${expand} ms (${n} items), collapse ${collapse} ms, net view ${net} ms`)
+  await shot(p, 'big-net-expanded')
+  assert.ok(load < 3000 && expand < 3000 && collapse < 2000 && net < 3000,
+    `import ${load} ms, expand ${expand} ms, collapse ${collapse} ms, net ${net} ms`)
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})

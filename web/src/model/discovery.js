@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: Apache-2.0
+// The information model of the UI, built from the JSON document of
+// GET /api/namespaces (the wire format of Go lxkns, also read from saved
+// files): namespaces, processes, tasks, containers, engines, groups and
+// mount tables, linked into an object graph. Plain JS, no UI: the browser
+// tests import it too.
+
+export const NS_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts']
+
+// Processes in these cgroups are "system processes" (hidden by default as
+// leaders, like Go lxkns' UI does).
+const SYSTEM_CGROUPS = ['/system.slice', '/init.scope', '/user.slice']
+
+export class DiscoveryError extends Error {}
+
+const num = (v) => (typeof v === 'number' ? v : Number(v))
+
+function task(j, proc) {
+  return {
+    tid: num(j.tid),
+    name: j.name ?? '',
+    starttime: j.starttime ?? 0,
+    cpucgroup: j.cpucgroup ?? '',
+    fridgecgroup: j.fridgecgroup ?? '',
+    fridgefrozen: !!j.fridgefrozen,
+    affinity: Array.isArray(j.affinity) ? j.affinity : null,
+    policy: j.policy ?? 0,
+    priority: j.priority ?? 0,
+    nice: j.nice ?? 0,
+    nsids: j.namespaces ?? {},
+    namespaces: {},
+    process: proc,
+  }
+}
+
+// "0-3,5" style text of a CPU range list [[0,3],[5,5]].
+export function cpuList(ranges) {
+  if (!ranges || !ranges.length) return ''
+  return ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')
+}
+
+export function cpuSet(ranges) {
+  const s = new Set()
+  for (const [a, b] of ranges ?? []) for (let c = a; c <= b; c++) s.add(c)
+  return s
+}
+
+export function isSystemProcess(proc) {
+  const cg = proc?.cpucgroup ?? ''
+  return SYSTEM_CGROUPS.some((p) => cg === p || cg.startsWith(p + '/'))
+}
+
+// Builds the model; throws DiscoveryError for a document that is not a
+// discovery.
+export function fromJSON(doc) {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new DiscoveryError('not a JSON object')
+  if (typeof doc.namespaces !== 'object' || doc.namespaces === null)
+    throw new DiscoveryError('not an lxkns discovery: no "namespaces" object')
+  if (typeof doc.processes !== 'object' || doc.processes === null)
+    throw new DiscoveryError('not an lxkns discovery: no "processes" object')
+
+  const namespaces = new Map()
+  for (const j of Object.values(doc.namespaces)) {
+    if (!j || typeof j !== 'object' || !NS_TYPES.includes(j.type))
+      throw new DiscoveryError('not an lxkns discovery: a namespace without a valid type')
+    const ref = Array.isArray(j.reference) ? j.reference : j.reference ? [j.reference] : []
+    namespaces.set(num(j.nsid), {
+      nsid: num(j.nsid),
+      type: j.type,
+      reference: ref,
+      ownerId: j.owner,
+      parentId: j.parent,
+      leaderPids: j.leaders ?? [],
+      looseThreadIds: j['loose-threads'] ?? [],
+      ealdormanPid: j.ealdorman,
+      userId: j['user-id'],
+      userName: j['user-name'],
+      owner: null,
+      parent: null,
+      children: [],
+      tenants: [],
+      leaders: [],
+      ealdorman: null,
+      looseThreads: [],
+      initial: false,
+    })
+  }
+
+  const processes = new Map()
+  const tasks = new Map()
+  for (const j of Object.values(doc.processes)) {
+    const p = task(j, null)
+    p.pid = num(j.pid)
+    p.ppid = num(j.ppid ?? 0)
+    p.cmdline = Array.isArray(j.cmdline) ? j.cmdline : []
+    p.tasks = []
+    p.parent = null
+    p.children = []
+    p.container = null
+    delete p.tid
+    delete p.process
+    processes.set(p.pid, p)
+    for (const tj of j.tasks ?? []) {
+      const t = task(tj, p)
+      p.tasks.push(t)
+      tasks.set(t.tid, t)
+    }
+  }
+  const nsOf = (ids, target) => {
+    for (const [type, id] of Object.entries(ids)) {
+      const ns = namespaces.get(num(id))
+      if (ns) target[type] = ns
+    }
+  }
+  for (const p of processes.values()) {
+    nsOf(p.nsids, p.namespaces)
+    for (const t of p.tasks) nsOf(t.nsids, t.namespaces)
+    // Without task affinity, the main task's is the process's.
+    if (!p.affinity) p.affinity = p.tasks.find((t) => t.tid === p.pid)?.affinity ?? null
+    const parent = processes.get(p.ppid)
+    if (parent && parent !== p) {
+      p.parent = parent
+      parent.children.push(p)
+    }
+  }
+
+  for (const ns of namespaces.values()) {
+    ns.owner = ns.ownerId != null ? namespaces.get(num(ns.ownerId)) ?? null : null
+    if (ns.owner && ns.type !== 'user') ns.owner.tenants.push(ns)
+    ns.parent = ns.parentId != null ? namespaces.get(num(ns.parentId)) ?? null : null
+    if (ns.parent) ns.parent.children.push(ns)
+    ns.leaders = ns.leaderPids.map((pid) => processes.get(num(pid))).filter(Boolean)
+    ns.leaders.sort((a, b) => a.pid - b.pid)
+    ns.ealdorman = processes.get(num(ns.ealdormanPid)) ?? ns.leaders[0] ?? null
+    ns.looseThreads = ns.looseThreadIds.map((tid) => tasks.get(num(tid))).filter(Boolean)
+  }
+  const byId = (a, b) => a.nsid - b.nsid
+  for (const ns of namespaces.values()) {
+    ns.children.sort(byId)
+    ns.tenants.sort((a, b) => (a.type === b.type ? a.nsid - b.nsid : a.type < b.type ? -1 : 1))
+  }
+
+  // The initial namespaces: those of PID 1, else of kthreadd (PID 2).
+  const initial = {}
+  for (const type of NS_TYPES) {
+    const ns = processes.get(1)?.namespaces[type] ?? processes.get(2)?.namespaces[type]
+    if (ns) {
+      ns.initial = true
+      initial[type] = ns
+    }
+  }
+
+  const byType = {}
+  for (const type of NS_TYPES) byType[type] = []
+  for (const ns of namespaces.values()) byType[ns.type].push(ns)
+  for (const type of NS_TYPES) byType[type].sort(byId)
+
+  // Containers, engines, groups.
+  const engines = new Map()
+  for (const [ref, j] of Object.entries(doc['container-engines'] ?? {})) {
+    engines.set(String(ref), {
+      ref: String(ref),
+      id: j.id ?? '',
+      type: j.type ?? '',
+      version: j.version ?? '',
+      api: j.api ?? '',
+      pid: num(j.pid ?? 0),
+      labels: j.labels ?? {},
+      containers: [],
+      parent: null,
+      children: [],
+    })
+  }
+  const groups = new Map()
+  for (const [ref, j] of Object.entries(doc['container-groups'] ?? {})) {
+    groups.set(String(ref), {
+      ref: String(ref),
+      name: j.name ?? '',
+      type: j.type ?? '',
+      flavor: j.flavor ?? '',
+      labels: j.labels ?? {},
+      containers: [],
+    })
+  }
+  const containers = new Map()
+  for (const j of Object.values(doc.containers ?? {})) {
+    const c = {
+      id: j.id ?? '',
+      name: j.name ?? '',
+      type: j.type ?? '',
+      flavor: j.flavor ?? '',
+      pid: num(j.pid ?? 0),
+      paused: !!j.paused,
+      labels: j.labels ?? {},
+      engine: engines.get(String(j.engine)) ?? null,
+      groups: (j.groups ?? []).map((g) => groups.get(String(g))).filter(Boolean),
+      process: null,
+    }
+    c.process = processes.get(c.pid) ?? null
+    if (c.process) c.process.container = c
+    if (c.engine) c.engine.containers.push(c)
+    for (const g of c.groups) g.containers.push(c)
+    containers.set(c.pid, c)
+  }
+  // The engine hierarchy (containers in containers), from turtlefinder's
+  // labels.
+  for (const e of engines.values()) {
+    const parentId = e.labels['turtlefinder/engine/parent-id']
+    if (parentId == null) continue
+    const parent = [...engines.values()].find(
+      (x) => x !== e && x.labels['turtlefinder/engine/id'] === parentId,
+    )
+    if (parent) {
+      e.parent = parent
+      parent.children.push(e)
+    }
+  }
+  for (const e of engines.values()) e.containers.sort((a, b) => displayName(a).localeCompare(displayName(b)))
+
+  // Mount tables: one path tree per mount namespace.
+  const mounts = new Map()
+  for (const [mntnsid, paths] of Object.entries(doc.mounts ?? {})) {
+    const byPathId = new Map()
+    const all = []
+    for (const [path, j] of Object.entries(paths ?? {})) {
+      const mp = {
+        path,
+        pathid: j.pathid,
+        parentid: j.parentid,
+        mounts: (j.mounts ?? []).map((m) => ({ ...m, mntnsid: num(mntnsid), path })),
+        parent: null,
+        children: [],
+      }
+      byPathId.set(mp.pathid, mp)
+      all.push(mp)
+    }
+    let roots = []
+    for (const mp of all) {
+      const parent = mp.parentid ? byPathId.get(mp.parentid) : null
+      if (parent && parent !== mp) {
+        mp.parent = parent
+        parent.children.push(mp)
+      } else roots.push(mp)
+    }
+    for (const mp of all) mp.children.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    roots.sort((a, b) => a.path.length - b.path.length)
+    mounts.set(num(mntnsid), { mntnsid: num(mntnsid), roots, paths: all, ns: namespaces.get(num(mntnsid)) ?? null })
+  }
+
+  const userRoots = byType.user.filter((ns) => !ns.parent)
+  const pidRoots = byType.pid.filter((ns) => !ns.parent)
+  return {
+    namespaces,
+    processes,
+    tasks,
+    containers,
+    engines,
+    groups,
+    mounts,
+    initial,
+    byType,
+    userRoots,
+    pidRoots,
+    cpusOnline: Array.isArray(doc['cpus-online']) ? doc['cpus-online'] : [],
+    options: doc['discovery-options'] ?? {},
+    count: namespaces.size,
+  }
+}
+
+// A container's name as the UI shows it: with the enclosing container
+// (turtlefinder's prefix label) as "[prefix]:name".
+export function displayName(c) {
+  const prefix = c.labels?.['turtlefinder/container/prefix']
+  return prefix ? `[${prefix}]:${c.name}` : c.name
+}
+
+// Propagation of a mount point: peer group, master group, unbindable.
+export function propagation(m) {
+  const t = m.tags ?? {}
+  const out = []
+  if (t.shared != null) out.push(`shared:${t.shared}`)
+  if (t.master != null) out.push(`master:${t.master}`)
+  if (t.propagate_from != null) out.push(`propagate_from:${t.propagate_from}`)
+  if ('unbindable' in t) out.push('unbindable')
+  return out
+}
+
+// Peers (same shared group), masters (the group this one is a slave of)
+// and slaves (mounts whose master is this one's group) of a mount point,
+// across all mount namespaces.
+export function propagationRelations(model, m) {
+  const peers = [], masters = [], slaves = []
+  const t = m.tags ?? {}
+  for (const table of model.mounts.values())
+    for (const mp of table.paths)
+      for (const o of mp.mounts) {
+        if (o === m) continue
+        const ot = o.tags ?? {}
+        if (t.shared != null && ot.shared === t.shared) peers.push(o)
+        if (t.master != null && ot.shared === t.master) masters.push(o)
+        if (t.shared != null && ot.master === t.shared) slaves.push(o)
+      }
+  return { peers, masters, slaves }
+}
+
+// Number of paths below a mount path.
+export function descendants(mp) {
+  let n = 0
+  for (const c of mp.children) n += 1 + descendants(c)
+  return n
+}

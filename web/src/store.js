@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+// The UI state: the discovery shown (from the service or an imported file),
+// loading and errors, settings (kept in localStorage), the auto-refresh
+// interval, and which tree nodes are expanded (per view).
+import { useEffect, useState } from 'preact/hooks'
+import { fromJSON } from './model/discovery.js'
+
+const SETTINGS_KEY = 'lxkns.settings'
+const REFRESH_KEY = 'lxkns.refresh.interval'
+
+export const REFRESH_INTERVALS = [
+  [0, 'off'], [500, '500 ms'], [1000, '1 s'], [5000, '5 s'], [10000, '10 s'],
+  [30000, '30 s'], [60000, '1 min'], [300000, '5 min'],
+]
+
+function load(key, fallback) {
+  try {
+    const v = JSON.parse(localStorage.getItem(key))
+    return v ?? fallback
+  } catch {
+    return fallback
+  }
+}
+
+function save(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value))
+  } catch {
+    /* private mode: settings last for this page only */
+  }
+}
+
+const defaults = { theme: 'system', showSystem: false, showShared: true, expandNew: false }
+
+let state = {
+  model: null,      // the model of the discovery shown
+  raw: null,        // its JSON text (what "download" saves)
+  source: null,     // { kind: 'service' | 'file', name, time }
+  loading: false,
+  error: null,
+  settings: { ...defaults, ...load(SETTINGS_KEY, {}) },
+  refresh: REFRESH_INTERVALS.some(([ms]) => ms === load(REFRESH_KEY, 0)) ? load(REFRESH_KEY, 0) : 0,
+  expanded: {},     // view -> Set of node ids
+  drawer: false,
+}
+const subscribers = new Set()
+
+export function getState() {
+  return state
+}
+
+export function setState(patch) {
+  state = { ...state, ...(typeof patch === 'function' ? patch(state) : patch) }
+  for (const f of subscribers) f(state)
+}
+
+export function useAppState() {
+  const [s, set] = useState(state)
+  useEffect(() => {
+    subscribers.add(set)
+    set(state)
+    return () => subscribers.delete(set)
+  }, [])
+  return s
+}
+
+export function setSetting(key, value) {
+  const settings = { ...state.settings, [key]: value }
+  save(SETTINGS_KEY, settings)
+  setState({ settings })
+}
+
+export function setRefresh(ms) {
+  save(REFRESH_KEY, ms)
+  setState({ refresh: ms })
+}
+
+export function expandedOf(view) {
+  return state.expanded[view] ?? new Set()
+}
+
+export function toggleExpanded(view, id) {
+  const set = new Set(expandedOf(view))
+  if (set.has(id)) set.delete(id)
+  else set.add(id)
+  setState({ expanded: { ...state.expanded, [view]: set } })
+}
+
+export function setExpanded(view, ids) {
+  setState({ expanded: { ...state.expanded, [view]: new Set(ids) } })
+}
+
+// Shows a discovery document (text); returns an error message or null.
+export function showDocument(text, source) {
+  let model
+  try {
+    model = fromJSON(JSON.parse(text))
+  } catch (e) {
+    return e.message
+  }
+  setState({ model, raw: text, source, error: null })
+  return null
+}
+
+let inflight = null
+
+// Fetches a new discovery from the service (relative to <base>); one at a
+// time.
+export async function refresh() {
+  if (inflight) return inflight
+  setState({ loading: true })
+  inflight = (async () => {
+    try {
+      const resp = await fetch('api/namespaces', { cache: 'no-store' })
+      const text = await resp.text()
+      if (!resp.ok) {
+        let msg = `${resp.status} ${resp.statusText}`
+        try {
+          msg = JSON.parse(text).message ?? msg
+        } catch { /* not JSON */ }
+        throw new Error(msg)
+      }
+      const err = showDocument(text, { kind: 'service', name: 'api/namespaces', time: new Date() })
+      if (err) throw new Error(err)
+    } catch (e) {
+      setState({ error: `cannot discover: ${e.message}` })
+    } finally {
+      inflight = null
+      setState({ loading: false })
+    }
+  })()
+  return inflight
+}
+
+// Reads a saved discovery (a File); turns auto-refresh off.
+export async function importFile(file) {
+  const text = await file.text()
+  const err = showDocument(text, { kind: 'file', name: file.name, time: new Date() })
+  if (err) {
+    setState({ error: `cannot import ${file.name}: ${err}` })
+    return false
+  }
+  setRefresh(0)
+  return true
+}
+
+export function download() {
+  if (!state.raw) return
+  const blob = new Blob([state.raw], { type: 'application/json' })
+  const a = document.createElement('a')
+  const t = (state.source?.time ?? new Date()).toISOString().replace(/[:.]/g, '-')
+  a.href = URL.createObjectURL(blob)
+  a.download = `lxkns-discovery-${t}.json`
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000)
+}
