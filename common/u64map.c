@@ -6,8 +6,15 @@
 
 static inline size_t slot_of(uint64_t key, size_t cap)
 {
-	/* Fibonacci hashing: namespace inodes and PIDs are dense */
-	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1);
+	/* a full 64-bit mix (murmur3's finalizer): keys such as (PID namespace,
+	 * PID) pairs differ in their high bits only, which a plain
+	 * multiplicative hash would fold onto the same slots */
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	key *= 0xc4ceb9fe1a85ec53ull;
+	key ^= key >> 33;
+	return (size_t)key & (cap - 1);
 }
 
 void *u64map_get(const struct u64map *m, uint64_t key)

@@ -4,20 +4,27 @@
 
 #include "parse.h"
 
-/* Is ctrl one of the comma-separated controller names in list? */
-static bool has_controller(const char *list, size_t len, const char *ctrl)
+enum { CTRL_CPU = 1, CTRL_FREEZER = 2 };
+
+/* Which of "cpu" and "freezer" the comma-separated controller list names,
+ * in one pass. */
+static unsigned controllers(const char *list, size_t len)
 {
-	size_t clen = strlen(ctrl);
 	const char *p = list, *end = list + len;
+	unsigned found = 0;
 
 	while (p < end) {
-		const char *comma = memchr(p, ',', (size_t)(end - p));
-		const char *e = comma ? comma : end;
-		if ((size_t)(e - p) == clen && memcmp(p, ctrl, clen) == 0)
-			return true;
+		const char *e = p;
+		while (e < end && *e != ',')
+			e++;
+		size_t n = (size_t)(e - p);
+		if (n == 3 && memcmp(p, "cpu", 3) == 0)
+			found |= CTRL_CPU;
+		else if (n == 7 && memcmp(p, "freezer", 7) == 0)
+			found |= CTRL_FREEZER;
 		p = e + 1;
 	}
-	return false;
+	return found;
 }
 
 int parse_cgroup(const char *buf, size_t len, struct cgroup_paths *ret)
@@ -41,12 +48,15 @@ int parse_cgroup(const char *buf, size_t len, struct cgroup_paths *ret)
 		struct span path = { c2 + 1, (size_t)(eol - c2 - 1) };
 		const char *ctrls = c1 + 1;
 		size_t clen = (size_t)(c2 - ctrls);
-		if ((size_t)(c1 - p) == 1 && p[0] == '0' && clen == 0)
+		if ((size_t)(c1 - p) == 1 && p[0] == '0' && clen == 0) {
 			cg.unified = path;
-		else if (has_controller(ctrls, clen, "cpu"))
-			cg.cpu = path;
-		else if (has_controller(ctrls, clen, "freezer"))
-			cg.freezer = path;
+		} else {
+			unsigned found = controllers(ctrls, clen);
+			if (found & CTRL_CPU)
+				cg.cpu = path;
+			if (found & CTRL_FREEZER)
+				cg.freezer = path;
+		}
 		p = eol + 1;
 	}
 	*ret = cg;
