@@ -24,7 +24,8 @@
  * Dedup uses open-addressing hash sets keyed by inode number.
  *
  * -P prints the sorted set of distinct namespaces found ("type ino" per
- * line) on stdout and the counter line on stderr; without -P the counter
+ * line; -PP adds how each was found first: process, task, children, fd,
+ * socket, mount, owner, parent) on stdout and the counter line on stderr; without -P the counter
  * line goes to stdout.  -r repeats the whole scan in-process and reports
  * min/median/max.
  */
@@ -75,6 +76,12 @@ static const char *const level_names[] = { "ns", "tasks", "fds", "stat",
 enum { T_CGROUP, T_IPC, T_MNT, T_NET, T_PID, T_TIME, T_USER, T_UTS, T_NUM };
 static const char *const tnames[T_NUM] = { "cgroup", "ipc", "mnt", "net",
 					   "pid", "time", "user", "uts" };
+
+/* how a namespace was found first (printed by -PP) */
+enum { V_PROC, V_TASK, V_CHILDREN, V_FD, V_SOCKET, V_MOUNT, V_OWNER, V_PARENT };
+static const char *const via_names[] = { "process", "task", "children", "fd",
+					 "socket", "mount", "owner", "parent" };
+#define TV(type, via) ((unsigned char)((type) | ((via) << 4)))
 
 static enum level level = L_FULL;
 static int procfd = -1;
@@ -168,6 +175,11 @@ static ssize_t xgetdents(int fd, char *buf, size_t size)
 	return SC(syscall(SYS_getdents64, fd, buf, size));
 }
 
+/* procfs directories fill the buffer as far as entries fit: a chunk that
+ * leaves room for another (maximum size) entry was the last one, so the
+ * final getdents64() returning 0 can be skipped */
+#define DENTS_LAST(n, size) ((size_t)(n) + 512 <= (size))
+
 struct dirent64 {
 	uint64_t d_ino;
 	int64_t d_off;
@@ -215,7 +227,7 @@ static ssize_t read_at(int dirfd, const char *name, bool all)
  * consumed).  fd may be -1 below full level. */
 static void ns_explore(int fd, int type);
 
-static void ns_found_fd(int fd, int type)
+static void ns_found_fd(int fd, int type, int via)
 {
 	struct stat st;
 
@@ -223,7 +235,7 @@ static void ns_found_fd(int fd, int type)
 		xclose(fd);
 		return;
 	}
-	if (set_add(&nsset, st.st_ino, (unsigned char)type))
+	if (set_add(&nsset, st.st_ino, TV(type, via)))
 		ns_explore(fd, type);
 	else
 		xclose(fd);
@@ -236,7 +248,7 @@ static void ns_explore(int fd, int type)
 	if (type != T_USER) {
 		rel = SC(ioctl(fd, NS_GET_USERNS));
 		if (rel >= 0)
-			ns_found_fd(rel, T_USER);
+			ns_found_fd(rel, T_USER, V_OWNER);
 	} else {
 		uid_t uid;
 
@@ -247,14 +259,14 @@ static void ns_explore(int fd, int type)
 		 * ancestors were explored when it was found */
 		rel = SC(ioctl(fd, NS_GET_PARENT));
 		if (rel >= 0)
-			ns_found_fd(rel, type);
+			ns_found_fd(rel, type, V_PARENT);
 	}
 	xclose(fd);
 }
 
 /* fstatat one ns/ entry; at full level open and explore it when new;
  * returns the inode (0 on error) */
-static uint64_t ns_entry(int nsfd, const char *name, int type)
+static uint64_t ns_entry(int nsfd, const char *name, int type, int via)
 {
 	struct stat st;
 
@@ -262,7 +274,7 @@ static uint64_t ns_entry(int nsfd, const char *name, int type)
 		cnt.errors++;
 		return 0;
 	}
-	if (!set_add(&nsset, st.st_ino, (unsigned char)type))
+	if (!set_add(&nsset, st.st_ino, TV(type, via)))
 		return st.st_ino;
 	if (level == L_FULL) {
 		int fd = SC(openat(nsfd, name, O_RDONLY | O_CLOEXEC));
@@ -274,19 +286,19 @@ static uint64_t ns_entry(int nsfd, const char *name, int type)
 }
 
 /* the ns/ entries of a process or task; returns the mnt inode */
-static uint64_t scan_nsdir(int nsfd, bool children)
+static uint64_t scan_nsdir(int nsfd, bool children, int via)
 {
 	uint64_t mnt = 0;
 
 	for (int t = 0; t < T_NUM; t++) {
-		uint64_t ino = ns_entry(nsfd, tnames[t], t);
+		uint64_t ino = ns_entry(nsfd, tnames[t], t, via);
 
 		if (t == T_MNT)
 			mnt = ino;
 	}
 	if (children) {
-		ns_entry(nsfd, "pid_for_children", T_PID);
-		ns_entry(nsfd, "time_for_children", T_TIME);
+		ns_entry(nsfd, "pid_for_children", T_PID, V_CHILDREN);
+		ns_entry(nsfd, "time_for_children", T_TIME, V_CHILDREN);
 	}
 	return mnt;
 }
@@ -338,9 +350,11 @@ static void scan_tasks(int pdfd, const char *pid)
 						    O_CLOEXEC));
 			if (nsfd < 0)
 				continue;
-			scan_nsdir(nsfd, false);
+			scan_nsdir(nsfd, false, V_TASK);
 			xclose(nsfd);
 		}
+		if (DENTS_LAST(n, sizeof(buf)))
+			break;
 	}
 	xclose(tfd);
 }
@@ -390,10 +404,10 @@ static void scan_fds(int pdfd, const char *pid)
 				nsfd = SC(ioctl(sfd, SIOCGSKNS));
 				xclose(sfd);
 				if (nsfd >= 0)
-					ns_found_fd(nsfd, T_NET);
+					ns_found_fd(nsfd, T_NET, V_SOCKET);
 			} else if (parse_nslink(link, &type, &ino)) {
 				cnt.nsfds++;
-				if (!set_add(&nsset, ino, (unsigned char)type) ||
+				if (!set_add(&nsset, ino, TV(type, V_FD)) ||
 				    level != L_FULL)
 					continue;
 				int fd = SC(openat(fdfd, d->d_name,
@@ -402,6 +416,8 @@ static void scan_fds(int pdfd, const char *pid)
 					ns_explore(fd, type);
 			}
 		}
+		if (DENTS_LAST(n, sizeof(buf)))
+			break;
 	}
 	xclose(pidfd);
 	xclose(fdfd);
@@ -458,7 +474,7 @@ static void scan_mounts(int pdfd, const char *pid)
 		snprintf(path, sizeof(path), "%s/root%s", pid, f[4]);
 		fd = SC(openat(procfd, path, O_RDONLY | O_CLOEXEC));
 		if (fd >= 0)
-			ns_found_fd(fd, type);
+			ns_found_fd(fd, type, V_MOUNT);
 	}
 }
 
@@ -474,7 +490,7 @@ static void scan_process(const char *pid)
 					       O_CLOEXEC));
 		if (nsfd < 0)
 			return;
-		scan_nsdir(nsfd, false);
+		scan_nsdir(nsfd, false, V_PROC);
 		xclose(nsfd);
 		return;
 	}
@@ -483,7 +499,7 @@ static void scan_process(const char *pid)
 		return;
 	nsfd = SC(openat(pdfd, "ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	if (nsfd >= 0) {
-		uint64_t mnt = scan_nsdir(nsfd, level == L_FULL);
+		uint64_t mnt = scan_nsdir(nsfd, level == L_FULL, V_PROC);
 
 		xclose(nsfd);
 		/* first process seen in a mount namespace: look into it */
@@ -526,6 +542,8 @@ static void scan(void)
 			if (is_number(d->d_name))
 				scan_process(d->d_name);
 		}
+		if (DENTS_LAST(n, sizeof(buf)))
+			break;
 	}
 	xclose(procfd);
 	procfd = -1;
@@ -551,12 +569,12 @@ static int cmp_double(const void *a, const void *b)
 static int cmp_typed(const void *a, const void *b)
 {
 	const uint64_t *x = a, *y = b;
-	int c = strcmp(tnames[x[1]], tnames[y[1]]);
+	int c = strcmp(tnames[x[1] & 15], tnames[y[1] & 15]);
 
 	return c ? c : cmp_u64(a, b);
 }
 
-static void print_set(void)
+static void print_set(bool verbose_print)
 {
 	uint64_t (*v)[2] = calloc(nsset.n ? nsset.n : 1, sizeof(*v));
 	size_t n = 0;
@@ -571,21 +589,32 @@ static void print_set(void)
 		n++;
 	}
 	qsort(v, n, sizeof(*v), cmp_typed);
-	for (size_t i = 0; i < n; i++)
-		printf("%s %llu\n", tnames[v[i][1]], (unsigned long long)v[i][0]);
+	for (size_t i = 0; i < n; i++) {
+		printf("%s %llu", tnames[v[i][1] & 15], (unsigned long long)v[i][0]);
+		if (verbose_print)
+			printf(" %s", via_names[v[i][1] >> 4]);
+		putchar('\n');
+	}
 	free(v);
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nsfloor [-l ns|tasks|fds|stat|proc|full] [-r REPS] "
-		   "[-P] [-q] [-p PROCDIR]\n");
+	fprintf(f,
+"usage: nsfloor [-l ns|tasks|fds|stat|proc|full] [-r REPS] [-P[P]] [-q]\n"
+"               [-p PROCDIR]\n"
+"  -l  level (cumulative; default full)\n"
+"  -r  repeat the scan REPS times in-process (min/median/max)\n"
+"  -P  print the distinct namespaces found, \"type ino\" per line, sorted;\n"
+"      -PP adds how each was found first\n"
+"  -q  no counter line\n"
+"  -p  procfs to scan (default /proc)\n");
 }
 
 int main(int argc, char **argv)
 {
 	int c, reps = 1;
-	bool print = false, quiet = false;
+	bool print = false, print_via = false, quiet = false;
 	double *times;
 	FILE *out;
 
@@ -611,7 +640,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'P': print = true; break;
+		case 'P': print_via = print; print = true; break;
 		case 'q': quiet = true; break;
 		case 'p': procdir = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -631,7 +660,7 @@ int main(int argc, char **argv)
 			   (double)(b.tv_nsec - a.tv_nsec) / 1e3;
 	}
 	if (print)
-		print_set();
+		print_set(print_via);
 	if (!quiet) {
 		double med;
 

@@ -110,7 +110,7 @@ static struct opts {
 	const char *base;
 } o = {
 	.procs = 200, .threads = 4, .every = 10, .nns = 0, .binds = 4,
-	.fdns = 4, .sockns = 2, .depth = 3, .hidden = 1, .mntctr = 2,
+	.fdns = 4, .sockns = 2, .depth = 3, .hidden = 1, .mntctr = -1,
 	.xfds = 4, .timeout = 300, .base = "/run/nsload",
 };
 
@@ -121,6 +121,7 @@ static char rundir[240];	/* BASE/run.PID */
 static char mntdir[248];	/* RUNDIR/mnt: tmpfs, only in the sandbox */
 static char cnsdir[256];	/* MNTDIR/cns: tmpfs inside -m containers */
 static int errfd = 2;
+static int mnt_cpu = -1, ncpus = 1;	/* see make_binds() */
 static volatile sig_atomic_t got_signal;
 
 __attribute__((format(printf, 1, 2)))
@@ -437,7 +438,17 @@ struct helper {
 	int type;
 };
 
-static int helper_start(int t, struct helper *h)
+/* close every fd below FD_REC except a and b */
+static void close_low_except(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	close_range(3, (unsigned)lo - 1, 0);
+	close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, FD_REC - 1, 0);
+}
+
+static int helper_start(int t, int cpu, struct helper *h)
 {
 	int rdy[2], ctl[2], res[2] = { 0, 0 };
 	pid_t p;
@@ -457,8 +468,16 @@ static int helper_start(int t, struct helper *h)
 
 		prctl(PR_SET_NAME, "nsl-helper");
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(rdy[0]);
-		close(ctl[1]);
+		/* drop inherited fds, in particular the ctl pipes of other
+		 * helpers that are still alive (else they never see EOF) */
+		close_low_except(rdy[1], ctl[0]);
+		if (cpu >= 0) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+		}
 		if (unshare(nst[t].flag) < 0) {
 			res[0] = errno;
 		} else if (t == T_PID) {
@@ -515,6 +534,15 @@ static void helper_path(const struct helper *h, char *buf, size_t size)
 static void helper_stop(struct helper *h)
 {
 	close(h->ctl);
+	for (int i = 0; i < 2000; i++) {
+		if (waitpid(h->pid, NULL, WNOHANG) != 0)
+			return;
+		sleep_ms(1);
+	}
+	/* should not happen: make sure anyway */
+	if (h->inner > 0)
+		kill(h->inner, SIGKILL);
+	kill(h->pid, SIGKILL);
 	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
@@ -529,7 +557,7 @@ static void fd_keeper(void)
 	for (long i = 0; i < o.fdns; i++) {
 		struct helper h;
 
-		if (helper_start(extra_cycle[i % 8], &h) < 0)
+		if (helper_start(extra_cycle[i % 8], -1, &h) < 0)
 			child_fail("fdkeep: helper");
 		helper_path(&h, path, sizeof(path));
 		if (open(path, O_RDONLY) < 0)	/* kept open on purpose */
@@ -703,8 +731,14 @@ static int make_binds(void)
 		}
 		while (!ok) {
 			struct helper h;
+			/* new mount namespace IDs come from per-CPU batches:
+			 * make the namespace on the CPU where the sandbox's
+			 * was made (then its ID is larger), and rotate CPUs
+			 * on retries */
+			int cpu = t == T_MNT && mnt_cpu >= 0 ?
+				  (mnt_cpu + nfailed) % ncpus : -1;
 
-			if (helper_start(t, &h) < 0) {
+			if (helper_start(t, cpu, &h) < 0) {
 				msg("helper for %s: %s", nst[t].name,
 				    strerror(errno));
 				break;
@@ -851,23 +885,24 @@ static int teardown(void)
 		if (kill(recs[i].sbpid, SIGKILL) == 0)
 			killed++;
 	}
+	/* whatever else is left in our PID namespace was started by CMD (a
+	 * daemonized child) or by us: it is all ours, so it goes too */
+	for (int round = 0; round < 3; round++) {
+		left = other_pids(NULL, 0);
+		if (left <= 0)
+			break;
+		pid_t *pids = calloc((size_t)left, sizeof(*pids));
+
+		if (!pids)
+			break;
+		left = other_pids(pids, left);
+		for (long i = 0; i < left; i++)
+			kill(pids[i], SIGKILL);
+		free(pids);
+	}
 	if (!reap_all(60)) {
 		msg("teardown: children still not reaped after 60 s");
 		rc = -1;
-	}
-	/* whatever is left in our PID namespace was started by CMD (a
-	 * daemonized child) or by us: it is all ours, so it goes too */
-	left = other_pids(NULL, 0);
-	if (left > 0) {
-		pid_t *pids = calloc((size_t)left, sizeof(*pids));
-
-		if (pids) {
-			left = other_pids(pids, left);
-			for (long i = 0; i < left; i++)
-				kill(pids[i], SIGKILL);
-			free(pids);
-		}
-		reap_all(30);
 	}
 	/* poll until our /proc shows nobody but us */
 	for (int i = 0; i < 3000 && other_pids(NULL, 0) > 0; i++) {
@@ -882,8 +917,9 @@ static int teardown(void)
 	if (umount_ours() < 0)
 		rc = -1;
 	if (!o.quiet)
-		msg("down: killed %ld recorded processes in %.2f s", killed,
-		    now() - t0);
+		msg("down: %ld recorded processes (%ld killed directly, the "
+		    "rest with their PID namespace) gone in %.2f s", nrecs - 1,
+		    killed, now() - t0);
 	return rc;
 }
 
@@ -958,6 +994,54 @@ static int run_cmd(char **cmd)
 	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
+/* Namespaces the host holds by bind mounts are visible in the sandbox too
+ * (its mount table is a copy of the host's): count the distinct ones that
+ * are not among our own, so that NSLOAD_NS stays right.  Their owners and
+ * parents are not followed; on a host without such mounts this is 0. */
+static long inherited_nsfs(void)
+{
+	static const char *const own[] = { "cgroup", "ipc", "mnt", "net",
+					   "pid", "time", "user", "uts" };
+	unsigned long long seen[256];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int nseen = 0;
+	long n = 0;
+
+	if (!f)
+		return 0;
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		char path[64];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", own[i]);
+		if (stat(path, &st) == 0)
+			seen[nseen++] = (unsigned long long)st.st_ino;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		char root[256], *b;
+		unsigned long long ino;
+		bool dup = false;
+
+		if (!strstr(line, " - nsfs ") ||
+		    sscanf(line, "%*s %*s %*s %255s", root) != 1 ||
+		    !(b = strstr(root, ":[")))
+			continue;
+		ino = strtoull(b + 2, NULL, 10);
+		for (int i = 0; i < nseen; i++)
+			dup = dup || seen[i] == ino;
+		if (dup)
+			continue;
+		if (nseen < (int)(sizeof(seen) / sizeof(seen[0])))
+			seen[nseen++] = ino;
+		n++;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
 static int manager(char **cmd)
 {
 	int recp[2], rc;
@@ -991,8 +1075,28 @@ static int manager(char **cmd)
 	if (!recs)
 		return 125;
 
-	if (unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+	{
+		/* make the sandbox's mount namespace on a known CPU */
+		cpu_set_t all, one;
+
+		ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
+		if (ncpus < 1)
+			ncpus = 1;
+		if (sched_getaffinity(0, sizeof(all), &all) == 0)
+			mnt_cpu = sched_getcpu();
+		if (mnt_cpu >= 0 && mnt_cpu < CPU_SETSIZE) {
+			CPU_ZERO(&one);
+			CPU_SET(mnt_cpu, &one);
+			if (sched_setaffinity(0, sizeof(one), &one) < 0)
+				mnt_cpu = -1;
+		} else {
+			mnt_cpu = -1;
+		}
+		rc = unshare(CLONE_NEWNS);
+		if (mnt_cpu >= 0)
+			sched_setaffinity(0, sizeof(all), &all);
+	}
+	if (rc < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		msg("private mount namespace: %s", strerror(errno));
 		return 125;
 	}
@@ -1016,6 +1120,15 @@ static int manager(char **cmd)
 		msg("tmpfs on %s: %s", mntdir, strerror(errno));
 		umount_ours();
 		return 125;
+	}
+	{
+		long inh = inherited_nsfs();
+
+		if (inh > 0) {
+			n_ns += inh;
+			msg("warning: the host holds %ld namespaces by bind mounts; "
+			    "the sandbox sees them too (counted in NSLOAD_NS)", inh);
+		}
 	}
 	snprintf(path, sizeof(path), "%s/pids", rundir);
 	pidsfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -1272,6 +1385,8 @@ static int check_layout(void)
 		return -1;
 	}
 	n_ctr = (o.nns + o.nk - 1) / o.nk;
+	if (o.mntctr == -1)	/* default: 2, as far as there are containers */
+		o.mntctr = (o.kflags & CLONE_NEWNS) ? (n_ctr < 2 ? n_ctr : 2) : 0;
 	if (o.mntctr < 0 || o.mntctr > n_ctr ||
 	    (o.mntctr > 0 && !(o.kflags & CLONE_NEWNS))) {
 		msg("-m must be 0..number of containers (%ld) and needs mnt "
@@ -1333,7 +1448,8 @@ static void usage(FILE *f)
 "  -S S   process-less net namespaces held by sockets (2)\n"
 "  -d D   nested user+pid namespaces, one process per level (3; <= %d)\n"
 "  -H H   process-less user namespaces below the chain's leaf (1)\n"
-"  -m M   containers with a process-less netns bind-mounted inside (2)\n"
+"  -m M   containers with a process-less netns bind-mounted inside\n"
+"         (2, or fewer if there are fewer containers)\n"
 "  -o O   extra open fds per sleeper (4; <= %d)\n"
 "  -T S   setup timeout in seconds (300)\n"
 "  -D DIR state base directory (/run/nsload)\n"
