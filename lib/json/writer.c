@@ -8,6 +8,7 @@
 
 static void flush(struct jw *w)
 {
+	w->flushes++;
 	if (w->len && !w->err) {
 		int r = w->sink(w->userdata, w->buf, w->len);
 		if (r < 0)
@@ -261,6 +262,55 @@ void jw_string_n(struct jw *w, const char *s, size_t len)
 {
 	before_value(w);
 	put_escaped(w, s ? s : "", s ? len : 0);
+}
+
+void jw_string_stable(struct jw *w, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	if (!s)
+		s = "";
+	before_value(w);
+	for (unsigned i = 0; i < JW_CACHE_SLOTS; i++) {
+		struct jw_cached *c = &w->cache[i];
+		if (c->src == s && c->srclen == len) {
+			put(w, c->out, c->outlen);
+			return;
+		}
+	}
+	size_t start = w->len;
+	unsigned long f = w->flushes;
+	put_escaped(w, s, len);
+	if (f == w->flushes && w->len - start <= JW_CACHE_BYTES) {
+		struct jw_cached *c = &w->cache[w->cache_next++ % JW_CACHE_SLOTS];
+		c->src = s;
+		c->srclen = len;
+		c->outlen = w->len - start;
+		memcpy(c->out, w->buf + start, c->outlen);
+	}
+}
+
+size_t jw_mark(const struct jw *w, unsigned long *ret_flushes)
+{
+	*ret_flushes = w->flushes;
+	return w->len;
+}
+
+bool jw_span(const struct jw *w, size_t mark, unsigned long flushes, const char **ret_p,
+	     size_t *ret_len)
+{
+	if (flushes != w->flushes || w->err || mark > w->len)
+		return false;
+	*ret_p = w->buf + mark;
+	*ret_len = w->len - mark;
+	return true;
+}
+
+void jw_raw_item(struct jw *w, const char *p, size_t len)
+{
+	put(w, p, len);
+	if (w->depth > 0)
+		w->has_items[w->depth] = true;
 }
 
 void jw_string(struct jw *w, const char *s)

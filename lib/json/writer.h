@@ -15,6 +15,17 @@
 #include "lxkns/json.h"
 
 #define JW_MAX_DEPTH 32
+#define JW_CACHE_SLOTS 4
+#define JW_CACHE_BYTES 160
+
+/* Recently written strings (by address) and their escaped output: a
+ * process and its main task share name and cgroup strings, so each is
+ * escaped once. Only for strings that stay put while writing. */
+struct jw_cached {
+	const char *src;
+	size_t srclen, outlen;
+	char out[JW_CACHE_BYTES];
+};
 
 struct jw {
 	lxkns_json_sink sink;
@@ -24,6 +35,9 @@ struct jw {
 	bool has_items[JW_MAX_DEPTH];
 	bool after_key;
 	int err;
+	unsigned long flushes; /* to tell whether output is still in buf */
+	unsigned cache_next;
+	struct jw_cached cache[JW_CACHE_SLOTS];
 	size_t len;
 	char buf[16384];
 };
@@ -40,6 +54,17 @@ void jw_key_plain(struct jw *w, const char *key, size_t len);
 #define JW_KEY(w, lit) jw_key_plain((w), "" lit, sizeof(lit) - 1)
 void jw_string(struct jw *w, const char *s);
 void jw_string_n(struct jw *w, const char *s, size_t len);
+/* jw_string() for strings that do not move or change while writing (the
+ * result's): repeated ones are copied from a small cache, not escaped. */
+void jw_string_stable(struct jw *w, const char *s);
+/* Where the next output byte goes, and whether [mark, now) is still in the
+ * buffer (for callers that reuse a fragment they just wrote). */
+size_t jw_mark(const struct jw *w, unsigned long *ret_flushes);
+bool jw_span(const struct jw *w, size_t mark, unsigned long flushes, const char **ret_p,
+	     size_t *ret_len);
+/* Writes a fragment captured with jw_span as the next item of the current
+ * object or array (it must have been written at this depth). */
+void jw_raw_item(struct jw *w, const char *p, size_t len);
 void jw_u64(struct jw *w, uint64_t v);
 /* A number already formatted in decimal. */
 void jw_number_text(struct jw *w, const char *digits, size_t len);
