@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "strutil.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "writer.h"
 
 static void flush(struct jw *w)
@@ -184,6 +187,29 @@ static void put_escaped(struct jw *w, const char *str, size_t n)
 
 	putc_(w, '"');
 	while (i < n) {
+#ifdef __SSE2__
+		/* 16 plain bytes at a time: a signed compare below 0x20 also
+		 * catches every byte >= 0x80 (negative), which needs a closer look
+		 * for UTF-8 anyway */
+		while (i + 16 <= n) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+			__m128i bad = _mm_or_si128(
+				_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+					     _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+							  _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
+					     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+							  _mm_cmpeq_epi8(v, _mm_set1_epi8('&')))));
+			int mask = _mm_movemask_epi8(bad);
+			if (mask) {
+				i += (size_t)__builtin_ctz((unsigned)mask);
+				break;
+			}
+			i += 16;
+		}
+		if (i >= n)
+			break;
+#endif
 		unsigned char c = s[i];
 		if (!special[c]) {
 			i++;
