@@ -14,11 +14,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* not assert(): the invariants must hold in release builds too */
+#define FUZZ_CHECK(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			abort();                                                                   \
+	} while (0)
+
 static inline void inside(struct span s, const char *buf, size_t len, const char *alt, size_t altlen)
 {
 	if (!s.p)
 		return;
-	assert((s.p >= buf && s.p + s.len <= buf + len) ||
+	FUZZ_CHECK((s.p >= buf && s.p + s.len <= buf + len) ||
 	       (alt && s.p >= alt && s.p + s.len <= alt + altlen));
 }
 
@@ -29,13 +36,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct proc_stat st;
 	if (parse_stat(buf, size, &st) == 0) {
 		inside(st.comm, buf, size, NULL, 0);
-		assert(st.pid > 0 && st.ppid >= 0);
+		FUZZ_CHECK(st.pid > 0 && st.ppid >= 0);
 	}
 #elif FUZZ_TARGET == 2
 	pid_t pids[8];
 	size_t n = 0;
 	if (parse_status_nspid(buf, size, pids, 8, &n) == 0)
-		assert(n >= 1 && n <= 8 && pids[0] > 0);
+		FUZZ_CHECK(n >= 1 && n <= 8 && pids[0] > 0);
 #elif FUZZ_TARGET == 3
 	struct cgroup_paths cg;
 	if (parse_cgroup(buf, size, &cg) == 0) {
@@ -68,17 +75,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = lxkns_mount_table_count(t);
 		for (size_t i = 0; i < n; i++) {
 			const struct lxkns_mount *m = lxkns_mount_table_at(t, i);
-			assert(lxkns_mount_table_by_id(t, lxkns_mount_id(m)) != NULL);
-			assert(!lxkns_mount_parent(m) || lxkns_mount_child_count(lxkns_mount_parent(m)));
+			FUZZ_CHECK(lxkns_mount_table_by_id(t, lxkns_mount_id(m)) != NULL);
+			FUZZ_CHECK(!lxkns_mount_parent(m) || lxkns_mount_child_count(lxkns_mount_parent(m)));
 		}
-		assert(lxkns_mount_table_path_count(t) <= n);
+		FUZZ_CHECK(lxkns_mount_table_path_count(t) <= n);
 		lxkns_mount_table_free(t);
 	}
 #elif FUZZ_TARGET == 5
 	int type;
 	uint64_t ino;
 	if (parse_ns_link(buf, size, &type, &ino) == 0)
-		assert(ino > 0 && type >= -1 && type < 8);
+		FUZZ_CHECK(ino > 0 && type >= -1 && type < 8);
 #elif FUZZ_TARGET == 6
 	struct span name;
 	uid_t uid;
@@ -89,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0;
 	if (parse_cpulist(buf, size, ranges, 8, &n) == 0)
 		for (size_t i = 0; i < n; i++)
-			assert(ranges[2 * i] <= ranges[2 * i + 1]);
+			FUZZ_CHECK(ranges[2 * i] <= ranges[2 * i + 1]);
 #else
 #error "unknown FUZZ_TARGET"
 #endif
