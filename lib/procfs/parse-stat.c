@@ -4,12 +4,39 @@
 
 #include "parse.h"
 #include "strutil.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* The last ')' in buf: comm may itself contain ") (", but nothing after
  * the real end of comm does. */
 static const char *last_paren(const char *buf, size_t len)
 {
 	return memrchr(buf, ')', len);
+}
+
+/* Skips n spaces from p; returns the position of the n-th space (before
+ * the field after it), or NULL when the line ends first. */
+static const char *skip_spaces(const char *p, const char *end, int n)
+{
+#ifdef __SSE2__
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+		unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+		int c = __builtin_popcount(sp);
+		if (c <= n && !nl) {
+			n -= c;
+			p += 16;
+			continue;
+		}
+		break;
+	}
+#endif
+	for (; p < end && *p != '\n'; p++)
+		if (*p == ' ' && n-- == 0)
+			return p;
+	return NULL;
 }
 
 int parse_stat(const char *buf, size_t len, struct proc_stat *ret)
@@ -34,12 +61,13 @@ int parse_stat(const char *buf, size_t len, struct proc_stat *ret)
 	p = close + 1;
 	for (field = 3; p < end && *p == ' ' && field <= 41; field++) {
 		const char *f = ++p;
-		if (field >= 5 && field <= 17) {
-			/* nothing wanted in fields 5..17: skip them at once */
-			int skip = 17 - field;
-			while (p < end && *p != '\n' && (*p != ' ' || skip-- > 0))
-				p++;
-			field = 17;
+		if ((field >= 5 && field <= 17) || (field >= 23 && field <= 38)) {
+			/* nothing wanted here: skip to the last of the run at once */
+			int upto = field <= 17 ? 17 : 38;
+			p = skip_spaces(p, end, upto - field);
+			if (!p)
+				return last >= 22 ? (*ret = st, 0) : -EBADMSG;
+			field = upto;
 			last = field;
 			continue;
 		}
