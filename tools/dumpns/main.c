@@ -41,6 +41,10 @@ static void usage(FILE *out)
 	      "      --no-ownership     no owning user namespaces\n"
 	      "      --no-user-names    no owner user names from /etc/passwd\n"
 	      "      --no-pidmap        do not read NSpid from /proc/PID/status\n"
+	      "      --no-mounts        no mount tables (the \"mounts\" key stays empty)\n"
+	      "      --no-freezer       do not read the cgroup freezer state\n"
+	      "      --no-affinity      no CPU affinity (and no online CPUs)\n"
+	      "      --task-affinity    the CPU affinity of every task, not only of leaders\n"
 	      "      --threads N        worker threads for the process scan (0: auto)\n"
 	      "      --proc DIR         read DIR instead of /proc (a real procfs or a fixture)\n"
 	      "      --input FILE|-     read a saved discovery instead of discovering\n"
@@ -61,6 +65,10 @@ enum {
 	OPT_NO_OWNERSHIP,
 	OPT_NO_USER_NAMES,
 	OPT_NO_PIDMAP,
+	OPT_NO_MOUNTS,
+	OPT_NO_FREEZER,
+	OPT_NO_AFFINITY,
+	OPT_TASK_AFFINITY,
 	OPT_THREADS,
 	OPT_PROC,
 	OPT_INPUT,
@@ -85,6 +93,10 @@ int main(int argc, char **argv)
 		{ "no-ownership", no_argument, NULL, OPT_NO_OWNERSHIP },
 		{ "no-user-names", no_argument, NULL, OPT_NO_USER_NAMES },
 		{ "no-pidmap", no_argument, NULL, OPT_NO_PIDMAP },
+		{ "no-mounts", no_argument, NULL, OPT_NO_MOUNTS },
+		{ "no-freezer", no_argument, NULL, OPT_NO_FREEZER },
+		{ "no-affinity", no_argument, NULL, OPT_NO_AFFINITY },
+		{ "task-affinity", no_argument, NULL, OPT_TASK_AFFINITY },
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "proc", required_argument, NULL, OPT_PROC },
 		{ "input", required_argument, NULL, OPT_INPUT },
@@ -150,6 +162,19 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_PIDMAP:
 			opts.with_nspids = false;
+			break;
+		case OPT_NO_MOUNTS:
+			opts.with_mounts = false;
+			break;
+		case OPT_NO_FREEZER:
+			opts.with_freezer = false;
+			break;
+		case OPT_NO_AFFINITY:
+			opts.with_affinity = false;
+			opts.with_task_affinity = false;
+			break;
+		case OPT_TASK_AFFINITY:
+			opts.with_task_affinity = true;
 			break;
 		case OPT_THREADS:
 			if (tool_parse_int(optarg, 0, 64, &value) < 0)
