@@ -80,7 +80,9 @@ found_list() { # name -> writes $OUT/$name.ns ("type ino", sorted by ino)
 	wc -l <"$OUT/$name.ns"
 }
 
-DUMPNS_NS_FLAGS="--no-tasks --no-fds --no-sockets --no-bindmounts --no-hierarchy --no-ownership"
+# lsns-equivalent work: the namespaces of processes, no tasks, fds, mounts,
+# freezer, affinity or NSpid (user names stay: lsns shows users too)
+DUMPNS_NS_FLAGS="--no-tasks --no-fds --no-sockets --no-bindmounts --no-hierarchy --no-ownership --no-mounts --no-freezer --no-affinity --no-pidmap"
 
 inner() {
 	# inner LOAD OUTDIR NSFLOOR BENCHRUN DUMPNS RUNS WARMUP SLOW SETTLE
@@ -235,6 +237,8 @@ goals() { # results procs -> the baseline's goals, checked for dumpns
 	nw=$(field "$res" dumpns-ns 2)
 	sc=$(field "$res" dumpns 3) fsc=$(field "$res" floor-full 3)
 	ir=$(field "$res" dumpns 4) rss=$(field "$res" dumpns 5) lrss=$(field "$res" lsns 5)
+	local nir nrss
+	nir=$(field "$res" dumpns-ns 4) nrss=$(field "$res" dumpns-ns 5)
 	fd=$(field "$res" dumpns 6) ff=$(field "$res" floor-full 6)
 	r() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || a == "" || b == "" || b + 0 == 0) print "NA"; else printf "%.2f", a / b }'; }
 	echo
@@ -246,6 +250,8 @@ goals() { # results procs -> the baseline's goals, checked for dumpns
 	goal "user-space instructions per process" "$(r "$ir" "$procs" | awk '{ if ($1 == "NA") print; else printf "%.0f", $1 }')" "<=" 20000
 	goal "syscalls / floor-full syscalls" "$(r "$sc" "$fsc")" "<=" 1.15
 	goal "max RSS / lsns max RSS" "$(r "$rss" "$lrss")" "<=" 1.0
+	goal "ns-only (dumpns-ns) user-space instructions per process" "$(r "$nir" "$procs" | awk '{ if ($1 == "NA") print; else printf "%.0f", $1 }')" "<=" 20000
+	goal "ns-only (dumpns-ns) max RSS / lsns max RSS" "$(r "$nrss" "$lrss")" "<=" 1.0
 	goal "namespaces found / floor-full found" "$(r "$fd" "$ff")" ">=" 1.0
 }
 

@@ -71,72 +71,107 @@ static int backlog_push(struct backlog *b, struct lxkns_namespace *mntns, int ha
 	return 1;
 }
 
-struct enter_args {
-	const struct procfs *pf;
+/* Process-less mount namespaces are looked into in batches by one helper
+ * thread, which unshares its fs struct once and then setns()es from one to
+ * the next: one thread per batch (round of the backlog), not per namespace. */
+struct enter_item {
+	size_t index; /* into the backlog */
 	int nsfd;
-	struct mnt_context *ctx;
+	bool close_nsfd; /* opened for the batch (else the backlog's handle) */
+	struct mnt_context ctx;
 	int err;
+};
+
+struct enter_batch {
+	const struct procfs *pf;
+	struct enter_item *items;
+	size_t count;
 };
 
 static void *enter_thread(void *arg)
 {
-	struct enter_args *a = arg;
+	struct enter_batch *b = arg;
+	int err = 0;
 
 	/* setns(CLONE_NEWNS) needs a private fs struct */
-	if (unshare(CLONE_FS) < 0 || setns(a->nsfd, CLONE_NEWNS) < 0) {
-		a->err = -errno;
-		return NULL;
+	if (unshare(CLONE_FS) < 0)
+		err = -errno;
+	/* thread-self is this thread, whose current mount namespace its
+	 * mountinfo reports */
+	_cleanup_close_ int tsfd = err ? -1
+				       : openat(b->pf->rootfd, "thread-self",
+						O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!err && tsfd < 0)
+		err = -errno;
+	for (size_t i = 0; i < b->count; i++) {
+		struct enter_item *it = &b->items[i];
+		if (err) {
+			it->err = err;
+			continue;
+		}
+		if (setns(it->nsfd, CLONE_NEWNS) < 0) {
+			it->err = -errno;
+			continue;
+		}
+		/* fds are process-wide: the root stays ours after the thread */
+		it->ctx.rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (it->ctx.rootfd < 0) {
+			it->err = -errno;
+			continue;
+		}
+		it->ctx.len = procfs_read_at(b->pf, tsfd, "mountinfo", &it->ctx.mountinfo,
+					     MAX_MOUNTINFO);
+		if (it->ctx.len < 0)
+			it->err = (int)it->ctx.len;
 	}
-	a->ctx->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (a->ctx->rootfd < 0) {
-		a->err = -errno;
-		return NULL;
-	}
-	/* thread-self is this thread, whose mount namespace it now reports */
-	_cleanup_close_ int dirfd = openat(a->pf->rootfd, "thread-self",
-					   O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		a->err = -errno;
-		return NULL;
-	}
-	a->ctx->len = procfs_read_at(a->pf, dirfd, "mountinfo", &a->ctx->mountinfo, MAX_MOUNTINFO);
-	if (a->ctx->len < 0)
-		a->err = (int)a->ctx->len;
 	return NULL;
 }
 
-/* Looks into a process-less mount namespace through a helper thread. */
-static int context_enter(struct discovery *d, int handle, struct mnt_context *ctx)
+/* Looks into a batch of process-less mount namespaces. */
+static int enter_batch(struct discovery *d, struct enter_item *items, size_t count)
 {
-	struct enter_args a = { .pf = d->pf, .nsfd = handle, .ctx = ctx };
+	struct enter_batch b = { .pf = d->pf, .items = items, .count = count };
+	pthread_attr_t attr;
 	pthread_t t;
 	int r;
 
-	if (!d->pf->real)
-		return -EOPNOTSUPP;
-	r = pthread_create(&t, NULL, enter_thread, &a);
+	if (!d->pf->real) {
+		for (size_t i = 0; i < count; i++)
+			items[i].err = -EOPNOTSUPP;
+		return 0;
+	}
+	/* a small stack: the thread only reads files */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	r = pthread_create(&t, &attr, enter_thread, &b);
+	pthread_attr_destroy(&attr);
 	if (r)
 		return -r;
 	pthread_join(t, NULL);
-	return a.err;
+	return 0;
 }
 
-/* Looks into a mount namespace through a process (or task) in it. */
+/* Looks into a mount namespace through a process (or task) in it: its
+ * mountinfo now, its root only when a bind mount needs opening. */
 static int context_proc(struct discovery *d, const char *dir, pid_t pid, struct mnt_context *ctx)
 {
-	_cleanup_close_ int dirfd = openat(d->pf->rootfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return -errno;
+	char path[48];
+
+	snprintf(path, sizeof(path), "%s/mountinfo", dir);
 	ctx->pid = pid;
-	ctx->len = procfs_read_at(d->pf, dirfd, "mountinfo", &ctx->mountinfo, MAX_MOUNTINFO);
-	if (ctx->len < 0)
-		return (int)ctx->len;
-	if (d->pf->real) {
-		ctx->rootfd = openat(dirfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (ctx->rootfd < 0)
-			return -errno;
-	}
-	return 0;
+	ctx->len = procfs_read_at(d->pf, d->pf->rootfd, path, &ctx->mountinfo, MAX_MOUNTINFO);
+	return ctx->len < 0 ? (int)ctx->len : 0;
+}
+
+/* The root of a process context, opened on first use. */
+static int context_root(struct discovery *d, struct mnt_context *ctx)
+{
+	if (ctx->rootfd >= 0 || !d->pf->real)
+		return ctx->rootfd;
+	char path[48];
+	snprintf(path, sizeof(path), "%d/root", (int)ctx->pid);
+	ctx->rootfd = openat(d->pf->rootfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return ctx->rootfd;
 }
 
 static void context_free(struct mnt_context *ctx)
@@ -183,7 +218,8 @@ static int scan_nsfs_mounts(struct discovery *d, struct lxkns_namespace *mntns,
 			return -ENOMEM;
 		/* relative to the namespace's root: the path as that namespace sees it */
 		const char *rel = mp[0] == '/' && mp[1] ? mp + 1 : mp[0] == '/' ? "." : mp;
-		int h = nsfs_open(d->pf, ctx->rootfd >= 0 ? ctx->rootfd : d->pf->rootfd, rel, type,
+		int rootfd = ctx->pid ? context_root(d, ctx) : ctx->rootfd;
+		int h = nsfs_open(d->pf, rootfd >= 0 ? rootfd : d->pf->rootfd, rel, type,
 				  d->pf->real ? 0 : ino);
 		if (h < 0) {
 			result_diag(d->r, ctx->pid, h, "bind mount", "cannot open %s in mnt:[%llu]: %s",
@@ -232,37 +268,35 @@ static int scan_nsfs_mounts(struct discovery *d, struct lxkns_namespace *mntns,
 	return 0;
 }
 
-/* Gets a context for one mount namespace of the backlog. */
-static int context_for(struct discovery *d, struct backlog_item *it, struct mnt_context *ctx)
+/* For a backlog item without a usable process: an nsfs fd to enter it
+ * (a handle of ours, or opened through its fd reference or the mnt link of a
+ * process that has gone meanwhile), or -errno. */
+static int entry_fd(struct discovery *d, struct backlog_item *it, bool *ret_owned)
 {
 	struct lxkns_namespace *ns = it->mntns;
-	char dir[64];
+	char path[64];
 
-	if (ns->ref_kind == NS_REF_PROC || ns->ref_kind == NS_REF_TASK) {
-		/* /proc/TID/ works for tasks too, although readdir hides it */
-		fmt_u64(dir, (uint64_t)ns->ref_pid);
-		int r = context_proc(d, dir, ns->ref_pid, ctx);
-		if (r == 0 || !d->pf->real)
-			return r;
-		/* the process is gone: try to enter the namespace instead */
-		context_free(ctx);
-		ctx->rootfd = -1;
-		snprintf(dir, sizeof(dir), "%d/ns/mnt", (int)ns->ref_pid);
-	} else if (ns->ref_kind == NS_REF_FD) {
-		snprintf(dir, sizeof(dir), "%d/fd/%d", (int)ns->ref_pid, ns->ref_fd);
-	} else if (it->handle >= 0) {
-		return context_enter(d, it->handle, ctx);
-	} else {
+	*ret_owned = false;
+	if (it->handle >= 0)
+		return it->handle;
+	if (ns->ref_kind == NS_REF_FD)
+		snprintf(path, sizeof(path), "%d/fd/%d", (int)ns->ref_pid, ns->ref_fd);
+	else if (ns->ref_kind == NS_REF_PROC || ns->ref_kind == NS_REF_TASK)
+		snprintf(path, sizeof(path), "%d/ns/mnt", (int)ns->ref_pid);
+	else
 		return -ENOENT;
-	}
-	int h = nsfs_open(d->pf, d->pf->rootfd, dir, LXKNS_NS_MNT, 0);
+	if (!d->pf->real)
+		return -EOPNOTSUPP;
+	int h = nsfs_open(d->pf, d->pf->rootfd, path, LXKNS_NS_MNT, 0);
 	if (h < 0)
 		return h;
 	struct lxkns_nsid id;
-	int r = nsfs_id(d->pf, h, &id) < 0 || id.ino != ns->id.ino ? -ESRCH
-								     : context_enter(d, h, ctx);
-	nsfs_close(d->pf, h);
-	return r;
+	if (nsfs_id(d->pf, h, &id) < 0 || id.ino != ns->id.ino) {
+		nsfs_close(d->pf, h);
+		return -ESRCH;
+	}
+	*ret_owned = true;
+	return h;
 }
 
 static int cmp_ns_ino(const void *a, const void *b)
@@ -283,34 +317,32 @@ static uint64_t initial_mntns(const struct discovery *d)
 	return 0;
 }
 
-static int visit(struct discovery *d, struct backlog_item *it, struct backlog *backlog)
+static void cannot_look(struct discovery *d, struct lxkns_namespace *ns, int r)
 {
-	struct mnt_context ctx = { .rootfd = -1 };
-	struct lxkns_namespace *ns = it->mntns;
-	int r = context_for(d, it, &ctx);
+	if (!(r == -ENOENT && !d->pf->real))
+		result_diag(d->r, ns->ref_pid, r, "mountinfo", "cannot look into mnt:[%llu]: %s",
+			    (unsigned long long)ns->id.ino, strerror(-r));
+}
 
-	if (r < 0) {
-		if (!(r == -ENOENT && !d->pf->real))
-			result_diag(d->r, ns->ref_pid, r, "mountinfo",
-				    "cannot look into mnt:[%llu]: %s", (unsigned long long)ns->id.ino,
-				    strerror(-r));
-		context_free(&ctx);
-		return 0;
-	}
+/* Bind mounts and the mount table of one mount namespace, from a context. */
+static int scan_context(struct discovery *d, struct lxkns_namespace *ns, struct mnt_context *ctx,
+			struct backlog *backlog)
+{
+	int r = 0;
+
 	if (d->opts.from_bindmounts)
-		r = scan_nsfs_mounts(d, ns, ns->id, &ctx, backlog);
+		r = scan_nsfs_mounts(d, ns, ns->id, ctx, backlog);
 	if (r >= 0 && d->opts.with_mounts) {
 		size_t bad = 0;
-		int e = mount_table_parse(&d->r->arena, ctx.mountinfo.p, (size_t)ctx.len, &bad,
+		int e = mount_table_parse(&d->r->arena, ctx->mountinfo.p, (size_t)ctx->len, &bad,
 					  &ns->mounts);
 		if (bad)
-			result_diag(d->r, ctx.pid, EBADMSG, "mountinfo",
+			result_diag(d->r, ctx->pid, EBADMSG, "mountinfo",
 				    "%zu malformed line(s) in the mountinfo of mnt:[%llu] skipped", bad,
 				    (unsigned long long)ns->id.ino);
 		if (e < 0)
 			r = e;
 	}
-	context_free(&ctx);
 	return r;
 }
 
@@ -351,14 +383,76 @@ int discover_mount_namespaces(struct discovery *d)
 				break;
 			}
 	}
-	/* the backlog grows while we walk it */
-	for (size_t i = 0; i < backlog.count && r >= 0; i++) {
-		struct backlog_item it = backlog.items[i];
-		r = visit(d, &it, &backlog);
-		if (it.handle >= 0)
-			nsfs_close(d->pf, it.handle);
-		backlog.items[i].handle = -1;
+	/* the backlog grows while we walk it; mount namespaces with a process
+	 * are read at once, the others collected and entered in one batch per
+	 * round (what a batch finds goes into the next round) */
+	size_t next = 0;
+	struct enter_item *batch = NULL;
+	size_t batch_count = 0, batch_cap = 0;
+	while (r >= 0) {
+		batch_count = 0;
+		for (; next < backlog.count && r >= 0; next++) {
+			struct backlog_item *it = &backlog.items[next];
+			struct lxkns_namespace *ns = it->mntns;
+			if (it->handle < 0 &&
+			    (ns->ref_kind == NS_REF_PROC || ns->ref_kind == NS_REF_TASK)) {
+				struct mnt_context ctx = { .rootfd = -1 };
+				char dir[24];
+				/* /proc/TID/ works for tasks too, though readdir hides it */
+				fmt_u64(dir, (uint64_t)ns->ref_pid);
+				int e = context_proc(d, dir, ns->ref_pid, &ctx);
+				if (e == 0) {
+					r = scan_context(d, ns, &ctx, &backlog);
+					context_free(&ctx);
+					continue;
+				}
+				context_free(&ctx);
+				if (!d->pf->real) {
+					cannot_look(d, ns, e);
+					continue;
+				}
+				/* the process is gone: enter the namespace instead */
+			}
+			bool own;
+			int fd = entry_fd(d, it, &own);
+			if (fd < 0) {
+				cannot_look(d, ns, fd);
+				continue;
+			}
+			if (batch_count == batch_cap) {
+				size_t ncap = batch_cap ? batch_cap * 2 : 16;
+				struct enter_item *n = realloc(batch, ncap * sizeof(*n));
+				if (!n) {
+					if (own)
+						nsfs_close(d->pf, fd);
+					r = -ENOMEM;
+					break;
+				}
+				batch = n;
+				batch_cap = ncap;
+			}
+			batch[batch_count++] = (struct enter_item){
+				.index = next, .nsfd = fd, .close_nsfd = own, .ctx = { .rootfd = -1 }
+			};
+		}
+		if (r < 0 || batch_count == 0)
+			break;
+		r = enter_batch(d, batch, batch_count);
+		for (size_t i = 0; i < batch_count; i++) {
+			struct enter_item *e = &batch[i];
+			struct lxkns_namespace *ns = backlog.items[e->index].mntns;
+			if (r >= 0) {
+				if (e->err < 0)
+					cannot_look(d, ns, e->err);
+				else
+					r = scan_context(d, ns, &e->ctx, &backlog);
+			}
+			context_free(&e->ctx);
+			if (e->close_nsfd)
+				nsfs_close(d->pf, e->nsfd);
+		}
 	}
+	free(batch);
 	for (size_t i = 0; i < backlog.count; i++)
 		if (backlog.items[i].handle >= 0)
 			nsfs_close(d->pf, backlog.items[i].handle);
