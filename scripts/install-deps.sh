@@ -7,6 +7,13 @@ PKGS=(
 	libjansson-dev libsmartcols-dev libcap-dev libmount-dev
 	jq valgrind strace util-linux iproute2 procps graphviz
 	libmicrohttpd-dev chromium curl wrk
+	# containers: the engine clients, and the engines the tests start
+	# (no systemd: nothing starts at install time), the busybox test image,
+	# and python3-h2 for the fake CRI server
+	libcurl4-openssl-dev
+	containerd runc crun docker.io docker-compose podman
+	conmon netavark aardvark-dns catatonit
+	busybox-static python3-h2
 )
 # The web UI is built with node and npm (node >= 20.19 for vite; the
 # machines have it). Debian's packages only where there is none at all:

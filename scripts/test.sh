@@ -1,7 +1,7 @@
 #!/bin/bash
 # The whole test suite: installs what is missing, then
-#   1. a -Werror build and every suite (unit, fuzz, golden, live, service,
-#      browser),
+#   1. a -Werror build and every suite (unit, fuzz, golden, live,
+#      containers-fast, containers, service, browser),
 #   2. an ASan+UBSan build and every suite again,
 #   3. valgrind (memcheck, leaks are errors) on the unit and fuzz suites, the
 #      tools, the service under its HTTP tests, and a live discovery.

@@ -11,6 +11,8 @@
 
 #include <lxkns/model.h>
 
+struct lxkns_container_watcher;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -54,6 +56,16 @@ struct lxkns_discover_opts {
 	/* Worker threads for the per-process scan; 0 = one per online CPU
 	 * (at most 4). */
 	unsigned threads;
+	/* Containers: engines found in the process table are asked for their
+	 * containers (see containers.h). Only on a real procfs. */
+	bool with_containers;
+	/* How long one engine may take to answer before it is skipped with a
+	 * diagnostic, in milliseconds (engines are asked in parallel);
+	 * 0 = the default, 3000. */
+	unsigned container_timeout_ms;
+	/* A long-running caller's engine watcher (containers.h), or NULL to
+	 * query every engine afresh. Not owned. */
+	struct lxkns_container_watcher *container_watcher;
 };
 
 /* Fills in the default: everything on, all types, /proc, auto threads. */

@@ -13,6 +13,7 @@
 #include <lxkns/mounts.h>
 #include <lxkns/pidmap.h>
 #include <lxkns/ops.h>
+#include <lxkns/containers.h>
 
 #ifdef __cplusplus
 extern "C" {

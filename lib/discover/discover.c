@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "containers/containers-internal.h"
 #include "discover-internal.h"
 #include "strutil.h"
 
@@ -36,6 +37,9 @@ void lxkns_discover_opts_init(struct lxkns_discover_opts *opts)
 		.with_freezer = true,
 		.with_affinity = true,
 		.with_task_affinity = false,
+		.with_containers = true,
+		.container_timeout_ms = 0,
+		.container_watcher = NULL,
 	};
 }
 
@@ -106,6 +110,7 @@ int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result *
 		procfs_free(d.pf);
 		return -ENOMEM;
 	}
+	d.r->opts.container_watcher = NULL; /* not owned: never hand it out later */
 
 	/* who we are, and the nsfs device */
 	{
@@ -166,6 +171,12 @@ int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result *
 	if (r >= 0 && d.opts.with_user_names) {
 		r = discover_user_names(&d);
 		trace("user-names", &t0, r);
+	}
+	/* containers: after the PID map (translation) and the freezer (the
+	 * paused state of runc/crun containers) */
+	if (r >= 0 && d.opts.with_containers && d.pf->real) {
+		r = containers_discover(d.r, d.pf->rootfd, d.self_mntns.ino, &d.opts);
+		trace("containers", &t0, r);
 	}
 	procfs_free(d.pf);
 	if (r < 0) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "containers/containers-internal.h"
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
 #include "strutil.h"
@@ -143,13 +144,13 @@ static void write_ranges(struct jw *w, const uint32_t *ranges, size_t count)
 static void write_common(struct jw *w, const struct proc_common *c)
 {
 	JW_KEY(w, "name");
-	jw_string(w, c->name);
+	jw_string_stable(w, c->name);
 	JW_KEY(w, "starttime");
 	jw_u64(w, c->starttime);
 	JW_KEY(w, "cpucgroup");
-	jw_string(w, c->cpu_cgroup);
+	jw_string_stable(w, c->cpu_cgroup);
 	JW_KEY(w, "fridgecgroup");
-	jw_string(w, c->freezer_cgroup);
+	jw_string_stable(w, c->freezer_cgroup);
 	JW_KEY(w, "fridgefrozen");
 	jw_bool(w, c->frozen);
 	if (c->affinity_count) {
@@ -191,11 +192,51 @@ static void write_ns_refs(struct jw *w, struct lxkns_namespace *const ns[_LXKNS_
 	jw_object_close(w);
 }
 
-static void write_process(struct jw *w, const struct lxkns_process *p)
+/* The "namespaces" object of the last processes/tasks written, per depth:
+ * most processes share all their namespaces with the one before, and a
+ * main task always with its process. */
+struct ns_fragment {
+	struct lxkns_namespace *ns[_LXKNS_NS_TYPE_MAX];
+	int depth;
+	size_t len;
+	char buf[512];
+};
+
+static void write_ns_refs_cached(struct jw *w, struct lxkns_namespace *const ns[_LXKNS_NS_TYPE_MAX],
+				 struct ns_fragment frag[2])
+{
+	struct ns_fragment *f = frag[0].depth == w->depth ? &frag[0] : &frag[1];
+	const char *p;
+	size_t len;
+	unsigned long flushes;
+
+	/* only as the first item of an object (no leading comma to vary) */
+	if (w->has_items[w->depth] || w->after_key) {
+		write_ns_refs(w, ns);
+		return;
+	}
+	if (f->depth == w->depth && f->len && memcmp(f->ns, ns, sizeof(f->ns)) == 0) {
+		jw_raw_item(w, f->buf, f->len);
+		return;
+	}
+	int depth = w->depth;
+	size_t mark = jw_mark(w, &flushes);
+	write_ns_refs(w, ns);
+	if (jw_span(w, mark, flushes, &p, &len) && len <= sizeof(f->buf)) {
+		if (f->depth != depth && frag[0].depth != depth)
+			f = frag[0].len <= frag[1].len ? &frag[0] : &frag[1];
+		memcpy(f->ns, ns, sizeof(f->ns));
+		memcpy(f->buf, p, len);
+		f->len = len;
+		f->depth = depth;
+	}
+}
+
+static void write_process(struct jw *w, const struct lxkns_process *p, struct ns_fragment frag[2])
 {
 	write_key_u64(w, (uint64_t)p->pid);
 	jw_object_open(w);
-	write_ns_refs(w, p->c.ns);
+	write_ns_refs_cached(w, p->c.ns, frag);
 	JW_KEY(w, "cmdline");
 	jw_array_open(w);
 	for (size_t i = 0; i < p->cmdline_count; i++)
@@ -206,7 +247,7 @@ static void write_process(struct jw *w, const struct lxkns_process *p)
 	for (size_t i = 0; i < p->task_count; i++) {
 		const struct lxkns_task *t = p->tasks[i];
 		jw_object_open(w);
-		write_ns_refs(w, t->c.ns);
+		write_ns_refs_cached(w, t->c.ns, frag);
 		write_common(w, &t->c);
 		JW_KEY(w, "tid");
 		jw_i64(w, t->tid);
@@ -223,9 +264,11 @@ static void write_process(struct jw *w, const struct lxkns_process *p)
 
 static void write_processes(struct jw *w, const struct lxkns_result *r)
 {
+	struct ns_fragment frag[2] = { { .len = 0 }, { .len = 0 } };
+
 	jw_object_open(w);
 	for (size_t i = 0; i < r->proc_count; i++)
-		write_process(w, r->procs[i]);
+		write_process(w, r->procs[i], frag);
 	jw_object_close(w);
 }
 
@@ -303,6 +346,102 @@ static void write_mounts(struct jw *w, const struct lxkns_result *r)
 	jw_object_close(w);
 }
 
+/* ---- containers, engines, groups (see lib/containers/) ---- */
+
+static void write_labels(struct jw *w, const struct ct_labels *l)
+{
+	JW_KEY(w, "labels");
+	jw_object_open(w);
+	for (size_t i = 0; i < l->count; i++) {
+		jw_key(w, l->items[i].key);
+		jw_string(w, l->items[i].value);
+	}
+	jw_object_close(w);
+}
+
+static void write_refs(struct jw *w, struct lxkns_container *const *cs, size_t n)
+{
+	JW_KEY(w, "containers");
+	jw_array_open(w);
+	for (size_t i = 0; i < n; i++)
+		jw_i64(w, cs[i]->pid);
+	jw_array_close(w);
+}
+
+/* "container-engines": {"<refid>": Engine}, "container-groups":
+ * {"<refid>": Group}, "containers": {"<pid>": Container}, in the key order
+ * of Go lxkns (inventory §3.2). */
+static void write_containers(struct jw *w, const struct lxkns_result *r)
+{
+	JW_KEY(w, "container-engines");
+	jw_object_open(w);
+	for (size_t i = 0; i < r->engine_count; i++) {
+		const struct lxkns_container_engine *e = r->engines[i];
+		write_key_u64(w, e->refid);
+		jw_object_open(w);
+		write_refs(w, e->containers, e->container_count);
+		JW_KEY(w, "id");
+		jw_string(w, e->id);
+		JW_KEY(w, "type");
+		jw_string(w, e->type);
+		JW_KEY(w, "version");
+		jw_string(w, e->version);
+		JW_KEY(w, "api");
+		jw_string(w, e->api);
+		JW_KEY(w, "pid");
+		jw_i64(w, e->pid);
+		write_labels(w, &e->labels);
+		jw_object_close(w);
+	}
+	jw_object_close(w);
+	JW_KEY(w, "container-groups");
+	jw_object_open(w);
+	for (size_t i = 0; i < r->group_count; i++) {
+		const struct lxkns_container_group *g = r->groups[i];
+		write_key_u64(w, g->refid);
+		jw_object_open(w);
+		write_refs(w, g->containers, g->container_count);
+		JW_KEY(w, "name");
+		jw_string(w, g->name);
+		JW_KEY(w, "type");
+		jw_string(w, g->type);
+		JW_KEY(w, "flavor");
+		jw_string(w, g->flavor);
+		write_labels(w, &g->labels);
+		jw_object_close(w);
+	}
+	jw_object_close(w);
+	JW_KEY(w, "containers");
+	jw_object_open(w);
+	for (size_t i = 0; i < r->container_count; i++) {
+		const struct lxkns_container *c = r->containers[i];
+		write_key_u64(w, (uint64_t)c->pid);
+		jw_object_open(w);
+		JW_KEY(w, "engine");
+		jw_u64(w, c->engine ? c->engine->refid : 0);
+		JW_KEY(w, "groups");
+		jw_array_open(w);
+		for (size_t k = 0; k < c->group_count; k++)
+			jw_u64(w, c->groups[k]->refid);
+		jw_array_close(w);
+		JW_KEY(w, "id");
+		jw_string(w, c->id);
+		JW_KEY(w, "name");
+		jw_string(w, c->name);
+		JW_KEY(w, "type");
+		jw_string(w, c->type);
+		JW_KEY(w, "flavor");
+		jw_string(w, c->flavor);
+		JW_KEY(w, "pid");
+		jw_i64(w, c->pid);
+		JW_KEY(w, "paused");
+		jw_bool(w, c->paused);
+		write_labels(w, &c->labels);
+		jw_object_close(w);
+	}
+	jw_object_close(w);
+}
+
 /* Namespaces of all types, by inode, as one object. */
 static void write_namespaces(struct jw *w, const struct lxkns_result *r)
 {
@@ -341,15 +480,7 @@ int lxkns_result_write_json(const struct lxkns_result *r, const struct lxkns_jso
 		return -ENOMEM;
 	jw_init(w, style, sink, userdata);
 	jw_object_open(w);
-	JW_KEY(w, "container-engines");
-	jw_object_open(w);
-	jw_object_close(w);
-	JW_KEY(w, "container-groups");
-	jw_object_open(w);
-	jw_object_close(w);
-	JW_KEY(w, "containers");
-	jw_object_open(w);
-	jw_object_close(w);
+	write_containers(w, r);
 	JW_KEY(w, "cpus-online");
 	write_ranges(w, r->cpus_online, r->cpus_online_count);
 	write_options(w, &r->opts);

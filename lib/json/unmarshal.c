@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "containers/containers-internal.h"
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
 #include "strutil.h"
@@ -491,6 +492,263 @@ static int read_mounts(struct reader *rd, json_t *mounts)
 	return 0;
 }
 
+/* ---- containers, engines, groups ---- */
+
+static int read_labels(struct reader *rd, json_t *o, const char *what, struct ct_labels *l)
+{
+	const char *k;
+	json_t *v;
+
+	if (!o || json_is_null(o))
+		return 0;
+	if (!json_is_object(o))
+		return fail(rd, "%s: \"labels\" is not an object", what);
+	json_object_foreach (o, k, v) {
+		if (!json_is_string(v))
+			return fail(rd, "%s: label \"%.64s\" is not a string", what, k);
+		if (ct_label_setn(&rd->r->arena, l, k, strlen(k), json_string_value(v),
+				  json_string_length(v)) < 0)
+			return -ENOMEM;
+	}
+	ct_labels_sort(l);
+	return 0;
+}
+
+static const char *ct_str(struct reader *rd, json_t *o, const char *key, const char *what,
+			  int *err)
+{
+	return opt_str(rd, o, key, what, err);
+}
+
+/* A refid key ("1", "2", ...) of container-engines or container-groups. */
+static int refid_of(struct reader *rd, const char *key, const char *what, unsigned *ret)
+{
+	uint64_t v;
+	if (safe_atou64(key, &v) < 0 || v == 0 || v > UINT32_MAX)
+		return fail(rd, "%s: \"%.32s\" is not a reference ID", what, key);
+	*ret = (unsigned)v;
+	return 0;
+}
+
+static int cmp_engine_refid(const void *a, const void *b)
+{
+	const struct lxkns_container_engine *x = *(void *const *)a, *y = *(void *const *)b;
+	return x->refid < y->refid ? -1 : x->refid > y->refid;
+}
+
+static int cmp_group_refid(const void *a, const void *b)
+{
+	const struct lxkns_container_group *x = *(void *const *)a, *y = *(void *const *)b;
+	return x->refid < y->refid ? -1 : x->refid > y->refid;
+}
+
+static int cmp_container_pid(const void *a, const void *b)
+{
+	const struct lxkns_container *x = *(void *const *)a, *y = *(void *const *)b;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* The "containers" array of PIDs of an engine or group. */
+static int read_member_pids(struct reader *rd, json_t *o, const char *what, struct u64map *by_pid,
+			    struct lxkns_container ***items, size_t *count, size_t *cap)
+{
+	json_t *v = json_object_get(o, "containers"), *x;
+	size_t i;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return fail(rd, "%s: \"containers\" is not an array", what);
+	json_array_foreach (v, i, x) {
+		pid_t pid;
+		if (get_pid(rd, x, what, &pid, false) < 0)
+			return -EBADMSG;
+		struct lxkns_container *c = u64map_get(by_pid, (uint64_t)pid);
+		if (!c)
+			return fail(rd, "%s: container %d is not in \"containers\"", what, (int)pid);
+		if (ct_push(&rd->r->arena, (void ***)items, count, cap, c) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int read_containers(struct reader *rd, json_t *root)
+{
+	json_t *cs = json_object_get(root, "containers");
+	json_t *es = json_object_get(root, "container-engines");
+	json_t *gs = json_object_get(root, "container-groups");
+	struct arena *a = &rd->r->arena;
+	struct u64map by_pid = { 0 }, engines = { 0 }, groups = { 0 };
+	struct ct_ptrs clist = { 0 }, elist = { 0 }, glist = { 0 };
+	const char *key;
+	json_t *o;
+	int err = 0;
+
+	if ((cs && !json_is_null(cs) && !json_is_object(cs)) ||
+	    (es && !json_is_null(es) && !json_is_object(es)) ||
+	    (gs && !json_is_null(gs) && !json_is_object(gs)))
+		return fail(rd, "\"containers\", \"container-engines\" and \"container-groups\" "
+				"must be objects");
+	json_object_foreach (es, key, o) {
+		char what[64];
+		snprintf(what, sizeof(what), "container engine %.32s", key);
+		struct lxkns_container_engine *e = ct_engine_new(a, "");
+		if (!e)
+			goto oom;
+		if (refid_of(rd, key, what, &e->refid) < 0)
+			goto bad;
+		if (!json_is_object(o)) {
+			fail(rd, "%s: not an object", what);
+			goto bad;
+		}
+		e->id = ct_str(rd, o, "id", what, &err);
+		e->type = ct_str(rd, o, "type", what, &err);
+		e->version = ct_str(rd, o, "version", what, &err);
+		e->api = ct_str(rd, o, "api", what, &err);
+		if (err || (json_object_get(o, "pid") &&
+			    get_pid(rd, json_object_get(o, "pid"), what, &e->pid, true) < 0) ||
+		    read_labels(rd, json_object_get(o, "labels"), what, &e->labels) < 0)
+			goto bad;
+		if (u64map_put(&engines, e->refid, e) < 0 ||
+		    ct_push(a, &elist.items, &elist.count, &elist.cap, e) < 0)
+			goto oom;
+	}
+	json_object_foreach (gs, key, o) {
+		char what[64];
+		snprintf(what, sizeof(what), "container group %.32s", key);
+		struct lxkns_container_group *g = arena_alloc(a, sizeof(*g));
+		if (!g)
+			goto oom;
+		if (refid_of(rd, key, what, &g->refid) < 0)
+			goto bad;
+		if (!json_is_object(o)) {
+			fail(rd, "%s: not an object", what);
+			goto bad;
+		}
+		g->name = ct_str(rd, o, "name", what, &err);
+		g->type = ct_str(rd, o, "type", what, &err);
+		g->flavor = ct_str(rd, o, "flavor", what, &err);
+		if (err || read_labels(rd, json_object_get(o, "labels"), what, &g->labels) < 0)
+			goto bad;
+		if (u64map_put(&groups, g->refid, g) < 0 ||
+		    ct_push(a, &glist.items, &glist.count, &glist.cap, g) < 0)
+			goto oom;
+	}
+	json_object_foreach (cs, key, o) {
+		char what[64];
+		uint64_t keypid;
+		json_t *v, *x;
+		size_t i;
+		snprintf(what, sizeof(what), "container %.32s", key);
+		struct lxkns_container *c = ct_container_new(a);
+		if (!c)
+			goto oom;
+		if (!json_is_object(o)) {
+			fail(rd, "%s: not an object", what);
+			goto bad;
+		}
+		if (get_pid(rd, json_object_get(o, "pid"), what, &c->pid, false) < 0)
+			goto bad;
+		if (safe_atou64(key, &keypid) < 0 || keypid != (uint64_t)c->pid) {
+			fail(rd, "%s: key and \"pid\" differ", what);
+			goto bad;
+		}
+		c->id = ct_str(rd, o, "id", what, &err);
+		c->name = ct_str(rd, o, "name", what, &err);
+		c->type = ct_str(rd, o, "type", what, &err);
+		c->flavor = ct_str(rd, o, "flavor", what, &err);
+		v = json_object_get(o, "paused");
+		if (err || (v && !json_is_boolean(v))) {
+			if (!err)
+				fail(rd, "%s: \"paused\" is not a boolean", what);
+			goto bad;
+		}
+		c->paused = json_is_true(v);
+		if (read_labels(rd, json_object_get(o, "labels"), what, &c->labels) < 0)
+			goto bad;
+		v = json_object_get(o, "engine");
+		if (v && !json_is_null(v)) {
+			uint64_t refid = 0;
+			if (get_u64(rd, v, what, &refid) < 0)
+				goto bad;
+			c->engine = refid ? u64map_get(&engines, refid) : NULL;
+			if (refid && !c->engine) {
+				fail(rd, "%s: unknown engine %llu", what, (unsigned long long)refid);
+				goto bad;
+			}
+		}
+		v = json_object_get(o, "groups");
+		if (v && !json_is_null(v) && !json_is_array(v)) {
+			fail(rd, "%s: \"groups\" is not an array", what);
+			goto bad;
+		}
+		json_array_foreach (v, i, x) {
+			uint64_t refid = 0;
+			if (get_u64(rd, x, what, &refid) < 0)
+				goto bad;
+			struct lxkns_container_group *g = u64map_get(&groups, refid);
+			if (!g) {
+				fail(rd, "%s: unknown group %llu", what, (unsigned long long)refid);
+				goto bad;
+			}
+			if (ct_push(a, (void ***)&c->groups, &c->group_count, &c->group_cap, g) < 0)
+				goto oom;
+		}
+		if (u64map_put(&by_pid, (uint64_t)c->pid, c) < 0 ||
+		    ct_push(a, &clist.items, &clist.count, &clist.cap, c) < 0)
+			goto oom;
+		struct lxkns_process *p = u64map_get(&rd->r->proc_by_pid, (uint64_t)c->pid);
+		if (p) {
+			c->process = p;
+			p->container = c;
+		}
+	}
+	/* the member lists of engines and groups, as the document has them */
+	json_object_foreach (es, key, o) {
+		char what[64];
+		uint64_t refid = 0;
+		snprintf(what, sizeof(what), "container engine %.32s", key);
+		safe_atou64(key, &refid);
+		struct lxkns_container_engine *e = u64map_get(&engines, refid);
+		if (read_member_pids(rd, o, what, &by_pid, &e->containers, &e->container_count,
+				     &e->container_cap) < 0)
+			goto bad;
+	}
+	json_object_foreach (gs, key, o) {
+		char what[64];
+		uint64_t refid = 0;
+		snprintf(what, sizeof(what), "container group %.32s", key);
+		safe_atou64(key, &refid);
+		struct lxkns_container_group *g = u64map_get(&groups, refid);
+		if (read_member_pids(rd, o, what, &by_pid, &g->containers, &g->container_count,
+				     &g->container_cap) < 0)
+			goto bad;
+	}
+	if (elist.count > 1)
+		qsort(elist.items, elist.count, sizeof(void *), cmp_engine_refid);
+	if (glist.count > 1)
+		qsort(glist.items, glist.count, sizeof(void *), cmp_group_refid);
+	if (clist.count > 1)
+		qsort(clist.items, clist.count, sizeof(void *), cmp_container_pid);
+	rd->r->engines = (struct lxkns_container_engine **)elist.items;
+	rd->r->engine_count = elist.count;
+	rd->r->groups = (struct lxkns_container_group **)glist.items;
+	rd->r->group_count = glist.count;
+	rd->r->containers = (struct lxkns_container **)clist.items;
+	rd->r->container_count = clist.count;
+	u64map_free(&by_pid);
+	u64map_free(&engines);
+	u64map_free(&groups);
+	return 0;
+oom:
+	err = -ENOMEM;
+bad:
+	u64map_free(&by_pid);
+	u64map_free(&engines);
+	u64map_free(&groups);
+	return err == -ENOMEM ? err : -EBADMSG;
+}
+
 static const struct {
 	const char *key;
 	size_t offset;
@@ -589,6 +847,9 @@ static int read_document(struct reader *rd, json_t *root)
 	if (r < 0)
 		return r;
 	r = read_mounts(rd, json_object_get(root, "mounts"));
+	if (r < 0)
+		return r;
+	r = read_containers(rd, root);
 	if (r < 0)
 		return r;
 	/* references are what the document says, also for namespaces it

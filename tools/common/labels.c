@@ -111,12 +111,26 @@ void label_nsid(struct sbuf *sb, const struct lxkns_namespace *ns)
 	label_nsid_styled(sb, ns, (enum style_elem)lxkns_namespace_type(ns));
 }
 
+void label_container(struct sbuf *sb, const struct lxkns_process *proc)
+{
+	const struct lxkns_container *c = lxkns_process_container(proc);
+	char name[512];
+
+	if (!c)
+		return;
+	sbuf_puts(sb, "container ");
+	style_quote(sb, STYLE_CONTAINER, lxkns_container_display_name(c, name, sizeof(name)));
+	sbuf_putc(sb, ' ');
+}
+
 static void process_label(struct sbuf *sb, const struct lxkns_process *proc)
 {
-	const char *cg = lxkns_process_cpu_cgroup(proc);
+	/* a container's initial process: its container instead of its cgroup */
+	const char *cg = lxkns_process_container(proc) ? NULL : lxkns_process_cpu_cgroup(proc);
 	struct sbuf name = SBUF_INIT;
 
 	label_procname(&name, proc);
+	label_container(sb, proc);
 	sbuf_puts(sb, "process ");
 	style_quote(sb, STYLE_PROCESS, sbuf_str(&name));
 	sbuf_printf(sb, " (%d)", (int)lxkns_process_pid(proc));

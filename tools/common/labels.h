@@ -4,7 +4,8 @@
  * following Go lxkns' reference label rules:
  *
  *   - a namespace with processes: its most senior leader,
- *     process "NAME" (PID) controlled by "CGROUP"
+ *     process "NAME" (PID) controlled by "CGROUP", or for a container's
+ *     initial process container "CONTAINER" process "NAME" (PID)
  *     (--all-leaders: every leader, the most senior first, then by PID);
  *   - else, with loose threads: task "NAME" [TID] of "PROC" (PID), ...;
  *   - else, a single reference below /proc/ (a process's or task's ns
@@ -22,6 +23,7 @@
 #ifndef LXKNS_TOOL_LABELS_H
 #define LXKNS_TOOL_LABELS_H
 
+#include <lxkns/containers.h>
 #include <lxkns/lxkns.h>
 
 #include "options.h"
@@ -37,6 +39,10 @@ void labels_setup(const struct tool_opts *o);
 
 /* The process name as --proc asks for (comm, basename or argv[0]). */
 void label_procname(struct sbuf *sb, const struct lxkns_process *proc);
+/* "container "NAME" " when proc is a container's initial process (with the
+ * enclosing container's name as "[prefix]:" for engines in containers, as
+ * the lxkns UI shows it), else nothing. */
+void label_container(struct sbuf *sb, const struct lxkns_process *proc);
 /* A control group path for display (--cgroup=short cuts 64-hex IDs). */
 void label_cgroup(struct sbuf *sb, const char *path);
 /* The reference chain joined by "»". */

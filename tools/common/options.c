@@ -107,6 +107,9 @@ int tool_opts_handle(struct tool_opts *o, int c, const char *arg)
 		o->task = v;
 		return 0;
 	}
+	case TOOL_OPT_NO_CONTAINERS:
+		o->no_containers = true;
+		return 0;
 	case 'i':
 		o->input = arg;
 		return 0;
@@ -161,6 +164,7 @@ void tool_opts_usage(FILE *out)
 	      "  -f, --filter TYPE[,TYPE]  only these namespace types (cgroup/c, ipc/i,\n"
 	      "                         mnt/m, net/n, pid/p, time/t, user/U, uts/u)\n"
 	      "      --task[=on|off]    discover threads too (default on)\n"
+	      "      --no-containers    do not ask container engines for their containers\n"
 	      "  -i, --input FILE|-     render a saved discovery (dumpns JSON) instead of\n"
 	      "                         discovering\n"
 	      "      --diagnostics      print what the discovery could not see to stderr\n"
@@ -202,6 +206,7 @@ int tool_opts_load(const struct tool_opts *o, unsigned need, struct lxkns_result
 		need |= LXKNS_NS_TYPE_BIT(LXKNS_NS_USER) | LXKNS_NS_TYPE_BIT(LXKNS_NS_MNT);
 		opts.type_mask = o->filter ? (o->filter | need) & LXKNS_NS_TYPE_ALL : 0;
 		opts.from_tasks = o->task;
+		opts.with_containers = !o->no_containers;
 		opts.procfs_root = o->procfs;
 		r = tool_discover(&opts, ret);
 	}

@@ -38,6 +38,7 @@ struct tool_opts {
 	bool all_leaders;
 	unsigned filter; /* LXKNS_NS_TYPE_BIT()s; 0 = every type */
 	bool task;
+	bool no_containers; /* --no-containers: no container engine is asked */
 	const char *input;
 	const char *procfs; /* hidden --procfs DIR: another procfs root */
 	bool diagnostics;
@@ -57,6 +58,7 @@ enum {
 	TOOL_OPT_PROCFS,
 	TOOL_OPT_DIAGNOSTICS,
 	TOOL_OPT_TIMING,
+	TOOL_OPT_NO_CONTAINERS,
 };
 
 /* Append to a tool's struct option array (before the { 0 } terminator)
@@ -71,6 +73,7 @@ enum {
 		{ "all-leaders", no_argument, NULL, TOOL_OPT_ALL_LEADERS },                        \
 		{ "filter", required_argument, NULL, 'f' },                                        \
 		{ "task", optional_argument, NULL, TOOL_OPT_TASK },                                \
+		{ "no-containers", no_argument, NULL, TOOL_OPT_NO_CONTAINERS },                    \
 		{ "input", required_argument, NULL, 'i' },                                         \
 		{ "procfs", required_argument, NULL, TOOL_OPT_PROCFS },                            \
 		{ "diagnostics", no_argument, NULL, TOOL_OPT_DIAGNOSTICS },                        \

@@ -45,6 +45,8 @@ static void usage(FILE *out)
 	      "      --no-freezer       do not read the cgroup freezer state\n"
 	      "      --no-affinity      no CPU affinity (and no online CPUs)\n"
 	      "      --task-affinity    the CPU affinity of every task, not only of leaders\n"
+	      "      --no-containers    do not ask container engines for their containers\n"
+	      "      --container-timeout MS  skip an engine that takes longer (default 3000)\n"
 	      "      --threads N        worker threads for the process scan (0: auto)\n"
 	      "      --proc DIR         read DIR instead of /proc (a real procfs or a fixture)\n"
 	      "      --input FILE|-     read a saved discovery instead of discovering\n"
@@ -69,6 +71,8 @@ enum {
 	OPT_NO_FREEZER,
 	OPT_NO_AFFINITY,
 	OPT_TASK_AFFINITY,
+	OPT_NO_CONTAINERS,
+	OPT_CONTAINER_TIMEOUT,
 	OPT_THREADS,
 	OPT_PROC,
 	OPT_INPUT,
@@ -97,6 +101,8 @@ int main(int argc, char **argv)
 		{ "no-freezer", no_argument, NULL, OPT_NO_FREEZER },
 		{ "no-affinity", no_argument, NULL, OPT_NO_AFFINITY },
 		{ "task-affinity", no_argument, NULL, OPT_TASK_AFFINITY },
+		{ "no-containers", no_argument, NULL, OPT_NO_CONTAINERS },
+		{ "container-timeout", required_argument, NULL, OPT_CONTAINER_TIMEOUT },
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "proc", required_argument, NULL, OPT_PROC },
 		{ "input", required_argument, NULL, OPT_INPUT },
@@ -175,6 +181,14 @@ int main(int argc, char **argv)
 			break;
 		case OPT_TASK_AFFINITY:
 			opts.with_task_affinity = true;
+			break;
+		case OPT_NO_CONTAINERS:
+			opts.with_containers = false;
+			break;
+		case OPT_CONTAINER_TIMEOUT:
+			if (tool_parse_int(optarg, 1, 600000, &value) < 0)
+				return tool_fail("invalid container timeout '%s' (1..600000 ms)", optarg);
+			opts.container_timeout_ms = (unsigned)value;
 			break;
 		case OPT_THREADS:
 			if (tool_parse_int(optarg, 0, 64, &value) < 0)

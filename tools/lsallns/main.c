@@ -179,7 +179,13 @@ static void fill(struct libscols_line *ln, const struct cols *cols,
 			sbuf_puts(&sb, lxkns_ns_type_name(type));
 			break;
 		case COL_CONTAINER:
-			break; /* no container engines yet */
+			if (ealdorman && lxkns_process_container(ealdorman)) {
+				char name[512];
+				sbuf_puts(&sb, lxkns_container_display_name(
+						       lxkns_process_container(ealdorman), name,
+						       sizeof(name)));
+			}
+			break;
 		case COL_PID:
 			if (ealdorman)
 				sbuf_printf(&sb, "%d", (int)lxkns_process_pid(ealdorman));

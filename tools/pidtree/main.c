@@ -54,6 +54,9 @@ static char *process_label(const struct lxkns_process *p)
 		sbuf_free(&name);
 		return sbuf_take(&sb);
 	}
+	label_container(&sb, p); /* container "NAME", then no cgroup */
+	if (lxkns_process_container(p))
+		cg = NULL;
 	style_quote(&sb, STYLE_PROCESS, sbuf_str(&name));
 	sbuf_puts(&sb, " (");
 	if (n > 1) {
