@@ -470,8 +470,11 @@ static void write_namespaces(struct jw *w, const struct lxkns_result *r)
 	jw_object_close(w);
 }
 
-int lxkns_result_write_json(const struct lxkns_result *r, const struct lxkns_json_style *style,
-			    lxkns_json_sink sink, void *userdata)
+/* Writes one document with body() on a writer of its own (the writer holds
+ * a 16 KiB buffer: on the heap, as the service writes from many threads). */
+static int write_document(const struct lxkns_result *r, const struct lxkns_json_style *style,
+			  lxkns_json_sink sink, void *userdata,
+			  void (*body)(struct jw *w, const struct lxkns_result *r))
 {
 	struct jw *w = malloc(sizeof(*w));
 	int ret;
@@ -479,6 +482,14 @@ int lxkns_result_write_json(const struct lxkns_result *r, const struct lxkns_jso
 	if (!w)
 		return -ENOMEM;
 	jw_init(w, style, sink, userdata);
+	body(w, r);
+	ret = jw_finish(w);
+	free(w);
+	return ret;
+}
+
+static void discovery_body(struct jw *w, const struct lxkns_result *r)
+{
 	jw_object_open(w);
 	write_containers(w, r);
 	JW_KEY(w, "cpus-online");
@@ -489,25 +500,19 @@ int lxkns_result_write_json(const struct lxkns_result *r, const struct lxkns_jso
 	JW_KEY(w, "processes");
 	write_processes(w, r);
 	jw_object_close(w);
-	ret = jw_finish(w);
-	free(w);
-	return ret;
+}
+
+int lxkns_result_write_json(const struct lxkns_result *r, const struct lxkns_json_style *style,
+			    lxkns_json_sink sink, void *userdata)
+{
+	return write_document(r, style, sink, userdata, discovery_body);
 }
 
 int lxkns_result_write_processes_json(const struct lxkns_result *r,
 				      const struct lxkns_json_style *style, lxkns_json_sink sink,
 				      void *userdata)
 {
-	struct jw *w = malloc(sizeof(*w));
-	int ret;
-
-	if (!w)
-		return -ENOMEM;
-	jw_init(w, style, sink, userdata);
-	write_processes(w, r);
-	ret = jw_finish(w);
-	free(w);
-	return ret;
+	return write_document(r, style, sink, userdata, write_processes);
 }
 
 /* One PID map entry: NSpid (outermost first) zipped with the PID namespace
@@ -531,16 +536,8 @@ static void write_pidmap_entry(struct jw *w, const struct proc_common *c)
 	jw_array_close(w);
 }
 
-int lxkns_result_write_pidmap_json(const struct lxkns_result *r,
-				   const struct lxkns_json_style *style, lxkns_json_sink sink,
-				   void *userdata)
+static void pidmap_body(struct jw *w, const struct lxkns_result *r)
 {
-	struct jw *w = malloc(sizeof(*w));
-	int ret;
-
-	if (!w)
-		return -ENOMEM;
-	jw_init(w, style, sink, userdata);
 	jw_array_open(w);
 	for (size_t i = 0; i < r->proc_count; i++) {
 		const struct lxkns_process *p = r->procs[i];
@@ -550,9 +547,13 @@ int lxkns_result_write_pidmap_json(const struct lxkns_result *r,
 				write_pidmap_entry(w, &p->tasks[k]->c);
 	}
 	jw_array_close(w);
-	ret = jw_finish(w);
-	free(w);
-	return ret;
+}
+
+int lxkns_result_write_pidmap_json(const struct lxkns_result *r,
+				   const struct lxkns_json_style *style, lxkns_json_sink sink,
+				   void *userdata)
+{
+	return write_document(r, style, sink, userdata, pidmap_body);
 }
 
 static int file_sink(void *userdata, const char *buf, size_t len)
