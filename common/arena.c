@@ -13,7 +13,18 @@ struct arena_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
+static void *alloc(struct arena *a, size_t size);
+
 void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = alloc(a, size);
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+/* Uninitialised memory, for callers that fill it all. */
+static void *alloc(struct arena *a, size_t size)
 {
 	struct arena_chunk *c = a->head;
 	size_t need = (size + 15) & ~(size_t)15;
@@ -40,13 +51,12 @@ void *arena_alloc(struct arena *a, size_t size)
 	void *p = c->data + c->used;
 	c->used += need;
 	a->used_total += need;
-	memset(p, 0, size);
 	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = alloc(a, n + 1);
 	if (!p)
 		return NULL;
 	memcpy(p, s, n);

@@ -47,9 +47,16 @@ static int collect_pid(void *userdata, uint64_t n)
 	return 0;
 }
 
+#define INTERN_SLOTS 8
+
 struct worker {
 	struct discovery *d;
 	struct arena arena;
+	/* recent cgroup paths: most processes share a few, so each is stored
+	 * once (less memory, and the JSON writer's string cache hits) */
+	const char *intern[INTERN_SLOTS];
+	size_t intern_len[INTERN_SLOTS];
+	unsigned intern_next;
 	const pid_t *pids;
 	struct lxkns_process **slots;
 	size_t count;
@@ -100,6 +107,20 @@ static int read_stat(struct worker *w, int dirfd, pid_t id, struct proc_common *
 	return 0;
 }
 
+static const char *intern(struct worker *w, struct span s)
+{
+	for (unsigned i = 0; i < INTERN_SLOTS; i++)
+		if (w->intern[i] && w->intern_len[i] == s.len && memcmp(w->intern[i], s.p, s.len) == 0)
+			return w->intern[i];
+	char *copy = arena_strndup(&w->arena, s.p, s.len);
+	if (copy) {
+		unsigned slot = w->intern_next++ % INTERN_SLOTS;
+		w->intern[slot] = copy;
+		w->intern_len[slot] = s.len;
+	}
+	return copy;
+}
+
 static void read_cgroup(struct worker *w, int dirfd, pid_t pid, struct proc_common *c)
 {
 	struct cgroup_paths cg;
@@ -119,20 +140,13 @@ static void read_cgroup(struct worker *w, int dirfd, pid_t pid, struct proc_comm
 	struct span cpu = cg.cpu.p ? cg.cpu : cg.unified;
 	struct span frz = cg.freezer.p ? cg.freezer : cg.unified;
 	if (cpu.p)
-		c->cpu_cgroup = arena_strndup(&w->arena, cpu.p, cpu.len);
+		c->cpu_cgroup = intern(w, cpu);
 	c->freezer_v1 = cg.freezer.p != NULL;
-	if (frz.p) {
-		if (frz.p == cpu.p && frz.len == cpu.len)
-			c->freezer_cgroup = c->cpu_cgroup;
-		else
-			c->freezer_cgroup = arena_strndup(&w->arena, frz.p, frz.len);
-	}
+	if (frz.p)
+		c->freezer_cgroup = intern(w, frz);
 	/* hybrid hosts: the v2 freezer works beside the v1 one */
 	if (cg.unified.p)
-		c->v2_cgroup = cg.unified.p == cpu.p	 ? c->cpu_cgroup
-			       : cg.unified.p == frz.p ? c->freezer_cgroup
-						       : arena_strndup(&w->arena, cg.unified.p,
-								       cg.unified.len);
+		c->v2_cgroup = intern(w, cg.unified);
 }
 
 static void read_nspid(struct worker *w, int dirfd, pid_t pid, struct proc_common *c)

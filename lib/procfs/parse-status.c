@@ -10,6 +10,13 @@ int parse_status_nspid(const char *buf, size_t len, pid_t *pids, size_t max, siz
 	static const char key[] = "NSpid:";
 	const char *p = buf, *end = buf + len;
 
+	/* jump to the line (status has some 60 lines; NSpid is near the top) */
+	if (len >= sizeof(key) - 1 && memcmp(buf, key, sizeof(key) - 1) != 0) {
+		const char *hit = memmem(buf, len, "\nNSpid:", sizeof(key));
+		if (!hit)
+			return -ENOENT;
+		p = hit + 1;
+	}
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
