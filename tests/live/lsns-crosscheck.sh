@@ -34,7 +34,14 @@ done
 log "new namespaces of $U/$C: $ours"
 
 lsns_json() {
-    lsns -J -o NS,TYPE,PID,NPROCS >"$1" 2>"$WORK/lsns.err" || fatal "lsns failed: $(cat "$WORK/lsns.err")"
+    # lsns 2.38 gives up (silently, exit 1) when a process it is reading
+    # exits under it: on a busy host, ask again
+    local try
+    for try in 1 2 3 4 5; do
+        lsns -J -o NS,TYPE,PID,NPROCS >"$1" 2>"$WORK/lsns.err" && break
+        [ "$try" = 5 ] && fatal "lsns failed 5 times: $(cat "$WORK/lsns.err")"
+        sleep 0.2
+    done
 }
 lsns_json "$WORK/lsns1.json"
 run_dumpns
