@@ -268,7 +268,7 @@ done
 
 # ---- man pages and bash completion ----------------------------------------------
 ROOT=$SRC/..
-for tool in dumpns lsuns lspidns pidtree nscaps lsallns nsgraph; do
+for tool in dumpns lsuns lspidns pidtree nscaps lsallns nsgraph lsmnt nsrun; do
 	page=$ROOT/docs/man/$tool.1
 	if [ ! -f "$page" ]; then
 		bad "man page $tool.1 exists"
