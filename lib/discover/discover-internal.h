@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * discover-internal.h: the state of one discovery run, shared by the
- * discovery steps (scan-procs, namespaces, from-fds, from-bindmounts,
+ * discovery steps (scan-procs, namespaces, from-fds, mountns,
  * user-names), which discover.c runs in order.
  */
 #ifndef LXKNS_DISCOVER_INTERNAL_H
