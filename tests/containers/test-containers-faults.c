@@ -34,6 +34,7 @@
 #include <lxkns/containers.h>
 #include <lxkns/lxkns.h>
 
+#include "json-dump.h"
 #include "tap.h"
 
 #define PYTHON "/usr/bin/python3"
@@ -152,36 +153,6 @@ static int discover(bool containers, struct lxkns_container_watcher *w, struct l
 	int ret = lxkns_discover(&o, r);
 	*ms = now_ms() - t0;
 	return ret;
-}
-
-struct membuf {
-	char *p;
-	size_t len;
-};
-
-static int mem_sink(void *userdata, const char *buf, size_t len)
-{
-	struct membuf *m = userdata;
-	char *n = realloc(m->p, m->len + len + 1);
-	if (!n)
-		return -ENOMEM;
-	memcpy(n + m->len, buf, len);
-	m->p = n;
-	m->len += len;
-	m->p[m->len] = 0;
-	return 0;
-}
-
-static char *dump(const struct lxkns_result *r)
-{
-	struct membuf m = { 0 };
-	struct lxkns_json_style style = LXKNS_JSON_STYLE_DEFAULT;
-	style.compact = true;
-	if (lxkns_result_write_json(r, &style, mem_sink, &m) < 0) {
-		free(m.p);
-		return NULL;
-	}
-	return m.p;
 }
 
 struct fakes {
@@ -333,7 +304,7 @@ int main(int argc, char **argv)
 	if (r) {
 		check_misbehaving(r, &f, ms, "one-shot");
 		check_cri(r, &f, "one-shot");
-		char *doc = dump(r), *again = NULL;
+		char *doc = json_dump(r, true).p, *again = NULL;
 		struct lxkns_result *back = NULL;
 		char *err = NULL;
 		CHECK(doc && strstr(doc, "\"tier\":\"front \\\"end\\\" \\u003c\\u0026\\u003e\""),
@@ -344,7 +315,7 @@ int main(int argc, char **argv)
 		      "JSON: tab, newline and non-ASCII in a label");
 		CHECK(doc && lxkns_result_read_json(doc, strlen(doc), &back, &err) == 0,
 		      "JSON: reads back: %s", err ? err : "ok");
-		again = back ? dump(back) : NULL;
+		again = back ? json_dump(back, true).p : NULL;
 		/* the one label that is not UTF-8 reads back as U+FFFD, which is
 		 * then written as itself (as Go does); all else is the same */
 		char *p = doc ? strstr(doc, "\\ufffd") : NULL;

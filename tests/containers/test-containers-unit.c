@@ -19,39 +19,10 @@
 
 #include "cleanup.h"
 #include "containers/containers-internal.h"
+#include "json-dump.h"
 #include "tap.h"
 
 /* ---- helpers ---- */
-
-struct membuf {
-	char *p;
-	size_t len;
-};
-
-static int mem_sink(void *userdata, const char *buf, size_t len)
-{
-	struct membuf *m = userdata;
-	char *n = realloc(m->p, m->len + len + 1);
-	if (!n)
-		return -ENOMEM;
-	memcpy(n + m->len, buf, len);
-	m->p = n;
-	m->len += len;
-	m->p[m->len] = 0;
-	return 0;
-}
-
-static char *dump(const struct lxkns_result *r)
-{
-	struct membuf m = { 0 };
-	struct lxkns_json_style style = LXKNS_JSON_STYLE_DEFAULT;
-	style.compact = true;
-	if (lxkns_result_write_json(r, &style, mem_sink, &m) < 0) {
-		free(m.p);
-		return NULL;
-	}
-	return m.p;
-}
 
 /* The part of a compact document from key up to (not including) the next
  * top-level key given. */
@@ -622,13 +593,13 @@ static void test_finish(void)
 		      "finish: labels sorted %zu", i);
 
 	/* the document: written, read back, written again: the same bytes */
-	char *doc = dump(r), *again = NULL;
+	char *doc = json_dump(r, true).p, *again = NULL;
 	struct lxkns_result *back = NULL;
 	CHECK(doc && lxkns_result_read_json(doc, strlen(doc), &back, &err) == 0,
 	      "finish: the document reads back: %s", err ? err : "ok");
 	free(err);
 	err = NULL;
-	again = back ? dump(back) : NULL;
+	again = back ? json_dump(back, true).p : NULL;
 	CHECK(doc && again && strcmp(doc, again) == 0, "finish: round trip byte for byte");
 	if (back) {
 		const struct lxkns_container *bin = lxkns_result_container_by_pid(back, 401);
@@ -676,7 +647,7 @@ static void test_wire(void)
 	free(err);
 	err = NULL;
 	if (r) {
-		char *out = dump(r), *part = section(out, "{\"container-engines\"", "\"cpus-online\"");
+		char *out = json_dump(r, true).p, *part = section(out, "{\"container-engines\"", "\"cpus-online\"");
 		CHECK(part && strncmp(part, wire_doc, strlen(part)) == 0 &&
 			      strlen(part) + strlen("\"cpus-online\":[],") == strlen(wire_doc),
 		      "wire: containers, engines and groups written back byte for byte");

@@ -10,37 +10,8 @@
 
 #include <lxkns/lxkns.h>
 
+#include "json-dump.h"
 #include "tap.h"
-
-struct membuf {
-	char *p;
-	size_t len;
-};
-
-static int mem_sink(void *userdata, const char *buf, size_t len)
-{
-	struct membuf *m = userdata;
-	char *n = realloc(m->p, m->len + len + 1);
-	if (!n)
-		return -ENOMEM;
-	memcpy(n + m->len, buf, len);
-	m->p = n;
-	m->len += len;
-	m->p[m->len] = 0;
-	return 0;
-}
-
-static struct membuf dump(const struct lxkns_result *r, bool compact)
-{
-	struct membuf m = { 0 };
-	struct lxkns_json_style style = LXKNS_JSON_STYLE_DEFAULT;
-	style.compact = compact;
-	if (lxkns_result_write_json(r, &style, mem_sink, &m) < 0) {
-		free(m.p);
-		m.p = NULL;
-	}
-	return m;
-}
 
 static int read_doc(const char *doc, char **err)
 {
@@ -64,14 +35,14 @@ int main(int argc, char **argv)
 	if (!r)
 		return tap_done();
 
-	struct membuf a = dump(r, false);
+	struct membuf a = json_dump(r, false);
 	CHECK(a.p != NULL, "written");
 	CHECK(a.p && strstr(a.p, "\"name\": \"x) (y\\nz\"") != NULL, "comm newline escaped");
 	CHECK(a.p && strncmp(a.p, "{\n  \"container-engines\": {},\n", 29) == 0,
 	      "top-level starts with container-engines, 2-space indent");
 	CHECK_INT(lxkns_result_read_json(a.p, a.len, &back, &err), 0, "read back");
 	if (back) {
-		struct membuf b = dump(back, false);
+		struct membuf b = json_dump(back, false);
 		CHECK(b.p && a.len == b.len && memcmp(a.p, b.p, a.len) == 0,
 		      "round trip is byte-identical");
 		const struct lxkns_namespace *n = lxkns_result_namespace_by_ino(back, -1, 4026532000);
@@ -87,7 +58,7 @@ int main(int argc, char **argv)
 		free(b.p);
 		lxkns_result_unref(back);
 	}
-	struct membuf c = dump(r, true);
+	struct membuf c = json_dump(r, true);
 	CHECK(c.p && strstr(c.p, "{\"container-engines\":{},\"container-groups\":{},") == c.p,
 	      "compact output");
 	free(c.p);
