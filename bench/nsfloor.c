@@ -45,28 +45,8 @@
 #include <linux/nsfs.h>
 #include <linux/sockios.h>
 
-#ifndef NSIO
-#define NSIO 0xb7
-#endif
-#ifndef NS_GET_USERNS
-#define NS_GET_USERNS _IO(NSIO, 0x1)
-#endif
-#ifndef NS_GET_PARENT
-#define NS_GET_PARENT _IO(NSIO, 0x2)
-#endif
-#ifndef NS_GET_OWNER_UID
-#define NS_GET_OWNER_UID _IO(NSIO, 0x4)
-#endif
-#ifndef SIOCGSKNS
-#define SIOCGSKNS 0x894C
-#endif
-/* x86-64 numbers; Debian 12's headers have them, older ones may not */
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
+/* the kernel interfaces Debian 12's headers may lack: liblxkns's own list */
+#include "ops/kernel-compat.h"
 
 enum level { L_NS, L_TASKS, L_FDS, L_STAT, L_PROC, L_FULL };
 static const char *const level_names[] = { "ns", "tasks", "fds", "stat",
