@@ -15,6 +15,11 @@ struct arena_chunk {
 
 static void *alloc(struct arena *a, size_t size);
 
+void *arena_alloc_raw(struct arena *a, size_t size)
+{
+	return alloc(a, size);
+}
+
 void *arena_alloc(struct arena *a, size_t size)
 {
 	void *p = alloc(a, size);

@@ -18,6 +18,8 @@ struct arena {
 
 /* Zeroed, 16-byte aligned memory; NULL only on OOM. */
 void *arena_alloc(struct arena *a, size_t size);
+/* Like arena_alloc, without zeroing: for callers that fill it all. */
+void *arena_alloc_raw(struct arena *a, size_t size);
 /* Copies of strings and byte spans (NUL-terminated). */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);

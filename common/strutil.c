@@ -10,7 +10,15 @@ int safe_atou64_n(const char *s, size_t len, uint64_t *ret)
 
 	if (!s || len == 0)
 		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
+	/* up to 19 digits cannot overflow: no check per digit */
+	size_t fast = len < 19 ? len : 19;
+	for (size_t i = 0; i < fast; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return -EINVAL;
+		v = v * 10 + d;
+	}
+	for (size_t i = fast; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 		if (d > 9)
 			return -EINVAL;

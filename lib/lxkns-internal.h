@@ -71,23 +71,43 @@ struct lxkns_namespace {
 	uint32_t pid_ordinal;		  /* pid ns: its number in the PID map */
 };
 
-/* What processes and tasks have in common. */
+/* The namespaces of a process or task. Most processes and tasks share
+ * theirs with many others, so the set is stored once and shared (the
+ * scanner interns them; see ARCHITECTURE.md, "Memory"). ns[t] is a function
+ * of id[t] only, so resolving a shared set for one member resolves it for
+ * all. */
+struct nsset {
+	struct lxkns_nsid id[_LXKNS_NS_TYPE_MAX];	/* as scanned; ino 0 = unreadable */
+	struct lxkns_namespace *ns[_LXKNS_NS_TYPE_MAX]; /* set by phase 2 */
+	uint8_t resolved;				/* type bits done by phase 2 */
+};
+
+/* What processes and tasks have in common. Kept small: a discovery holds
+ * one per process and per task. */
 struct proc_common {
-	const char *name;
+	const char *name; /* interned: many share it */
 	uint64_t starttime;
 	const char *cpu_cgroup, *freezer_cgroup;
-	bool freezer_v1; /* freezer_cgroup is a v1 freezer path, else v2 */
 	const char *v2_cgroup; /* the unified path, also on hybrid hosts */
-	bool frozen;
-	uint32_t *affinity; /* CPU ranges: from, to, from, to, ... */
-	size_t affinity_count; /* number of ranges */
+	struct nsset *nss;     /* NULL: none known */
+	uint32_t *affinity;    /* CPU ranges: from, to, from, to, ... */
+	pid_t *nspid;	       /* may point to the own PID/TID: one level */
+	uint32_t affinity_count; /* number of ranges */
+	uint32_t nspid_count;
 	int policy, priority, nice;
-	struct lxkns_namespace *ns[_LXKNS_NS_TYPE_MAX];
-	/* the raw identities as scanned; ino 0 = not readable */
-	struct lxkns_nsid nsid[_LXKNS_NS_TYPE_MAX];
-	pid_t *nspid;
-	size_t nspid_count;
+	bool freezer_v1; /* freezer_cgroup is a v1 freezer path, else v2 */
+	bool frozen;
 };
+
+static inline struct lxkns_namespace *pc_ns(const struct proc_common *c, int type)
+{
+	return c->nss ? c->nss->ns[type] : NULL;
+}
+
+static inline uint64_t pc_ino(const struct proc_common *c, int type)
+{
+	return c->nss ? c->nss->id[type].ino : 0;
+}
 
 struct lxkns_task {
 	struct proc_common c;
@@ -105,8 +125,10 @@ struct fd_ref {
 struct lxkns_process {
 	struct proc_common c;
 	pid_t pid, ppid;
-	char **cmdline;
-	size_t cmdline_count;
+	/* the arguments, each NUL-terminated, back to back (shared between
+	 * processes with the same command line) */
+	const char *cmdline;
+	uint32_t cmdline_len, cmdline_count;
 	struct lxkns_process *parent;
 	struct ptrvec children; /* sorted by PID */
 	struct lxkns_task **tasks;
@@ -137,7 +159,7 @@ struct lxkns_result {
 	pthread_mutex_t diag_lock;
 	struct u64map pidmap; /* (pid ns ordinal, PID) -> process */
 	uint32_t *cpus_online; /* ranges: from, to, ... */
-	size_t cpus_online_count;
+	uint32_t cpus_online_count;
 
 	/* containers, engines and groups (lib/containers/): arrays in the arena */
 	struct lxkns_container **containers; /* sorted by PID */

@@ -129,6 +129,7 @@ pid_t lxkns_process_ppid(const struct lxkns_process *proc);
 /* comm, as the kernel gives it (may contain spaces, parentheses, newlines). */
 const char *lxkns_process_name(const struct lxkns_process *proc);
 size_t lxkns_process_cmdline_count(const struct lxkns_process *proc);
+/* Argument index (O(index): walk the arguments in order where it matters). */
 const char *lxkns_process_cmdline_at(const struct lxkns_process *proc, size_t index);
 /* Start time in clock ticks since boot. */
 uint64_t lxkns_process_starttime(const struct lxkns_process *proc);

@@ -216,7 +216,7 @@ int ct_finish(struct lxkns_result *r, struct lxkns_container_engine **engines, s
 		struct lxkns_container_engine *e = engines[i];
 		const struct lxkns_process *ep = e->pid > 0 ? lxkns_result_process_by_pid(r, e->pid)
 							    : NULL;
-		const struct lxkns_namespace *pidns = ep ? ep->c.ns[LXKNS_NS_PID] : NULL;
+		const struct lxkns_namespace *pidns = ep ? pc_ns(&ep->c, LXKNS_NS_PID) : NULL;
 		size_t keep = 0, lost = 0;
 		for (size_t k = 0; k < e->container_count; k++) {
 			struct lxkns_container *c = e->containers[k];
@@ -450,7 +450,7 @@ int containers_discover(struct lxkns_result *r, int procfd, uint64_t self_mntns,
 				struct lxkns_container_engine *o = engines.items[x];
 				const struct lxkns_process *op =
 					o->pid > 0 ? lxkns_result_process_by_pid(r, o->pid) : NULL;
-				const struct lxkns_namespace *ons = op ? op->c.ns[LXKNS_NS_PID] : NULL;
+				const struct lxkns_namespace *ons = op ? pc_ns(&op->c, LXKNS_NS_PID) : NULL;
 				for (size_t y = 0; y < o->container_count && !known; y++) {
 					pid_t pid = o->containers[y]->pid;
 					const struct lxkns_process *p =

@@ -259,7 +259,7 @@ static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns
 		ret = -ENOMEM;
 		goto out;
 	}
-	const struct lxkns_namespace *mnt = p->c.ns[LXKNS_NS_MNT];
+	const struct lxkns_namespace *mnt = pc_ns(&p->c, LXKNS_NS_MNT);
 	bool same_mnt = mnt && mnt->id.ino == self_mntns;
 	for (size_t i = 0; i < n; i++) {
 		char *sock, *api;

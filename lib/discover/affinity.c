@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -23,13 +24,19 @@ struct affinity_ctx {
 	size_t setsize;
 	int ncpus;
 	uint32_t ranges[2 * 256];
+	/* the last list stored: most processes share it */
+	uint32_t *last;
+	size_t last_count;
 };
 
 static int get_affinity(struct affinity_ctx *ac, pid_t tid, struct proc_common *c)
 {
+	long got;
+
 	for (;;) {
-		CPU_ZERO_S(ac->setsize, ac->set);
-		if (sched_getaffinity(tid, ac->setsize, ac->set) == 0)
+		/* the raw call tells how many bytes of the mask the kernel has */
+		got = syscall(SYS_sched_getaffinity, tid, ac->setsize, ac->set);
+		if (got >= 0)
 			break;
 		if (errno != EINVAL || ac->ncpus >= 1 << 20)
 			return errno == ESRCH ? 0 : -errno;
@@ -41,22 +48,33 @@ static int get_affinity(struct affinity_ctx *ac, pid_t tid, struct proc_common *
 			return -ENOMEM;
 		ac->setsize = CPU_ALLOC_SIZE(ac->ncpus);
 	}
-	size_t n = 0;
-	for (int cpu = 0; cpu < ac->ncpus && n < 256; cpu++) {
-		if (!CPU_ISSET_S(cpu, ac->setsize, ac->set))
-			continue;
-		if (n && ac->ranges[2 * n - 1] == (uint32_t)cpu - 1) {
-			ac->ranges[2 * n - 1] = (uint32_t)cpu;
-		} else {
-			ac->ranges[2 * n] = ac->ranges[2 * n + 1] = (uint32_t)cpu;
-			n++;
+	const unsigned long *words = (const unsigned long *)ac->set;
+	size_t nwords = (size_t)got / sizeof(unsigned long), n = 0;
+	for (size_t wi = 0; wi < nwords && n < 256; wi++) {
+		for (unsigned long bits = words[wi]; bits && n < 256; bits &= bits - 1) {
+			uint32_t cpu = (uint32_t)(wi * 8 * sizeof(unsigned long)) +
+				       (uint32_t)__builtin_ctzl(bits);
+			if (n && ac->ranges[2 * n - 1] == cpu - 1) {
+				ac->ranges[2 * n - 1] = cpu;
+			} else {
+				ac->ranges[2 * n] = ac->ranges[2 * n + 1] = cpu;
+				n++;
+			}
 		}
+	}
+	if (ac->last && ac->last_count == n &&
+	    memcmp(ac->last, ac->ranges, 2 * n * sizeof(uint32_t)) == 0) {
+		c->affinity = ac->last;
+		c->affinity_count = (uint32_t)n;
+		return 0;
 	}
 	c->affinity = arena_alloc(&ac->d->r->arena, 2 * n * sizeof(uint32_t) + 1);
 	if (!c->affinity)
 		return -ENOMEM;
 	memcpy(c->affinity, ac->ranges, 2 * n * sizeof(uint32_t));
-	c->affinity_count = n;
+	c->affinity_count = (uint32_t)n;
+	ac->last = c->affinity;
+	ac->last_count = n;
 	return 0;
 }
 

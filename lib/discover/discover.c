@@ -50,7 +50,7 @@ static void note_initial(struct discovery *d)
 	bool p1_ok = false;
 
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
-		p1_ok |= p1 && p1->c.ns[t];
+		p1_ok |= p1 && pc_ns(&p1->c, t);
 	if (p1_ok || !d->opts.from_procs)
 		return;
 	if (p2 && p2->ppid == 0 && d->r->initial[LXKNS_NS_USER])

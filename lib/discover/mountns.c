@@ -310,10 +310,10 @@ static uint64_t initial_mntns(const struct discovery *d)
 {
 	const struct lxkns_process *p1 = u64map_get(&d->r->proc_by_pid, 1);
 	const struct lxkns_process *p2 = u64map_get(&d->r->proc_by_pid, 2);
-	if (p1 && p1->c.nsid[LXKNS_NS_MNT].ino)
-		return p1->c.nsid[LXKNS_NS_MNT].ino;
+	if (p1 && pc_ino(&p1->c, LXKNS_NS_MNT))
+		return pc_ino(&p1->c, LXKNS_NS_MNT);
 	if (p2 && p2->ppid == 0)
-		return p2->c.nsid[LXKNS_NS_MNT].ino;
+		return pc_ino(&p2->c, LXKNS_NS_MNT);
 	return 0;
 }
 

@@ -140,23 +140,32 @@ int discover_from_procs(struct discovery *d)
 			continue;
 		for (size_t i = 0; i < r->proc_count; i++) {
 			struct lxkns_process *p = r->procs[i];
-			struct lxkns_nsid id = p->c.nsid[t];
+			struct nsset *set = p->c.nss;
+			if (!set)
+				continue;
+			struct lxkns_nsid id = set->id[t];
 			bool created;
 			if (!id.ino)
 				continue;
 			if (!d->nsfs_dev)
 				d->nsfs_dev = id.dev;
-			/* the common case: a namespace seen before (no path to build) */
-			p->c.ns[t] = result_namespace_find(r, id.ino);
-			if (!p->c.ns[t] || p->c.ns[t]->type != t) {
-				snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid, type_names[t]);
-				p->c.ns[t] = ns_register_path(d, t, id, path, p->pid, &created);
-			}
-			if (!p->c.ns[t])
-				return -ENOMEM;
-			if (p->c.ns[t]->ref_kind == NS_REF_NONE) {
-				p->c.ns[t]->ref_kind = NS_REF_PROC;
-				p->c.ns[t]->ref_pid = p->pid;
+			/* a set shared with a process before this one: done (in PID
+			 * order, so the first process refers to the namespace) */
+			if (!(set->resolved & (1u << t))) {
+				struct lxkns_namespace *ns = result_namespace_find(r, id.ino);
+				if (!ns || ns->type != t) {
+					snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid,
+						 type_names[t]);
+					ns = ns_register_path(d, t, id, path, p->pid, &created);
+				}
+				if (!ns)
+					return -ENOMEM;
+				if (ns->ref_kind == NS_REF_NONE) {
+					ns->ref_kind = NS_REF_PROC;
+					ns->ref_pid = p->pid;
+				}
+				set->ns[t] = ns;
+				set->resolved |= (uint8_t)(1u << t);
 			}
 			/* pid_for_children, time_for_children */
 			int slot = t == LXKNS_NS_PID ? 0 : t == LXKNS_NS_TIME ? 1 : -1;
@@ -176,13 +185,6 @@ int discover_from_procs(struct discovery *d)
 			}
 		}
 	}
-	/* tasks share their process's facts unless they differ */
-	for (size_t i = 0; i < r->proc_count; i++) {
-		struct lxkns_process *p = r->procs[i];
-		for (size_t k = 0; k < p->task_count; k++)
-			if (p->tasks[k]->tid == p->pid)
-				memcpy(p->tasks[k]->c.ns, p->c.ns, sizeof(p->c.ns));
-	}
 	return 0;
 }
 
@@ -195,14 +197,17 @@ int discover_from_tasks(struct discovery *d)
 		struct lxkns_process *p = r->procs[i];
 		for (size_t k = 0; k < p->task_count; k++) {
 			struct lxkns_task *task = p->tasks[k];
-			if (task->tid == p->pid)
+			struct nsset *set = task->c.nss;
+			/* the main task, and most threads, share their process's set */
+			if (!set || set == p->c.nss)
 				continue;
 			for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
-				struct lxkns_nsid id = task->c.nsid[t];
-				if (!id.ino || !want_type(d, t))
+				struct lxkns_nsid id = set->id[t];
+				if (!id.ino || !want_type(d, t) || (set->resolved & (1u << t)))
 					continue;
-				if (id.ino == p->c.nsid[t].ino && p->c.ns[t]) {
-					task->c.ns[t] = p->c.ns[t];
+				if (id.ino == pc_ino(&p->c, t) && pc_ns(&p->c, t)) {
+					set->ns[t] = pc_ns(&p->c, t);
+					set->resolved |= (uint8_t)(1u << t);
 					continue;
 				}
 				snprintf(path, sizeof(path), "%d/task/%d/ns/%s", (int)p->pid,
@@ -215,7 +220,8 @@ int discover_from_tasks(struct discovery *d)
 					ns->ref_kind = NS_REF_TASK;
 					ns->ref_pid = task->tid;
 				}
-				task->c.ns[t] = ns;
+				set->ns[t] = ns;
+				set->resolved |= (uint8_t)(1u << t);
 			}
 		}
 	}

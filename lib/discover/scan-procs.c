@@ -48,15 +48,32 @@ static int collect_pid(void *userdata, uint64_t n)
 }
 
 #define INTERN_SLOTS 8
+#define NSSET_SLOTS 4
+#define CMDLINE_SLOTS 4
+#define CGROUP_RAW_MAX 2048
 
 struct worker {
 	struct discovery *d;
 	struct arena arena;
-	/* recent cgroup paths: most processes share a few, so each is stored
-	 * once (less memory, and the JSON writer's string cache hits) */
+	/* recent names and cgroup paths: most processes share a few, so each
+	 * is stored once (less memory, and the JSON writer's string cache
+	 * hits) */
 	const char *intern[INTERN_SLOTS];
 	size_t intern_len[INTERN_SLOTS];
 	unsigned intern_next;
+	/* recent namespace sets and command lines, shared the same way */
+	struct nsset *nsset[NSSET_SLOTS];
+	unsigned nsset_next;
+	const char *cmdline[CMDLINE_SLOTS];
+	uint32_t cmdline_len[CMDLINE_SLOTS], cmdline_count[CMDLINE_SLOTS];
+	unsigned cmdline_next;
+	/* the last cgroup file and what it gave: most are the same */
+	char cgroup_raw[CGROUP_RAW_MAX];
+	size_t cgroup_raw_len;
+	struct proc_common cgroup_last;
+	/* a PID namespace whose members have a one-level NSpid (the one of the
+	 * procfs instance): their status need not be read; 0 = not known yet */
+	uint64_t flat_pidns;
 	const pid_t *pids;
 	struct lxkns_process **slots;
 	size_t count;
@@ -88,6 +105,8 @@ static ssize_t wread(struct worker *w, int dirfd, const char *name, size_t max)
 	return procfs_read_small_at(w->d->pf, dirfd, name, &w->buf, max);
 }
 
+static const char *intern(struct worker *w, struct span s);
+
 /* stat: name, start time, scheduling. Returns 0, or -errno. */
 static int read_stat(struct worker *w, int dirfd, pid_t id, struct proc_common *c,
 		     struct proc_stat *ret_st)
@@ -97,7 +116,7 @@ static int read_stat(struct worker *w, int dirfd, pid_t id, struct proc_common *
 		return (int)n;
 	if (parse_stat(w->buf.p, (size_t)n, ret_st) < 0 || ret_st->pid != id)
 		return -EBADMSG;
-	c->name = arena_strndup(&w->arena, ret_st->comm.p, ret_st->comm.len);
+	c->name = intern(w, ret_st->comm);
 	if (!c->name)
 		return -ENOMEM;
 	c->starttime = ret_st->starttime;
@@ -132,6 +151,14 @@ static void read_cgroup(struct worker *w, int dirfd, pid_t pid, struct proc_comm
 				    (int)pid, strerror((int)-n));
 		return;
 	}
+	/* the same file as last time: the same paths */
+	if ((size_t)n == w->cgroup_raw_len && memcmp(w->buf.p, w->cgroup_raw, (size_t)n) == 0) {
+		c->cpu_cgroup = w->cgroup_last.cpu_cgroup;
+		c->freezer_cgroup = w->cgroup_last.freezer_cgroup;
+		c->freezer_v1 = w->cgroup_last.freezer_v1;
+		c->v2_cgroup = w->cgroup_last.v2_cgroup;
+		return;
+	}
 	if (parse_cgroup(w->buf.p, (size_t)n, &cg) < 0) {
 		result_diag(w->d->r, pid, EBADMSG, "cgroup", "malformed cgroup file of %d",
 			    (int)pid);
@@ -147,14 +174,34 @@ static void read_cgroup(struct worker *w, int dirfd, pid_t pid, struct proc_comm
 	/* hybrid hosts: the v2 freezer works beside the v1 one */
 	if (cg.unified.p)
 		c->v2_cgroup = intern(w, cg.unified);
+	if ((size_t)n <= sizeof(w->cgroup_raw) && (!cpu.p || c->cpu_cgroup) &&
+	    (!frz.p || c->freezer_cgroup) && (!cg.unified.p || c->v2_cgroup)) {
+		memcpy(w->cgroup_raw, w->buf.p, (size_t)n);
+		w->cgroup_raw_len = (size_t)n;
+		w->cgroup_last = *c;
+	} else {
+		w->cgroup_raw_len = SIZE_MAX;
+	}
 }
 
-static void read_nspid(struct worker *w, int dirfd, pid_t pid, struct proc_common *c)
+/* NSpid of a process or task; self points to its PID/TID in the model. A
+ * member of the procfs instance's own PID namespace has a one-level NSpid,
+ * its own PID, so its status file is read only until the first such one
+ * tells which namespace that is. */
+static void read_nspid(struct worker *w, int dirfd, pid_t *self, struct proc_common *c)
 {
+	pid_t pid = *self;
 	pid_t pids[MAX_NSPID];
 	size_t count;
-	ssize_t n = wread(w, dirfd, "status", 64 * 1024);
+	uint64_t pidns = pc_ino(c, LXKNS_NS_PID);
 	int r;
+
+	if (pidns && pidns == w->flat_pidns) {
+		c->nspid = self;
+		c->nspid_count = 1;
+		return;
+	}
+	ssize_t n = wread(w, dirfd, "status", 64 * 1024);
 
 	if (n < 0) {
 		if (!errno_is_gone((int)n))
@@ -173,54 +220,81 @@ static void read_nspid(struct worker *w, int dirfd, pid_t pid, struct proc_commo
 		result_diag(w->d->r, pid, EBADMSG, "status", "malformed NSpid line of %d", (int)pid);
 		return;
 	}
+	if (count == 1 && pids[0] == pid) {
+		c->nspid = self;
+		c->nspid_count = 1;
+		if (pidns)
+			w->flat_pidns = pidns;
+		return;
+	}
 	c->nspid = arena_alloc(&w->arena, count * sizeof(pid_t));
 	if (!c->nspid)
 		return;
 	memcpy(c->nspid, pids, count * sizeof(pid_t));
-	c->nspid_count = count;
+	c->nspid_count = (uint32_t)count;
 }
 
+/* The arguments, NUL-terminated back to back; identical command lines
+ * (forked workers, siblings) share one copy. */
 static void read_cmdline(struct worker *w, int dirfd, struct lxkns_process *p)
 {
 	ssize_t n = wread(w, dirfd, "cmdline", MAX_CMDLINE);
-	size_t count = 0;
+	uint32_t count = 0;
 
 	if (n == -EFBIG)
 		n = (ssize_t)w->buf.cap; /* keep what fits */
 	if (n <= 0)
 		return; /* kernel threads have none; vanished ones neither */
 	const char *s = w->buf.p, *end = s + n;
-	for (const char *q = s; q < end; q++)
-		if (*q == 0)
-			count++;
-	if (end[-1] != 0)
-		count++;
-	p->cmdline = arena_alloc(&w->arena, count * sizeof(char *));
-	if (!p->cmdline)
+	bool terminated = end[-1] == 0;
+	size_t len = (size_t)n + !terminated;
+	if (len > UINT32_MAX)
 		return;
-	for (size_t i = 0; i < count; i++) {
-		const char *z = memchr(s, 0, (size_t)(end - s));
-		size_t len = z ? (size_t)(z - s) : (size_t)(end - s);
-		p->cmdline[i] = arena_strndup(&w->arena, s, len);
-		if (!p->cmdline[i])
+	for (unsigned i = 0; i < CMDLINE_SLOTS; i++)
+		if (w->cmdline[i] && w->cmdline_len[i] == len &&
+		    memcmp(w->cmdline[i], s, (size_t)n) == 0) {
+			p->cmdline = w->cmdline[i];
+			p->cmdline_len = w->cmdline_len[i];
+			p->cmdline_count = w->cmdline_count[i];
 			return;
-		p->cmdline_count = i + 1;
-		s += len + 1;
+		}
+	for (const char *q = s; q < end; q++) {
+		q = memchr(q, 0, (size_t)(end - q));
+		count++;
+		if (!q)
+			break;
 	}
+	char *copy = arena_alloc_raw(&w->arena, len);
+	if (!copy)
+		return;
+	memcpy(copy, s, (size_t)n);
+	copy[len - 1] = 0;
+	p->cmdline = copy;
+	p->cmdline_len = (uint32_t)len;
+	p->cmdline_count = count;
+	unsigned slot = w->cmdline_next++ % CMDLINE_SLOTS;
+	w->cmdline[slot] = copy;
+	w->cmdline_len[slot] = (uint32_t)len;
+	w->cmdline_count[slot] = count;
 }
 
-/* The ns/ identities of a process or task relative to dirfd. */
-static void read_ns(struct worker *w, int dirfd, pid_t id, struct proc_common *c)
+/* The ns/ identities of a process or task relative to dirfd, as a shared
+ * set: like (a recent set of this worker) or else a new one. */
+static void read_ns(struct worker *w, int dirfd, pid_t id, struct proc_common *c,
+		    struct nsset *like)
 {
 	struct discovery *d = w->d;
+	struct lxkns_nsid ids[_LXKNS_NS_TYPE_MAX];
 	int first_err = 0;
 
+	memset(ids, 0, sizeof(ids));
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
 		if (!want_type(d, t))
 			continue;
-		int r = procfs_ns_at(d->pf, dirfd, ns_entry[t], t, &c->nsid[t]);
+		int r = procfs_ns_at(d->pf, dirfd, ns_entry[t], t, &ids[t]);
 		if (r < 0) {
-			c->nsid[t].ino = 0;
+			ids[t].ino = 0;
+			ids[t].dev = 0;
 			/* time and cgroup are missing on old kernels: not an error */
 			if (r == -ENOENT && (t == LXKNS_NS_TIME || t == LXKNS_NS_CGROUP))
 				continue;
@@ -231,6 +305,21 @@ static void read_ns(struct worker *w, int dirfd, pid_t id, struct proc_common *c
 	if (first_err && !errno_is_gone(first_err))
 		result_diag(d->r, id, first_err, "ns", "cannot read the namespaces of %d: %s",
 			    (int)id, strerror(-first_err));
+	if (like && memcmp(like->id, ids, sizeof(ids)) == 0) {
+		c->nss = like;
+		return;
+	}
+	for (unsigned i = 0; i < NSSET_SLOTS; i++)
+		if (w->nsset[i] && memcmp(w->nsset[i]->id, ids, sizeof(ids)) == 0) {
+			c->nss = w->nsset[i];
+			return;
+		}
+	struct nsset *set = arena_alloc(&w->arena, sizeof(*set));
+	if (!set)
+		return;
+	memcpy(set->id, ids, sizeof(ids));
+	w->nsset[w->nsset_next++ % NSSET_SLOTS] = set;
+	c->nss = set;
 }
 
 struct task_ctx {
@@ -278,12 +367,19 @@ static int scan_task(void *userdata, uint64_t n)
 			return 0;
 		}
 		read_cgroup(w, fd, tid, &t->c);
-		if (w->d->opts.with_nspids)
-			read_nspid(w, fd, tid, &t->c);
-		read_ns(w, fd, tid, &t->c);
+		if (w->d->opts.from_procs)
+			read_ns(w, fd, tid, &t->c, p->c.nss);
+		/* all threads of a process are in its PID namespace */
+		if (p->c.nspid_count == 1) {
+			t->c.nspid = &t->tid;
+			t->c.nspid_count = 1;
+		} else if (w->d->opts.with_nspids) {
+			read_nspid(w, fd, &t->tid, &t->c);
+		}
 	}
 	if (tc->count == tc->cap) {
-		size_t ncap = tc->cap ? tc->cap * 2 : 8;
+		/* stat's thread count is right but for a race */
+		size_t ncap = tc->cap ? tc->cap * 2 : p->num_threads && p->num_threads < 1024 ? p->num_threads : 1;
 		struct lxkns_task **nt = arena_alloc(&w->arena, ncap * sizeof(*nt));
 		if (!nt)
 			return -ENOMEM;
@@ -428,10 +524,8 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
 	p->num_threads = st.num_threads;
 	read_cmdline(w, dirfd, p);
 	read_cgroup(w, dirfd, pid, &p->c);
-	if (d->opts.with_nspids)
-		read_nspid(w, dirfd, pid, &p->c);
 	if (d->opts.from_procs) {
-		read_ns(w, dirfd, pid, &p->c);
+		read_ns(w, dirfd, pid, &p->c, NULL);
 		/* where children go: only when it differs from its own */
 		static const struct {
 			int type;
@@ -439,11 +533,13 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
 		} fc[2] = { { LXKNS_NS_PID, "ns/pid_for_children" },
 			    { LXKNS_NS_TIME, "ns/time_for_children" } };
 		for (int i = 0; i < 2; i++)
-			if (want_type(d, fc[i].type) && p->c.nsid[fc[i].type].ino &&
+			if (want_type(d, fc[i].type) && pc_ino(&p->c, fc[i].type) &&
 			    procfs_ns_at(d->pf, dirfd, fc[i].entry, fc[i].type,
 					 &p->for_children[i]) < 0)
 				p->for_children[i].ino = 0;
 	}
+	if (d->opts.with_nspids)
+		read_nspid(w, dirfd, &p->pid, &p->c);
 	if (d->opts.from_tasks)
 		scan_tasks(w, dirfd, p);
 	if (d->opts.from_fds || d->opts.from_sockets)

@@ -196,15 +196,18 @@ static void write_ns_refs(struct jw *w, struct lxkns_namespace *const ns[_LXKNS_
  * most processes share all their namespaces with the one before, and a
  * main task always with its process. */
 struct ns_fragment {
+	const struct nsset *set;
 	struct lxkns_namespace *ns[_LXKNS_NS_TYPE_MAX];
 	int depth;
 	size_t len;
 	char buf[512];
 };
 
-static void write_ns_refs_cached(struct jw *w, struct lxkns_namespace *const ns[_LXKNS_NS_TYPE_MAX],
+static void write_ns_refs_cached(struct jw *w, const struct nsset *set,
 				 struct ns_fragment frag[2])
 {
+	static struct lxkns_namespace *const none[_LXKNS_NS_TYPE_MAX];
+	struct lxkns_namespace *const *ns = set ? set->ns : none;
 	struct ns_fragment *f = frag[0].depth == w->depth ? &frag[0] : &frag[1];
 	const char *p;
 	size_t len;
@@ -215,7 +218,7 @@ static void write_ns_refs_cached(struct jw *w, struct lxkns_namespace *const ns[
 		write_ns_refs(w, ns);
 		return;
 	}
-	if (f->depth == w->depth && f->len && memcmp(f->ns, ns, sizeof(f->ns)) == 0) {
+	if (f->depth == w->depth && f->len && (f->set == set || memcmp(f->ns, ns, sizeof(f->ns)) == 0)) {
 		jw_raw_item(w, f->buf, f->len);
 		return;
 	}
@@ -226,28 +229,59 @@ static void write_ns_refs_cached(struct jw *w, struct lxkns_namespace *const ns[
 		if (f->depth != depth && frag[0].depth != depth)
 			f = frag[0].len <= frag[1].len ? &frag[0] : &frag[1];
 		memcpy(f->ns, ns, sizeof(f->ns));
+		f->set = set;
 		memcpy(f->buf, p, len);
 		f->len = len;
 		f->depth = depth;
 	}
 }
 
-static void write_process(struct jw *w, const struct lxkns_process *p, struct ns_fragment frag[2])
+/* The "cmdline" array last written: processes share command lines (and
+ * then the same copy of it), so most are copied rather than escaped. */
+struct cmdline_fragment {
+	const char *blob;
+	int depth;
+	size_t len;
+	char buf[1024];
+};
+
+static void write_cmdline_cached(struct jw *w, const struct lxkns_process *p,
+				 struct cmdline_fragment *f)
+{
+	const char *span;
+	size_t len;
+	unsigned long flushes;
+
+	if (p->cmdline && f->blob == p->cmdline && f->depth == w->depth) {
+		jw_raw_value(w, f->buf, f->len);
+		return;
+	}
+	/* (after a key: nothing goes before the value) */
+	int depth = w->depth;
+	size_t mark = jw_mark(w, &flushes);
+	jw_string_list(w, p->cmdline, p->cmdline_len, p->cmdline_count);
+	if (p->cmdline && jw_span(w, mark, flushes, &span, &len) && len <= sizeof(f->buf)) {
+		memcpy(f->buf, span, len);
+		f->len = len;
+		f->blob = p->cmdline;
+		f->depth = depth;
+	}
+}
+
+static void write_process(struct jw *w, const struct lxkns_process *p, struct ns_fragment frag[2],
+			  struct cmdline_fragment *cf)
 {
 	write_key_u64(w, (uint64_t)p->pid);
 	jw_object_open(w);
-	write_ns_refs_cached(w, p->c.ns, frag);
+	write_ns_refs_cached(w, p->c.nss, frag);
 	JW_KEY(w, "cmdline");
-	jw_array_open(w);
-	for (size_t i = 0; i < p->cmdline_count; i++)
-		jw_string(w, p->cmdline[i]);
-	jw_array_close(w);
+	write_cmdline_cached(w, p, cf);
 	JW_KEY(w, "tasks");
 	jw_array_open(w);
 	for (size_t i = 0; i < p->task_count; i++) {
 		const struct lxkns_task *t = p->tasks[i];
 		jw_object_open(w);
-		write_ns_refs_cached(w, t->c.ns, frag);
+		write_ns_refs_cached(w, t->c.nss, frag);
 		write_common(w, &t->c);
 		JW_KEY(w, "tid");
 		jw_i64(w, t->tid);
@@ -265,10 +299,11 @@ static void write_process(struct jw *w, const struct lxkns_process *p, struct ns
 static void write_processes(struct jw *w, const struct lxkns_result *r)
 {
 	struct ns_fragment frag[2] = { { .len = 0 }, { .len = 0 } };
+	struct cmdline_fragment cf = { .blob = NULL };
 
 	jw_object_open(w);
 	for (size_t i = 0; i < r->proc_count; i++)
-		write_process(w, r->procs[i], frag);
+		write_process(w, r->procs[i], frag, &cf);
 	jw_object_close(w);
 }
 
@@ -519,7 +554,7 @@ int lxkns_result_write_processes_json(const struct lxkns_result *r,
  * chain from c's own namespace upwards, written leaf first. */
 static void write_pidmap_entry(struct jw *w, const struct proc_common *c)
 {
-	const struct lxkns_namespace *ns = c->ns[LXKNS_NS_PID];
+	const struct lxkns_namespace *ns = pc_ns(c, LXKNS_NS_PID);
 	size_t i = c->nspid_count;
 
 	if (!ns || !i)

@@ -22,6 +22,7 @@
 struct reader {
 	struct lxkns_result *r;
 	struct u64map tasks_by_tid;
+	struct nsset *last_nss; /* shared with the next process or task if alike */
 	char err[256];
 };
 
@@ -116,13 +117,15 @@ static int read_ns_refs(struct reader *rd, json_t *obj, const char *what,
 
 /* [[from, to], ...] */
 static int read_ranges(struct reader *rd, json_t *v, const char *what, uint32_t **ret,
-		       size_t *ret_count)
+		       uint32_t *ret_count)
 {
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
 		return fail(rd, "%s: a CPU list is not an array", what);
 	size_t n = json_array_size(v);
+	if (n > UINT32_MAX / 2)
+		return fail(rd, "%s: too many CPU ranges", what);
 	uint32_t *r = arena_alloc(&rd->r->arena, 2 * n * sizeof(uint32_t) + 1);
 	if (!r)
 		return -ENOMEM;
@@ -138,7 +141,7 @@ static int read_ranges(struct reader *rd, json_t *v, const char *what, uint32_t 
 		r[2 * i + 1] = (uint32_t)json_integer_value(b);
 	}
 	*ret = r;
-	*ret_count = n;
+	*ret_count = (uint32_t)n;
 	return 0;
 }
 
@@ -163,7 +166,24 @@ static int read_common(struct reader *rd, json_t *obj, const char *what, struct 
 	    get_int(rd, obj, "priority", what, &c->priority) < 0 ||
 	    get_int(rd, obj, "nice", what, &c->nice) < 0)
 		return -EBADMSG;
-	return read_ns_refs(rd, obj, what, c->ns);
+	struct lxkns_namespace *ns[_LXKNS_NS_TYPE_MAX] = { NULL };
+	if (read_ns_refs(rd, obj, what, ns) < 0)
+		return -EBADMSG;
+	if (rd->last_nss && memcmp(rd->last_nss->ns, ns, sizeof(ns)) == 0) {
+		c->nss = rd->last_nss;
+		return 0;
+	}
+	struct nsset *set = arena_alloc(&rd->r->arena, sizeof(*set));
+	if (!set)
+		return -ENOMEM;
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
+		if (ns[t]) {
+			set->id[t] = ns[t]->id;
+			set->ns[t] = ns[t];
+			set->resolved |= (uint8_t)(1u << t);
+		}
+	c->nss = rd->last_nss = set;
+	return 0;
 }
 
 static int read_process(struct reader *rd, const char *key, json_t *obj,
@@ -192,19 +212,31 @@ static int read_process(struct reader *rd, const char *key, json_t *obj,
 	if (v && !json_is_null(v)) {
 		if (!json_is_array(v))
 			return fail(rd, "%s: \"cmdline\" is not an array", what);
-		p->cmdline = arena_alloc(&rd->r->arena, (json_array_size(v) + 1) * sizeof(char *));
-		if (!p->cmdline)
-			return -ENOMEM;
-		for (size_t i = 0; i < json_array_size(v); i++) {
-			json_t *s = json_array_get(v, i);
-			if (!json_is_string(s))
+		/* the arguments back to back, each NUL-terminated (an argument
+		 * ends at an embedded NUL, as in the kernel's) */
+		size_t n = json_array_size(v), len = 0;
+		for (size_t i = 0; i < n; i++) {
+			json_t *a = json_array_get(v, i);
+			if (!json_is_string(a))
 				return fail(rd, "%s: \"cmdline\" holds a non-string", what);
-			p->cmdline[i] = arena_strndup(&rd->r->arena, json_string_value(s),
-						      json_string_length(s));
-			if (!p->cmdline[i])
-				return -ENOMEM;
+			len += strlen(json_string_value(a)) + 1;
 		}
-		p->cmdline_count = json_array_size(v);
+		if (len > UINT32_MAX)
+			return fail(rd, "%s: \"cmdline\" is too long", what);
+		if (n) {
+			char *blob = arena_alloc_raw(&rd->r->arena, len), *q = blob;
+			if (!blob)
+				return -ENOMEM;
+			for (size_t i = 0; i < n; i++) {
+				const char *a = json_string_value(json_array_get(v, i));
+				size_t l = strlen(a) + 1;
+				memcpy(q, a, l);
+				q += l;
+			}
+			p->cmdline = blob;
+			p->cmdline_len = (uint32_t)len;
+			p->cmdline_count = (uint32_t)n;
+		}
 	}
 
 	v = json_object_get(obj, "tasks");

@@ -179,13 +179,15 @@ static const unsigned char special[256] = {
 	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, [0x80 ... 0xff] = 1,
 };
 
-static void put_escaped(struct jw *w, const char *str, size_t n)
+/* str[0..n) as the body of a JSON string; with nul_sep, each NUL ends one
+ * string of an array and starts the next (a compact string list in one
+ * pass). */
+static void put_escaped_body(struct jw *w, const char *str, size_t n, bool nul_sep)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, start = 0;
 
-	putc_(w, '"');
 	while (i < n) {
 #ifdef __SSE2__
 		/* 16 plain bytes at a time: a signed compare below 0x20 also
@@ -250,6 +252,12 @@ static void put_escaped(struct jw *w, const char *str, size_t n)
 		case '\t':
 			put(w, "\\t", 2);
 			break;
+		case 0:
+			if (nul_sep) {
+				put(w, "\",\"", 3);
+				break;
+			}
+			/* fall through */
 		default: {
 			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 			put(w, u, 6);
@@ -259,6 +267,12 @@ static void put_escaped(struct jw *w, const char *str, size_t n)
 		start = i;
 	}
 	put(w, str + start, n - start);
+}
+
+static void put_escaped(struct jw *w, const char *str, size_t n)
+{
+	putc_(w, '"');
+	put_escaped_body(w, str, n, false);
 	putc_(w, '"');
 }
 
@@ -281,6 +295,15 @@ void jw_key_plain(struct jw *w, const char *key, size_t len)
 		put(w, "\":", 2);
 	else
 		put(w, "\": ", 3);
+	w->after_key = true;
+}
+
+void jw_key_quoted(struct jw *w, const char *quoted_colon, size_t len)
+{
+	before_value(w);
+	put(w, quoted_colon, len);
+	if (!w->style.compact)
+		putc_(w, ' ');
 	w->after_key = true;
 }
 
@@ -337,6 +360,39 @@ void jw_raw_item(struct jw *w, const char *p, size_t len)
 	put(w, p, len);
 	if (w->depth > 0)
 		w->has_items[w->depth] = true;
+}
+
+void jw_string_list(struct jw *w, const char *blob, size_t len, size_t count)
+{
+	const char *end = blob + len;
+
+	if (!count || !len) {
+		jw_array_open(w);
+		jw_array_close(w);
+		return;
+	}
+	if (w->style.compact) {
+		/* ["a","b"]: the separators are what the NULs escape to */
+		before_value(w);
+		put(w, "[\"", 2);
+		put_escaped_body(w, blob, len - (end[-1] == 0), true);
+		put(w, "\"]", 2);
+		return;
+	}
+	jw_array_open(w);
+	for (const char *s = blob; s < end;) {
+		const char *z = memchr(s, 0, (size_t)(end - s));
+		size_t l = z ? (size_t)(z - s) : (size_t)(end - s);
+		jw_string_n(w, s, l);
+		s += l + 1;
+	}
+	jw_array_close(w);
+}
+
+void jw_raw_value(struct jw *w, const char *p, size_t len)
+{
+	before_value(w);
+	put(w, p, len);
 }
 
 void jw_string(struct jw *w, const char *s)

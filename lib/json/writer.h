@@ -51,9 +51,14 @@ void jw_array_close(struct jw *w);
 void jw_key(struct jw *w, const char *key);
 /* A key known to need no escaping (a literal or digits): no scan. */
 void jw_key_plain(struct jw *w, const char *key, size_t len);
-#define JW_KEY(w, lit) jw_key_plain((w), "" lit, sizeof(lit) - 1)
+/* A literal key, quoted and with its colon at compile time: one copy. */
+void jw_key_quoted(struct jw *w, const char *quoted_colon, size_t len);
+#define JW_KEY(w, lit) jw_key_quoted((w), "\"" lit "\":", sizeof(lit) + 2)
 void jw_string(struct jw *w, const char *s);
 void jw_string_n(struct jw *w, const char *s, size_t len);
+/* An array of the count strings in blob[0..len), each ended by a NUL (the
+ * last one's may be missing). */
+void jw_string_list(struct jw *w, const char *blob, size_t len, size_t count);
 /* jw_string() for strings that do not move or change while writing (the
  * result's): repeated ones are copied from a small cache, not escaped. */
 void jw_string_stable(struct jw *w, const char *s);
@@ -65,6 +70,9 @@ bool jw_span(const struct jw *w, size_t mark, unsigned long flushes, const char 
 /* Writes a fragment captured with jw_span as the next item of the current
  * object or array (it must have been written at this depth). */
 void jw_raw_item(struct jw *w, const char *p, size_t len);
+/* A value captured with jw_span (written at this depth), with the comma and
+ * line break it needs here. */
+void jw_raw_value(struct jw *w, const char *p, size_t len);
 void jw_u64(struct jw *w, uint64_t v);
 /* A number already formatted in decimal. */
 void jw_number_text(struct jw *w, const char *digits, size_t len);

@@ -3,6 +3,8 @@
  * accessors.c: the read-only public view of results, namespaces, processes
  * and tasks. Out-of-range indexes return NULL/0 rather than crash.
  */
+#include <string.h>
+
 #include "lxkns-internal.h"
 
 #define AT(vec, i) ((i) < (vec).count ? (vec).items[i] : NULL)
@@ -238,7 +240,7 @@ const struct lxkns_namespace *lxkns_namespace_owned_at(const struct lxkns_namesp
 	const struct lxkns_namespace *lxkns_##kind##_namespace(const type_ *x,                     \
 							       enum lxkns_ns_type type)            \
 	{                                                                                          \
-		return VALID_TYPE(type) ? x->c.ns[type] : NULL;                                    \
+		return VALID_TYPE(type) ? pc_ns(&x->c, type) : NULL;                                    \
 	}
 
 COMMON_ACCESSORS(process, struct lxkns_process)
@@ -261,7 +263,14 @@ size_t lxkns_process_cmdline_count(const struct lxkns_process *p)
 
 const char *lxkns_process_cmdline_at(const struct lxkns_process *p, size_t index)
 {
-	return index < p->cmdline_count ? p->cmdline[index] : NULL;
+	if (index >= p->cmdline_count)
+		return NULL;
+	/* back to back, each NUL-terminated: a walk, cheap for the few
+	 * arguments a command line has */
+	const char *s = p->cmdline, *end = p->cmdline + p->cmdline_len;
+	for (; index; index--)
+		s = (const char *)memchr(s, 0, (size_t)(end - s)) + 1;
+	return s;
 }
 
 const struct lxkns_process *lxkns_process_parent(const struct lxkns_process *p)

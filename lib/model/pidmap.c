@@ -20,7 +20,7 @@ static uint64_t key(uint32_t ordinal, pid_t pid)
 /* The PID namespace for NSpid entry i of c (index 0 = outermost). */
 static const struct lxkns_namespace *pidns_at(const struct proc_common *c, size_t i)
 {
-	const struct lxkns_namespace *ns = c->ns[LXKNS_NS_PID];
+	const struct lxkns_namespace *ns = pc_ns(c, LXKNS_NS_PID);
 	for (size_t k = c->nspid_count - 1; ns && k > i; k--)
 		ns = ns->parent;
 	return ns;
@@ -28,7 +28,7 @@ static const struct lxkns_namespace *pidns_at(const struct proc_common *c, size_
 
 static int index_common(struct lxkns_result *r, const struct proc_common *c, void *owner)
 {
-	const struct lxkns_namespace *ns = c->ns[LXKNS_NS_PID];
+	const struct lxkns_namespace *ns = pc_ns(c, LXKNS_NS_PID);
 	for (size_t i = c->nspid_count; i > 0 && ns; i--, ns = ns->parent)
 		if (u64map_put(&r->pidmap, key(ns->pid_ordinal, c->nspid[i - 1]), owner) < 0)
 			return -ENOMEM;
@@ -62,7 +62,7 @@ const struct lxkns_process *lxkns_result_process_by_nspid(const struct lxkns_res
 /* The PID of c in PID namespace to, or 0. */
 static pid_t pid_in(const struct proc_common *c, const struct lxkns_namespace *to)
 {
-	const struct lxkns_namespace *ns = c->ns[LXKNS_NS_PID];
+	const struct lxkns_namespace *ns = pc_ns(c, LXKNS_NS_PID);
 	for (size_t i = c->nspid_count; i > 0 && ns; i--, ns = ns->parent)
 		if (ns == to)
 			return c->nspid[i - 1];
@@ -89,7 +89,7 @@ size_t lxkns_process_namespaced_pid_count(const struct lxkns_process *p)
 {
 	/* only as far as the PID namespace chain is known */
 	size_t n = 0;
-	for (const struct lxkns_namespace *ns = p->c.ns[LXKNS_NS_PID];
+	for (const struct lxkns_namespace *ns = pc_ns(&p->c, LXKNS_NS_PID);
 	     ns && n < p->c.nspid_count; ns = ns->parent)
 		n++;
 	return n;

@@ -222,20 +222,21 @@ int result_link(struct lxkns_result *r, bool compute_leaders)
 	/* leaders: attached processes whose parent is not attached */
 	for (size_t i = 0; i < r->proc_count && compute_leaders; i++) {
 		struct lxkns_process *p = r->procs[i];
-		for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
-			struct lxkns_namespace *ns = p->c.ns[t];
-			if (!ns || (p->parent && p->parent->c.ns[t] == ns))
+		/* the same set as its parent's: a leader of nothing */
+		for (int t = 0; t < _LXKNS_NS_TYPE_MAX && !(p->parent && p->parent->c.nss == p->c.nss); t++) {
+			struct lxkns_namespace *ns = pc_ns(&p->c, t);
+			if (!ns || (p->parent && pc_ns(&p->parent->c, t) == ns))
 				continue;
 			if (ptrvec_push(&ns->leaders, p) < 0)
 				return -ENOMEM;
 		}
 		for (size_t k = 0; k < p->task_count; k++) {
 			struct lxkns_task *task = p->tasks[k];
-			if (task->tid == p->pid)
+			if (task->tid == p->pid || task->c.nss == p->c.nss)
 				continue;
 			for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
-				struct lxkns_namespace *ns = task->c.ns[t];
-				if (ns && ns != p->c.ns[t] &&
+				struct lxkns_namespace *ns = pc_ns(&task->c, t);
+				if (ns && ns != pc_ns(&p->c, t) &&
 				    ptrvec_push(&ns->loose_threads, task) < 0)
 					return -ENOMEM;
 			}
@@ -262,10 +263,10 @@ int result_link(struct lxkns_result *r, bool compute_leaders)
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
 		if (r->initial[t])
 			continue;
-		if (p1 && p1->c.ns[t])
-			r->initial[t] = p1->c.ns[t];
-		else if (p2 && p2->ppid == 0 && p2->c.ns[t])
-			r->initial[t] = p2->c.ns[t];
+		if (p1 && pc_ns(&p1->c, t))
+			r->initial[t] = pc_ns(&p1->c, t);
+		else if (p2 && p2->ppid == 0 && pc_ns(&p2->c, t))
+			r->initial[t] = pc_ns(&p2->c, t);
 	}
 	return 0;
 }

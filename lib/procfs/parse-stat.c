@@ -15,6 +15,16 @@ static const char *last_paren(const char *buf, size_t len)
 	return memrchr(buf, ')', len);
 }
 
+/* Bits set in a 16-bit mask (SWAR: x86-64's baseline has no popcnt, and
+ * __builtin_popcount would call libgcc). */
+static inline int popcount16(unsigned x)
+{
+	x = x - ((x >> 1) & 0x5555);
+	x = (x & 0x3333) + ((x >> 2) & 0x3333);
+	x = (x + (x >> 4)) & 0x0f0f;
+	return (int)((x + (x >> 8)) & 0x1f);
+}
+
 /* Skips n spaces from p; returns the position of the n-th space (before
  * the field after it), or NULL when the line ends first. */
 static const char *skip_spaces(const char *p, const char *end, int n)
@@ -24,7 +34,7 @@ static const char *skip_spaces(const char *p, const char *end, int n)
 		__m128i v = _mm_loadu_si128((const __m128i *)p);
 		unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
 		unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-		int c = __builtin_popcount(sp);
+		int c = popcount16(sp);
 		if (c <= n && !nl) {
 			n -= c;
 			p += 16;

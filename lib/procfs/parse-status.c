@@ -10,12 +10,23 @@ int parse_status_nspid(const char *buf, size_t len, pid_t *pids, size_t max, siz
 	static const char key[] = "NSpid:";
 	const char *p = buf, *end = buf + len;
 
-	/* jump to the line (status has some 60 lines; NSpid is near the top) */
-	if (len >= sizeof(key) - 1 && memcmp(buf, key, sizeof(key) - 1) != 0) {
-		const char *hit = memmem(buf, len, "\nNSpid:", sizeof(key));
+	/* jump to the line (status has some 60 lines; NSpid is near the top,
+	 * after a few others that start with 'N') */
+	if (len < sizeof(key) - 1 || memcmp(buf, key, sizeof(key) - 1) != 0) {
+		const char *hit = NULL;
+		for (const char *q = buf + 1; q < end; q++) {
+			q = memchr(q, 'N', (size_t)(end - q));
+			if (!q)
+				break;
+			if (q[-1] == '\n' && (size_t)(end - q) >= sizeof(key) - 1 &&
+			    memcmp(q, key, sizeof(key) - 1) == 0) {
+				hit = q;
+				break;
+			}
+		}
 		if (!hit)
 			return -ENOENT;
-		p = hit + 1;
+		p = hit;
 	}
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
