@@ -123,8 +123,17 @@ struct fd_ref {
 };
 
 struct lxkns_process {
-	struct proc_common c;
-	pid_t pid, ppid;
+	union {
+		/* the main thread's task (tid = pid), in place: it is the
+		 * process's own facts, so most processes need no task object of
+		 * their own (scanned results; read-back ones may have one) */
+		struct lxkns_task main_task;
+		struct {
+			struct proc_common c;
+			pid_t pid;
+		};
+	};
+	pid_t ppid;
 	/* the arguments, each NUL-terminated, back to back (shared between
 	 * processes with the same command line) */
 	const char *cmdline;
@@ -157,7 +166,11 @@ struct lxkns_result {
 	struct u64map proc_by_pid;
 
 	pthread_mutex_t diag_lock;
-	struct u64map pidmap; /* (pid ns ordinal, PID) -> process */
+	/* (pid ns ordinal, PID) -> process: built on the first lookup (most
+	 * users never translate, and it is the biggest index) */
+	struct u64map pidmap;
+	pthread_mutex_t pidmap_lock;
+	atomic_bool pidmap_wanted, pidmap_built;
 	uint32_t *cpus_online; /* ranges: from, to, ... */
 	uint32_t cpus_online_count;
 
@@ -195,6 +208,9 @@ HIDDEN int result_link(struct lxkns_result *r, bool compute_leaders);
 HIDDEN int result_build_refs(struct lxkns_result *r);
 /* Indexes every (PID namespace, PID) pair of processes and tasks. */
 HIDDEN int result_build_pidmap(struct lxkns_result *r);
+/* Indexes every (PID namespace, PID) pair of processes and tasks, once,
+ * for result_build_pidmap'ed results (thread-safe; 0 or -ENOMEM). */
+HIDDEN int result_index_pidmap(const struct lxkns_result *r);
 HIDDEN int result_set_processes(struct lxkns_result *r, struct lxkns_process **procs, size_t n);
 
 #endif

@@ -8,6 +8,7 @@
 #define LXKNS_DISCOVER_INTERNAL_H
 
 #include "lxkns-internal.h"
+#include "strintern.h"
 #include "procfs/procfs.h"
 
 struct discovery {
@@ -19,6 +20,7 @@ struct discovery {
 	struct lxkns_nsid self_mntns;
 	uint64_t nsfs_dev;
 	bool warned_no_owner_uid, warned_no_parent, warned_no_userns;
+	struct strintern mount_strings; /* of all mount tables (in the result's arena) */
 };
 
 static inline bool want_type(const struct discovery *d, int type)

@@ -179,6 +179,7 @@ int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result *
 		trace("containers", &t0, r);
 	}
 	procfs_free(d.pf);
+	strintern_free(&d.mount_strings);
 	if (r < 0) {
 		lxkns_result_unref(d.r);
 		return r;

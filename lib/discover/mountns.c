@@ -334,8 +334,10 @@ static int scan_context(struct discovery *d, struct lxkns_namespace *ns, struct 
 		r = scan_nsfs_mounts(d, ns, ns->id, ctx, backlog);
 	if (r >= 0 && d->opts.with_mounts) {
 		size_t bad = 0;
-		int e = mount_table_parse(&d->r->arena, ctx->mountinfo.p, (size_t)ctx->len, &bad,
-					  &ns->mounts);
+		if (!d->mount_strings.arena)
+			strintern_init(&d->mount_strings, &d->r->arena);
+		int e = mount_table_parse(&d->r->arena, &d->mount_strings, ctx->mountinfo.p,
+					  (size_t)ctx->len, &bad, &ns->mounts);
 		if (bad)
 			result_diag(d->r, ctx->pid, EBADMSG, "mountinfo",
 				    "%zu malformed line(s) in the mountinfo of mnt:[%llu] skipped", bad,

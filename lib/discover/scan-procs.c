@@ -341,14 +341,14 @@ static int scan_task(void *userdata, uint64_t n)
 
 	if (n == 0 || n > INT32_MAX)
 		return 0;
-	t = arena_alloc(&w->arena, sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	t->tid = tid;
-	t->process = p;
 	if (tid == p->pid) {
-		t->c = p->c; /* the main task: same facts as its process */
+		t = &p->main_task; /* the main task: its process's own facts */
 	} else {
+		t = arena_alloc(&w->arena, sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		t->tid = tid;
+		t->process = p;
 		char name[16];
 		struct proc_stat st;
 		fmt_u64(name, (uint64_t)tid);
@@ -507,7 +507,8 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
 	p = arena_alloc(&w->arena, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	p->pid = pid;
+	p->pid = pid; /* (also the main task's TID) */
+	p->main_task.process = p;
 	r = read_stat(w, dirfd, pid, &p->c, &st);
 	if (r == -ENOMEM)
 		return r;

@@ -307,13 +307,44 @@ static void write_processes(struct jw *w, const struct lxkns_result *r)
 	jw_object_close(w);
 }
 
-static void write_mount(struct jw *w, const struct lxkns_mount *m)
+/* The part of a mount from "major" to "superoptions" as last written for
+ * an equal mount. Mount namespaces of containers repeat the host's mounts
+ * (only the IDs differ), and discovered tables have interned strings, so
+ * equal mounts have equal pointers. */
+#define MOUNT_FRAG_SLOTS 256
+#define MOUNT_FRAG_MAX 1024
+
+struct mount_fragment {
+	const struct lxkns_mount *like;
+	int depth;
+	size_t len;
+	char *buf;
+};
+
+static bool mount_alike(const struct lxkns_mount *a, const struct lxkns_mount *b)
 {
-	jw_object_open(w);
-	JW_KEY(w, "mountid");
-	jw_u64(w, m->id);
-	JW_KEY(w, "parentid");
-	jw_u64(w, m->parent_id);
+	if (a->major != b->major || a->minor != b->minor || a->root != b->root ||
+	    a->mountpoint != b->mountpoint || a->options != b->options || a->fstype != b->fstype ||
+	    a->source != b->source || a->superoptions != b->superoptions ||
+	    a->tag_count != b->tag_count)
+		return false;
+	for (size_t i = 0; i < a->tag_count; i++)
+		if (a->tags[i].name != b->tags[i].name || a->tags[i].value != b->tags[i].value)
+			return false;
+	return true;
+}
+
+static size_t mount_slot(const struct lxkns_mount *m)
+{
+	uint64_t h = (uintptr_t)m->mountpoint * 0x9e3779b97f4a7c15ull;
+	h ^= (uintptr_t)m->source * 0xc2b2ae3d27d4eb4full;
+	h ^= (uintptr_t)m->options + m->minor;
+	h ^= h >> 29;
+	return (size_t)(h % MOUNT_FRAG_SLOTS);
+}
+
+static void write_mount_body(struct jw *w, const struct lxkns_mount *m)
+{
 	JW_KEY(w, "major");
 	jw_u64(w, m->major);
 	JW_KEY(w, "minor");
@@ -344,6 +375,32 @@ static void write_mount(struct jw *w, const struct lxkns_mount *m)
 	jw_string(w, m->source);
 	JW_KEY(w, "superoptions");
 	jw_string(w, m->superoptions);
+}
+
+static void write_mount(struct jw *w, const struct lxkns_mount *m, struct mount_fragment *cache)
+{
+	jw_object_open(w);
+	JW_KEY(w, "mountid");
+	jw_u64(w, m->id);
+	JW_KEY(w, "parentid");
+	jw_u64(w, m->parent_id);
+	struct mount_fragment *f = cache ? &cache[mount_slot(m)] : NULL;
+	if (f && f->like && f->depth == w->depth && mount_alike(f->like, m)) {
+		jw_raw_item(w, f->buf, f->len);
+	} else {
+		unsigned long flushes;
+		const char *span;
+		size_t len, mark = jw_mark(w, &flushes);
+		int depth = w->depth;
+		write_mount_body(w, m);
+		if (f && jw_span(w, mark, flushes, &span, &len) && len <= MOUNT_FRAG_MAX) {
+			char *copy = realloc(f->buf, len ? len : 1);
+			if (copy) {
+				memcpy(copy, span, len);
+				*f = (struct mount_fragment){ .like = m, .depth = depth, .len = len, .buf = copy };
+			}
+		}
+	}
 	JW_KEY(w, "hidden");
 	jw_bool(w, m->hidden);
 	jw_object_close(w);
@@ -354,6 +411,8 @@ static void write_mounts(struct jw *w, const struct lxkns_result *r)
 {
 	JW_KEY(w, "mounts");
 	jw_object_open(w);
+	/* (without memory for it, every mount is written in full) */
+	struct mount_fragment *cache = calloc(MOUNT_FRAG_SLOTS, sizeof(*cache));
 	for (size_t i = 0; i < r->ns[LXKNS_NS_MNT].count; i++) {
 		const struct lxkns_namespace *ns = r->ns[LXKNS_NS_MNT].items[i];
 		const struct lxkns_mount_table *t = ns->mounts;
@@ -368,7 +427,7 @@ static void write_mounts(struct jw *w, const struct lxkns_result *r)
 			JW_KEY(w, "mounts");
 			jw_array_open(w);
 			for (size_t m = 0; m < p->count; m++)
-				write_mount(w, p->mounts[m]);
+				write_mount(w, p->mounts[m], cache);
 			jw_array_close(w);
 			JW_KEY(w, "pathid");
 			jw_u64(w, p->id);
@@ -379,6 +438,10 @@ static void write_mounts(struct jw *w, const struct lxkns_result *r)
 		jw_object_close(w);
 	}
 	jw_object_close(w);
+	if (cache)
+		for (size_t i = 0; i < MOUNT_FRAG_SLOTS; i++)
+			free(cache[i].buf);
+	free(cache);
 }
 
 /* ---- containers, engines, groups (see lib/containers/) ---- */

@@ -199,6 +199,7 @@ static int read_process(struct reader *rd, const char *key, json_t *obj,
 	p = arena_alloc(&rd->r->arena, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	p->main_task.process = p; /* (the tasks read below are objects of their own) */
 	if (get_pid(rd, json_object_get(obj, "pid"), what, &p->pid, false) < 0 ||
 	    get_pid(rd, json_object_get(obj, "ppid"), what, &p->ppid, true) < 0)
 		return -EBADMSG;

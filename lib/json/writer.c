@@ -212,11 +212,12 @@ static void put_escaped_body(struct jw *w, const char *str, size_t n, bool nul_s
 		if (i >= n)
 			break;
 #endif
-		unsigned char c = s[i];
-		if (!special[c]) {
+		/* the short tail (or a string without SSE2): plain bytes at once */
+		while (i < n && !special[s[i]])
 			i++;
-			continue;
-		}
+		if (i >= n)
+			break;
+		unsigned char c = s[i];
 		if (c >= 0x80) {
 			size_t l = utf8_len(s + i, n - i);
 			/* U+2028/U+2029 are escaped by Go for JavaScript's sake */

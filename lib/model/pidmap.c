@@ -39,22 +39,39 @@ int result_build_pidmap(struct lxkns_result *r)
 {
 	for (size_t i = 0; i < r->ns[LXKNS_NS_PID].count; i++)
 		((struct lxkns_namespace *)r->ns[LXKNS_NS_PID].items[i])->pid_ordinal = (uint32_t)i + 1;
-	for (size_t i = 0; i < r->proc_count; i++) {
+	atomic_store(&r->pidmap_wanted, true);
+	return 0;
+}
+
+int result_index_pidmap(const struct lxkns_result *cr)
+{
+	/* the index is a cache: filling it does not change the result */
+	struct lxkns_result *r = (struct lxkns_result *)cr;
+	int e = 0;
+
+	if (atomic_load(&r->pidmap_built) || !atomic_load(&r->pidmap_wanted))
+		return 0;
+	pthread_mutex_lock(&r->pidmap_lock);
+	for (size_t i = 0; !atomic_load(&r->pidmap_built) && i < r->proc_count && e == 0; i++) {
 		struct lxkns_process *p = r->procs[i];
-		int e = index_common(r, &p->c, p);
+		e = index_common(r, &p->c, p);
 		for (size_t k = 0; e == 0 && k < p->task_count; k++)
 			if (p->tasks[k]->tid != p->pid)
 				e = index_common(r, &p->tasks[k]->c, p);
-		if (e < 0)
-			return e;
 	}
-	return 0;
+	if (e == 0)
+		atomic_store(&r->pidmap_built, true);
+	else
+		u64map_free(&r->pidmap); /* no half index: the next lookup tries again */
+	pthread_mutex_unlock(&r->pidmap_lock);
+	return e;
 }
 
 const struct lxkns_process *lxkns_result_process_by_nspid(const struct lxkns_result *r, pid_t pid,
 							  const struct lxkns_namespace *pidns)
 {
-	if (!r || !pidns || pidns->type != LXKNS_NS_PID || pid <= 0 || !pidns->pid_ordinal)
+	if (!r || !pidns || pidns->type != LXKNS_NS_PID || pid <= 0 || !pidns->pid_ordinal ||
+	    result_index_pidmap(r) < 0)
 		return NULL;
 	return u64map_get(&r->pidmap, key(pidns->pid_ordinal, pid));
 }

@@ -28,6 +28,7 @@ struct lxkns_result *result_new(const struct lxkns_discover_opts *opts)
 		lxkns_discover_opts_init(&r->opts);
 	r->opts.procfs_root = NULL; /* not owned: never hand it out later */
 	pthread_mutex_init(&r->diag_lock, NULL);
+	pthread_mutex_init(&r->pidmap_lock, NULL);
 	return r;
 }
 
@@ -67,6 +68,7 @@ struct lxkns_result *lxkns_result_unref(struct lxkns_result *r)
 	u64map_free(&r->pidmap);
 	free(r->diags);
 	pthread_mutex_destroy(&r->diag_lock);
+	pthread_mutex_destroy(&r->pidmap_lock);
 	arena_free(&r->arena);
 	free(r);
 	return NULL;

@@ -7,6 +7,7 @@
 #define LXKNS_MOUNTS_INTERNAL_H
 
 #include "lxkns-internal.h"
+#include "strintern.h"
 #include "lxkns/mounts.h"
 
 struct mount_tag {
@@ -44,10 +45,11 @@ struct lxkns_mount_table {
 	struct arena *own_arena; /* stand-alone tables only */
 };
 
-/* Parses mountinfo text into a new table allocated from a. Malformed lines
- * are skipped and counted in *ret_bad, or rejected when ret_bad is NULL. */
-HIDDEN int mount_table_parse(struct arena *a, const char *text, size_t len, size_t *ret_bad,
-			     struct lxkns_mount_table **ret);
+/* Parses mountinfo text into a new table allocated from a; its strings are
+ * interned in si when given (si's arena must be a). Malformed lines are
+ * skipped and counted in *ret_bad, or rejected when ret_bad is NULL. */
+HIDDEN int mount_table_parse(struct arena *a, struct strintern *si, const char *text, size_t len,
+			     size_t *ret_bad, struct lxkns_mount_table **ret);
 /* Links t->mounts[0..count) into the trees; computes hidden unless the
  * flags came with the data (JSON). */
 HIDDEN int mount_table_link(struct arena *a, struct lxkns_mount_table *t, bool compute_hidden);

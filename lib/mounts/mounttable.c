@@ -21,12 +21,18 @@
 #include "procfs/parse.h"
 #include "strutil.h"
 
-static char *span_dup(struct arena *a, struct span s)
+/* A copy of s: shared with equal ones when interning. */
+static const char *dup_n(struct arena *a, struct strintern *si, const char *s, size_t len)
 {
-	return arena_strndup(a, s.p ? s.p : "", s.p ? s.len : 0);
+	return si ? strintern_get(si, s, len) : arena_strndup(a, s, len);
 }
 
-static int parse_tags(struct arena *a, struct span opt, struct lxkns_mount *m)
+static const char *span_dup(struct arena *a, struct strintern *si, struct span s)
+{
+	return dup_n(a, si, s.p ? s.p : "", s.p ? s.len : 0);
+}
+
+static int parse_tags(struct arena *a, struct strintern *si, struct span opt, struct lxkns_mount *m)
 {
 	const char *p = opt.p, *end = opt.p + opt.len;
 	size_t n = 0;
@@ -47,9 +53,9 @@ static int parse_tags(struct arena *a, struct span opt, struct lxkns_mount *m)
 		if (e > p) {
 			const char *colon = memchr(p, ':', (size_t)(e - p));
 			struct mount_tag *t = &m->tags[m->tag_count];
-			t->name = arena_strndup(a, p, colon ? (size_t)(colon - p) : (size_t)(e - p));
-			t->value = colon ? arena_strndup(a, colon + 1, (size_t)(e - colon - 1))
-					 : arena_strdup(a, "");
+			t->name = dup_n(a, si, p, colon ? (size_t)(colon - p) : (size_t)(e - p));
+			t->value = colon ? dup_n(a, si, colon + 1, (size_t)(e - colon - 1))
+					 : dup_n(a, si, "", 0);
 			if (!t->name || !t->value)
 				return -ENOMEM;
 			m->tag_count++;
@@ -59,8 +65,8 @@ static int parse_tags(struct arena *a, struct span opt, struct lxkns_mount *m)
 	return 0;
 }
 
-int mount_table_parse(struct arena *a, const char *text, size_t len, size_t *ret_bad,
-		      struct lxkns_mount_table **ret)
+int mount_table_parse(struct arena *a, struct strintern *si, const char *text, size_t len,
+		      size_t *ret_bad, struct lxkns_mount_table **ret)
 {
 	struct lxkns_mount_table *t;
 	_cleanup_free_ char *decode = NULL;
@@ -101,14 +107,14 @@ int mount_table_parse(struct arena *a, const char *text, size_t len, size_t *ret
 		m->parent_id = e.parent_id;
 		m->major = e.major;
 		m->minor = e.minor;
-		m->root = span_dup(a, e.root);
-		m->mountpoint = span_dup(a, e.mountpoint);
-		m->options = span_dup(a, e.options);
-		m->fstype = span_dup(a, e.fstype);
-		m->source = span_dup(a, e.source);
-		m->superoptions = span_dup(a, e.superoptions);
+		m->root = span_dup(a, si, e.root);
+		m->mountpoint = span_dup(a, si, e.mountpoint);
+		m->options = span_dup(a, si, e.options);
+		m->fstype = span_dup(a, si, e.fstype);
+		m->source = span_dup(a, si, e.source);
+		m->superoptions = span_dup(a, si, e.superoptions);
 		if (!m->root || !m->mountpoint || !m->options || !m->fstype || !m->source ||
-		    !m->superoptions || parse_tags(a, e.optional, m) < 0)
+		    !m->superoptions || parse_tags(a, si, e.optional, m) < 0)
 			return -ENOMEM;
 		t->count++;
 	}
@@ -320,7 +326,7 @@ int lxkns_mount_table_parse(const char *text, size_t len, struct lxkns_mount_tab
 
 	if (!text || !ret)
 		return -EINVAL;
-	r = mount_table_parse(&a, text, len, NULL, &t);
+	r = mount_table_parse(&a, NULL, text, len, NULL, &t);
 	if (r < 0) {
 		arena_free(&a);
 		return r;

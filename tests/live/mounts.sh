@@ -261,4 +261,32 @@ expect "PM: Ppeer/sub is a peer of Pshared/sub" "{\"shared\":\"$SUB\"}" "$T" --a
 expect "PM: Pslave/sub is a slave of Pshared/sub" "{\"master\":\"$SUB\"}" "$T" --arg ns "$PM" --arg b "$B" --arg p /Pslave/sub
 log "tags: Pshared $(tags /Pshared) Pboth $(tags /Pboth) Pshared/sub $(tags /Pshared/sub)"
 
+# A copy of PM (a mount namespace cloned from it, propagation unchanged):
+# the same mounts with other IDs (and tags: the copy of U is not
+# unbindable). dumpns writes the copy's mounts from what
+# it rendered for PM's (equal mounts share their strings); the document
+# read back has no shared strings and is written in full, so writing it
+# again must give the same bytes, compact and indented.
+nsenter -t $P -m unshare --mount --propagation unchanged "$SLEEP_EXE" infinity \
+    </dev/null >/dev/null 2>"$WORK/copy.err" &
+P2=$!
+track_pid $P2
+wait_exe $P2 "$SLEEP_EXE"
+PM2=$(nsino $P2 mnt)
+[ "$PM2" != "$PM" ] || fatal "ground truth: the copy is still in PM"
+run_dumpns
+expect_true "PM2: the same mounts as PM but for their IDs and tags" \
+    '. as $d | [$a, $b] | map($d.mounts[.] | map_values(.mounts | map(del(.mountid, .parentid, .tags))))
+     | (.[0] == .[1]) and (.[0] | length) > 60' \
+    --arg a "$PM" --arg b "$PM2"
+expect_true "PM2: its own mount IDs" \
+    '(.mounts[$a] | [.[].mounts[].mountid]) - (.mounts[$b] | [.[].mounts[].mountid]) | length > 60' \
+    --arg a "$PM" --arg b "$PM2"
+"$DUMPNS" -c --input "$DUMP" >"$WORK/again.json" 2>&1 || fail "dumpns --input: $(head -c 300 "$WORK/again.json")"
+cmp -s "$DUMP" "$WORK/again.json" || fail "compact: written again from the document, the bytes differ"
+"$DUMPNS" >"$WORK/indented.json" 2>/dev/null || fail "dumpns (indented) failed"
+"$DUMPNS" --input "$WORK/indented.json" >"$WORK/indented-again.json" 2>&1 || fail "dumpns --input (indented) failed"
+cmp -s "$WORK/indented.json" "$WORK/indented-again.json" ||
+    fail "indented: written again from the document, the bytes differ"
+
 finish
