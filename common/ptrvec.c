@@ -20,8 +20,12 @@ int ptrvec_push(struct ptrvec *v, void *item)
 
 void ptrvec_sort(struct ptrvec *v, int (*cmp)(const void *a, const void *b))
 {
-	if (v->count > 1)
-		qsort(v->items, v->count, sizeof(void *), cmp);
+	/* mostly already in order (filled in order): check that first */
+	for (size_t i = 1; i < v->count; i++)
+		if (cmp(&v->items[i - 1], &v->items[i]) > 0) {
+			qsort(v->items, v->count, sizeof(void *), cmp);
+			return;
+		}
 }
 
 void ptrvec_free(struct ptrvec *v)

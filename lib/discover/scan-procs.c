@@ -30,7 +30,7 @@ struct pidlist {
 	size_t count, cap;
 };
 
-static int collect_pid(void *userdata, uint64_t n)
+static int collect_pid(void *userdata, uint64_t n, const char *name)
 {
 	struct pidlist *l = userdata;
 	if (n == 0 || n > INT32_MAX)
@@ -331,7 +331,8 @@ struct task_ctx {
 	int err;
 };
 
-static int scan_task(void *userdata, uint64_t n)
+/* name: n in decimal, or NULL */
+static int scan_task(void *userdata, uint64_t n, const char *name)
 {
 	struct task_ctx *tc = userdata;
 	struct worker *w = tc->w;
@@ -349,9 +350,12 @@ static int scan_task(void *userdata, uint64_t n)
 			return -ENOMEM;
 		t->tid = tid;
 		t->process = p;
-		char name[16];
+		char namebuf[16];
 		struct proc_stat st;
-		fmt_u64(name, (uint64_t)tid);
+		if (!name) {
+			fmt_u64(namebuf, (uint64_t)tid);
+			name = namebuf;
+		}
 		_cleanup_close_ int fd = openat(tc->taskdirfd, name,
 						O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
@@ -418,7 +422,7 @@ static void scan_tasks(struct worker *w, int dirfd, struct lxkns_process *p)
 	bool have_main = false;
 	for (size_t i = 0; i < tc.count; i++)
 		have_main |= tc.tasks[i]->tid == p->pid;
-	if (!have_main && scan_task(&tc, (uint64_t)p->pid) < 0)
+	if (!have_main && scan_task(&tc, (uint64_t)p->pid, NULL) < 0)
 		return;
 	if (tc.count > 1)
 		qsort(tc.tasks, tc.count, sizeof(*tc.tasks), cmp_task_ptr);
@@ -434,17 +438,16 @@ struct fd_ctx {
 	size_t count, cap;
 };
 
-static int scan_fd(void *userdata, uint64_t n)
+static int scan_fd(void *userdata, uint64_t n, const char *name)
 {
 	struct fd_ctx *fc = userdata;
 	struct discovery *d = fc->w->d;
-	char name[24], link[64];
+	char link[64];
 	int type;
 	uint64_t ino;
 
 	if (n > INT32_MAX)
 		return 0;
-	fmt_u64(name, n);
 	ssize_t len = procfs_readlink_at(fc->fddirfd, name, link, sizeof(link));
 	/* pipes, files, anon inodes: not ours. Long links are paths. */
 	if (len < 0 || link[0] == '/' || parse_ns_link(link, (size_t)len, &type, &ino) < 0)

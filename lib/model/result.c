@@ -164,7 +164,12 @@ static int cmp_task_tid(const void *a, const void *b)
 
 int result_set_processes(struct lxkns_result *r, struct lxkns_process **procs, size_t n)
 {
-	qsort(procs, n, sizeof(*procs), cmp_proc_pid);
+	/* /proc lists PIDs in order: sort only if not */
+	for (size_t i = 1; i < n; i++)
+		if (procs[i - 1]->pid > procs[i]->pid) {
+			qsort(procs, n, sizeof(*procs), cmp_proc_pid);
+			break;
+		}
 	r->procs = procs;
 	r->proc_count = n;
 	for (size_t i = 0; i < n; i++)

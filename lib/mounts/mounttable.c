@@ -137,6 +137,12 @@ static bool dir_prefix(const char *parent, size_t plen, const char *path)
 	return path[plen] == '/';
 }
 
+/* Equal strings: interned ones are the same pointer. */
+static inline bool same_str(const char *a, const char *b)
+{
+	return a == b || strcmp(a, b) == 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -147,7 +153,10 @@ static bool covered_by_sibling(const struct lxkns_mount *parent, const struct lx
 {
 	for (size_t i = 0; i < parent->child_count; i++) {
 		const struct lxkns_mount *s = parent->children[i];
-		if (s == c || strcmp(s->mountpoint, parent->mountpoint) == 0)
+		if (s == c || same_str(s->mountpoint, parent->mountpoint))
+			continue;
+		/* a prefix other than "/" shares the first name's first byte */
+		if (s->mountpoint[0] && s->mountpoint[1] && s->mountpoint[1] != c->mountpoint[1])
 			continue;
 		if (dir_prefix(s->mountpoint, strlen(s->mountpoint), c->mountpoint))
 			return true;
@@ -160,13 +169,13 @@ static void visit(struct lxkns_mount *m, bool reachable, int depth)
 	bool topped = false;
 
 	for (size_t i = 0; i < m->child_count; i++)
-		topped |= strcmp(m->children[i]->mountpoint, m->mountpoint) == 0;
+		topped |= same_str(m->children[i]->mountpoint, m->mountpoint);
 	m->hidden = !reachable || topped;
 	if (depth > 512)
 		return;
 	for (size_t i = 0; i < m->child_count; i++) {
 		struct lxkns_mount *c = m->children[i];
-		if (strcmp(c->mountpoint, m->mountpoint) == 0)
+		if (same_str(c->mountpoint, m->mountpoint))
 			visit(c, reachable, depth + 1);
 		else
 			visit(c, reachable && !topped && !covered_by_sibling(m, c), depth + 1);
@@ -178,7 +187,7 @@ static size_t stack_depth(const struct lxkns_mount *m)
 {
 	size_t d = 0;
 	for (const struct lxkns_mount *p = m->parent; p && d < 4096; p = p->parent, d++)
-		if (strcmp(p->mountpoint, m->mountpoint) != 0)
+		if (!same_str(p->mountpoint, m->mountpoint))
 			break;
 	return d;
 }
@@ -233,7 +242,7 @@ int mount_table_link(struct arena *a, struct lxkns_mount_table *t, bool compute_
 	qsort(paths, t->count, sizeof(char *), cmp_str);
 	size_t n = 0;
 	for (size_t i = 0; i < t->count; i++)
-		if (n == 0 || strcmp(paths[n - 1], paths[i]) != 0)
+		if (n == 0 || !same_str(paths[n - 1], paths[i]))
 			paths[n++] = paths[i];
 	t->paths = arena_alloc(a, (n ? n : 1) * sizeof(*t->paths));
 	if (!t->paths) {

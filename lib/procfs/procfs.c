@@ -180,7 +180,7 @@ struct linux_dirent64 {
 };
 
 int procfs_list_numbers(const struct procfs *pf, int dirfd, const char *name,
-			int (*fn)(void *userdata, uint64_t number), void *userdata)
+			int (*fn)(void *userdata, uint64_t number, const char *name), void *userdata)
 {
 	_cleanup_close_ int fd = -1;
 	/* glibc's readdir uses 32 KiB too; on the stack we save its malloc */
@@ -206,7 +206,7 @@ int procfs_list_numbers(const struct procfs *pf, int dirfd, const char *name,
 				continue;
 			if (safe_atou64(d->d_name, &num) < 0)
 				continue;
-			int r = fn(userdata, num);
+			int r = fn(userdata, num, d->d_name);
 			if (r < 0)
 				return r;
 		}
