@@ -133,3 +133,28 @@ size_t fmt_i64(char *buf, int64_t v)
 	buf[0] = '-';
 	return 1 + fmt_u64(buf + 1, v == INT64_MIN ? (uint64_t)INT64_MAX + 1 : (uint64_t)-v);
 }
+
+char *strcat_span(char *p, char *end, const char *s)
+{
+	if (!p)
+		return NULL;
+	size_t n = strlen(s);
+	if (n >= (size_t)(end - p))
+		return NULL;
+	memcpy(p, s, n + 1);
+	return p + n;
+}
+
+char *strcat_u64(char *p, char *end, uint64_t v)
+{
+	char b[24];
+	size_t n;
+
+	if (!p)
+		return NULL;
+	n = fmt_u64(b, v);
+	if (n >= (size_t)(end - p))
+		return NULL;
+	memcpy(p, b, n + 1);
+	return p + n;
+}

@@ -29,4 +29,12 @@ int parse_bracket_ino(const char *s, size_t len, const char **ret_name, size_t *
  * returns the length. Much cheaper than snprintf on hot paths. */
 size_t fmt_u64(char *buf, uint64_t v);
 size_t fmt_i64(char *buf, int64_t v);
+
+/* Builds short paths such as "1234/task/1235/ns/net" in buf[p..end)
+ * without snprintf (about 1000 instructions a call, on paths built per
+ * namespace). Each appends, writes the NUL and returns the new end, or
+ * NULL when it would not fit; a NULL p passes through, so a chain needs
+ * one check at its end. */
+char *strcat_span(char *p, char *end, const char *s);
+char *strcat_u64(char *p, char *end, uint64_t v);
 #endif

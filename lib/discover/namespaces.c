@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "discover-internal.h"
+#include "strutil.h"
 
 static const char *const type_names[_LXKNS_NS_TYPE_MAX] = {
 	[LXKNS_NS_MNT] = "mnt",	  [LXKNS_NS_CGROUP] = "cgroup", [LXKNS_NS_UTS] = "uts",
@@ -19,6 +20,22 @@ static const char *const type_names[_LXKNS_NS_TYPE_MAX] = {
 };
 
 static void relate(struct discovery *d, struct lxkns_namespace *ns, int handle, int depth);
+
+/* "PID/ns/NAME" or, with a TID, "PID/task/TID/ns/NAME" (relative to the
+ * procfs root). The buffers hold the longest (two 10-digit IDs and
+ * "time_for_children"); an empty path fails the open, it is not a crash. */
+static void pid_ns_path(char *buf, size_t size, pid_t pid, pid_t tid, const char *name)
+{
+	char *end = buf + size;
+	char *p = strcat_u64(buf, end, (uint64_t)pid);
+	if (tid) {
+		p = strcat_span(p, end, "/task/");
+		p = strcat_u64(p, end, (uint64_t)tid);
+	}
+	p = strcat_span(p, end, "/ns/");
+	if (!strcat_span(p, end, name))
+		buf[0] = 0;
+}
 
 /* Follows one relation (owner or parent) of ns, reached through handle. */
 static struct lxkns_namespace *related(struct discovery *d, struct lxkns_namespace *ns,
@@ -154,8 +171,7 @@ int discover_from_procs(struct discovery *d)
 			if (!(set->resolved & (1u << t))) {
 				struct lxkns_namespace *ns = result_namespace_find(r, id.ino);
 				if (!ns || ns->type != t) {
-					snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid,
-						 type_names[t]);
+					pid_ns_path(path, sizeof(path), p->pid, 0, type_names[t]);
 					ns = ns_register_path(d, t, id, path, p->pid, &created);
 				}
 				if (!ns)
@@ -173,7 +189,7 @@ int discover_from_procs(struct discovery *d)
 			    p->for_children[slot].ino == id.ino)
 				continue;
 			const char *entry = slot ? "time_for_children" : "pid_for_children";
-			snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid, entry);
+			pid_ns_path(path, sizeof(path), p->pid, 0, entry);
 			struct lxkns_namespace *ns =
 				ns_register_path(d, t, p->for_children[slot], path, p->pid, &created);
 			if (!ns)
@@ -210,8 +226,7 @@ int discover_from_tasks(struct discovery *d)
 					set->resolved |= (uint8_t)(1u << t);
 					continue;
 				}
-				snprintf(path, sizeof(path), "%d/task/%d/ns/%s", (int)p->pid,
-					 (int)task->tid, type_names[t]);
+				pid_ns_path(path, sizeof(path), p->pid, task->tid, type_names[t]);
 				struct lxkns_namespace *ns =
 					ns_register_path(d, t, id, path, task->tid, NULL);
 				if (!ns)

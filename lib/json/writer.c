@@ -20,7 +20,7 @@ static void flush(struct jw *w)
 	w->len = 0;
 }
 
-static void put_slow(struct jw *w, const char *s, size_t n)
+void jw__put_slow(struct jw *w, const char *s, size_t n)
 {
 	if (w->err)
 		return;
@@ -37,21 +37,9 @@ static void put_slow(struct jw *w, const char *s, size_t n)
 	}
 }
 
-static inline void put(struct jw *w, const char *s, size_t n)
+void jw__flush(struct jw *w)
 {
-	if (n <= sizeof(w->buf) - w->len) {
-		memcpy(w->buf + w->len, s, n);
-		w->len += n;
-	} else {
-		put_slow(w, s, n);
-	}
-}
-
-static inline void putc_(struct jw *w, char c)
-{
-	if (w->len == sizeof(w->buf))
-		flush(w);
-	w->buf[w->len++] = c;
+	flush(w);
 }
 
 void jw_init(struct jw *w, const struct lxkns_json_style *style, lxkns_json_sink sink,
@@ -68,42 +56,25 @@ void jw_init(struct jw *w, const struct lxkns_json_style *style, lxkns_json_sink
 		w->style.indent = 8;
 }
 
-static void newline_indent(struct jw *w)
+void jw__newline_indent(struct jw *w)
 {
 	if (w->style.compact)
 		return;
 	static const char spaces[] = "                                                                ";
 	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
 	size_t n = w->style.tab ? (size_t)w->depth : (size_t)w->depth * w->style.indent;
-	putc_(w, '\n');
+	jw__putc(w, '\n');
 	while (n) {
 		size_t k = n < 32 ? n : 32;
-		put(w, w->style.tab ? tabs : spaces, k);
+		jw__put(w, w->style.tab ? tabs : spaces, k);
 		n -= k;
-	}
-}
-
-/* Before any value: the comma and line break, unless it follows a key.
- * (Inlined: it runs before every key and value.) */
-static inline __attribute__((always_inline)) void before_value(struct jw *w)
-{
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth > 0) {
-		if (w->has_items[w->depth])
-			putc_(w, ',');
-		w->has_items[w->depth] = true;
-		if (!w->style.compact)
-			newline_indent(w);
 	}
 }
 
 static void open_(struct jw *w, char c)
 {
-	before_value(w);
-	putc_(w, c);
+	jw__before_value(w);
+	jw__putc(w, c);
 	if (w->depth + 1 >= JW_MAX_DEPTH) {
 		w->err = -E2BIG;
 		return;
@@ -121,8 +92,8 @@ static void close_(struct jw *w, char c)
 	bool had = w->has_items[w->depth];
 	w->depth--;
 	if (had)
-		newline_indent(w);
-	putc_(w, c);
+		jw__newline_indent(w);
+	jw__putc(w, c);
 }
 
 void jw_object_open(struct jw *w)
@@ -229,90 +200,81 @@ static void put_escaped_body(struct jw *w, const char *str, size_t n, bool nul_s
 				i += l;
 				continue;
 			}
-			put(w, str + start, i - start);
+			jw__put(w, str + start, i - start);
 			if (ls)
-				put(w, s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+				jw__put(w, s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
 			else
-				put(w, "\\ufffd", 6);
+				jw__put(w, "\\ufffd", 6);
 			i += l ? l : 1;
 			start = i;
 			continue;
 		}
-		put(w, str + start, i - start);
+		jw__put(w, str + start, i - start);
 		switch (c) {
 		case '"':
-			put(w, "\\\"", 2);
+			jw__put(w, "\\\"", 2);
 			break;
 		case '\\':
-			put(w, "\\\\", 2);
+			jw__put(w, "\\\\", 2);
 			break;
 		case '\n':
-			put(w, "\\n", 2);
+			jw__put(w, "\\n", 2);
 			break;
 		case '\r':
-			put(w, "\\r", 2);
+			jw__put(w, "\\r", 2);
 			break;
 		case '\t':
-			put(w, "\\t", 2);
+			jw__put(w, "\\t", 2);
 			break;
 		case 0:
 			if (nul_sep) {
-				put(w, "\",\"", 3);
+				jw__put(w, "\",\"", 3);
 				break;
 			}
 			/* fall through */
 		default: {
 			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			put(w, u, 6);
+			jw__put(w, u, 6);
 		}
 		}
 		i++;
 		start = i;
 	}
-	put(w, str + start, n - start);
+	jw__put(w, str + start, n - start);
 }
 
 static void put_escaped(struct jw *w, const char *str, size_t n)
 {
-	putc_(w, '"');
+	jw__putc(w, '"');
 	put_escaped_body(w, str, n, false);
-	putc_(w, '"');
+	jw__putc(w, '"');
 }
 
 void jw_key(struct jw *w, const char *key)
 {
-	before_value(w);
+	jw__before_value(w);
 	put_escaped(w, key, strlen(key));
-	putc_(w, ':');
+	jw__putc(w, ':');
 	if (!w->style.compact)
-		putc_(w, ' ');
+		jw__putc(w, ' ');
 	w->after_key = true;
 }
 
 void jw_key_plain(struct jw *w, const char *key, size_t len)
 {
-	before_value(w);
-	putc_(w, '"');
-	put(w, key, len);
+	jw__before_value(w);
+	jw__putc(w, '"');
+	jw__put(w, key, len);
 	if (w->style.compact)
-		put(w, "\":", 2);
+		jw__put(w, "\":", 2);
 	else
-		put(w, "\": ", 3);
-	w->after_key = true;
-}
-
-void jw_key_quoted(struct jw *w, const char *quoted_colon, size_t len)
-{
-	before_value(w);
-	put(w, quoted_colon, len);
-	if (!w->style.compact)
-		putc_(w, ' ');
+		jw__put(w, "\": ", 3);
 	w->after_key = true;
 }
 
 void jw_string_n(struct jw *w, const char *s, size_t len)
 {
-	before_value(w);
+	jw__before_value(w);
 	put_escaped(w, s ? s : "", s ? len : 0);
 }
 
@@ -322,11 +284,11 @@ void jw_string_stable(struct jw *w, const char *s)
 
 	if (!s)
 		s = "";
-	before_value(w);
+	jw__before_value(w);
 	for (unsigned i = 0; i < JW_CACHE_SLOTS; i++) {
 		struct jw_cached *c = &w->cache[i];
 		if (c->src == s && c->srclen == len) {
-			put(w, c->out, c->outlen);
+			jw__put(w, c->out, c->outlen);
 			return;
 		}
 	}
@@ -360,7 +322,7 @@ bool jw_span(const struct jw *w, size_t mark, unsigned long flushes, const char 
 
 void jw_raw_item(struct jw *w, const char *p, size_t len)
 {
-	put(w, p, len);
+	jw__put(w, p, len);
 	if (w->depth > 0)
 		w->has_items[w->depth] = true;
 }
@@ -376,10 +338,10 @@ void jw_string_list(struct jw *w, const char *blob, size_t len, size_t count)
 	}
 	if (w->style.compact) {
 		/* ["a","b"]: the separators are what the NULs escape to */
-		before_value(w);
-		put(w, "[\"", 2);
+		jw__before_value(w);
+		jw__put(w, "[\"", 2);
 		put_escaped_body(w, blob, len - (end[-1] == 0), true);
-		put(w, "\"]", 2);
+		jw__put(w, "\"]", 2);
 		return;
 	}
 	jw_array_open(w);
@@ -394,8 +356,8 @@ void jw_string_list(struct jw *w, const char *blob, size_t len, size_t count)
 
 void jw_raw_value(struct jw *w, const char *p, size_t len)
 {
-	before_value(w);
-	put(w, p, len);
+	jw__before_value(w);
+	jw__put(w, p, len);
 }
 
 void jw_string(struct jw *w, const char *s)
@@ -405,41 +367,50 @@ void jw_string(struct jw *w, const char *s)
 
 void jw_u64(struct jw *w, uint64_t v)
 {
+	jw__before_value(w);
+	if (sizeof(w->buf) - w->len > 21) {
+		/* straight into the buffer (fmt_u64's NUL fits, and is overwritten) */
+		w->len += fmt_u64(w->buf + w->len, v);
+		return;
+	}
 	char b[24];
-	before_value(w);
-	put(w, b, fmt_u64(b, v));
+	jw__put(w, b, fmt_u64(b, v));
 }
 
 void jw_number_text(struct jw *w, const char *digits, size_t len)
 {
-	before_value(w);
-	put(w, digits, len);
+	jw__before_value(w);
+	jw__put(w, digits, len);
 }
 
 void jw_i64(struct jw *w, int64_t v)
 {
+	jw__before_value(w);
+	if (sizeof(w->buf) - w->len > 21) {
+		w->len += fmt_i64(w->buf + w->len, v);
+		return;
+	}
 	char b[24];
-	before_value(w);
-	put(w, b, fmt_i64(b, v));
+	jw__put(w, b, fmt_i64(b, v));
 }
 
 void jw_bool(struct jw *w, bool v)
 {
-	before_value(w);
-	put(w, v ? "true" : "false", v ? 4 : 5);
+	jw__before_value(w);
+	jw__put(w, v ? "true" : "false", v ? 4 : 5);
 }
 
 void jw_null(struct jw *w)
 {
-	before_value(w);
-	put(w, "null", 4);
+	jw__before_value(w);
+	jw__put(w, "null", 4);
 }
 
 int jw_finish(struct jw *w)
 {
 	if (!w->err && w->depth != 0)
 		w->err = -EINVAL;
-	putc_(w, '\n');
+	jw__putc(w, '\n');
 	flush(w);
 	return w->err;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lxkns/json.h"
 
@@ -51,8 +52,8 @@ void jw_array_close(struct jw *w);
 void jw_key(struct jw *w, const char *key);
 /* A key known to need no escaping (a literal or digits): no scan. */
 void jw_key_plain(struct jw *w, const char *key, size_t len);
-/* A literal key, quoted and with its colon at compile time: one copy. */
-void jw_key_quoted(struct jw *w, const char *quoted_colon, size_t len);
+/* A literal key, quoted and with its colon at compile time: inlined, so
+ * the copy has a constant size (a few moves, no memcpy call). */
 #define JW_KEY(w, lit) jw_key_quoted((w), "\"" lit "\":", sizeof(lit) + 2)
 void jw_string(struct jw *w, const char *s);
 void jw_string_n(struct jw *w, const char *s, size_t len);
@@ -81,5 +82,55 @@ void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* Writes the final newline and flushes; returns 0 or the sink's -errno. */
 int jw_finish(struct jw *w);
+
+/* The hot part of the writer, inline: copying into the buffer, and the
+ * comma and line break before a value. (jw__ names: internal to writer.) */
+void jw__put_slow(struct jw *w, const char *s, size_t n);
+void jw__flush(struct jw *w);
+void jw__newline_indent(struct jw *w);
+
+static inline void jw__put(struct jw *w, const char *s, size_t n)
+{
+	if (n <= sizeof(w->buf) - w->len) {
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+	} else {
+		jw__put_slow(w, s, n);
+	}
+}
+
+static inline void jw__putc(struct jw *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		jw__flush(w);
+	w->buf[w->len++] = c;
+}
+
+/* Before any value: the comma and line break, unless it follows a key. */
+static inline __attribute__((always_inline)) void jw__before_value(struct jw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth > 0) {
+		if (w->has_items[w->depth])
+			jw__putc(w, ',');
+		w->has_items[w->depth] = true;
+		if (!w->style.compact)
+			jw__newline_indent(w);
+	}
+}
+
+static inline __attribute__((always_inline)) void jw_key_quoted(struct jw *w,
+								const char *quoted_colon,
+								size_t len)
+{
+	jw__before_value(w);
+	jw__put(w, quoted_colon, len);
+	if (!w->style.compact)
+		jw__putc(w, ' ');
+	w->after_key = true;
+}
 
 #endif

@@ -278,20 +278,34 @@ int result_link(struct lxkns_result *r, bool compute_leaders)
 	return 0;
 }
 
-/* The single-path reference of a namespace that has one, else NULL. */
+/* "/proc/PID/" + tail, or 0 when it does not fit. */
+static int proc_path(char *buf, size_t size, pid_t pid, const char *dir, const char *name,
+		     int64_t fd)
+{
+	char *end = buf + size;
+	char *p = strcat_span(buf, end, "/proc/");
+	p = strcat_u64(p, end, (uint64_t)pid);
+	p = strcat_span(p, end, dir);
+	p = name ? strcat_span(p, end, name) : strcat_u64(p, end, (uint64_t)fd);
+	return p ? (int)(p - buf) : 0;
+}
+
+/* The single-path reference of a namespace that has one, else 0. */
 static int single_ref(const struct lxkns_namespace *ns, char *buf, size_t size)
 {
 	const char *tname = lxkns_ns_type_name(ns->type);
 
 	if (ns->ealdorman)
-		return snprintf(buf, size, "/proc/%d/ns/%s", (int)ns->ealdorman->pid, tname);
+		return proc_path(buf, size, ns->ealdorman->pid, "/ns/", tname, 0);
 	switch (ns->ref_kind) {
 	case NS_REF_PROC:
 	case NS_REF_TASK:
-		return snprintf(buf, size, "/proc/%d/ns/%s", (int)ns->ref_pid,
-				ns->ref_name ? ns->ref_name : tname);
+		return proc_path(buf, size, ns->ref_pid, "/ns/",
+				 ns->ref_name ? ns->ref_name : tname, 0);
 	case NS_REF_FD:
-		return snprintf(buf, size, "/proc/%d/fd/%d", (int)ns->ref_pid, ns->ref_fd);
+		if (ns->ref_fd < 0)
+			return 0;
+		return proc_path(buf, size, ns->ref_pid, "/fd/", NULL, ns->ref_fd);
 	default:
 		return 0;
 	}
@@ -337,7 +351,8 @@ static int build_ref(struct lxkns_result *r, struct lxkns_namespace *ns, int dep
 	if (!prefix_count) {
 		/* the mount namespace itself was not discovered (type filter):
 		 * name it through the process whose mount table we read */
-		snprintf(buf, sizeof(buf), "/proc/%d/ns/mnt", (int)ns->ref_pid);
+		if (!proc_path(buf, sizeof(buf), ns->ref_pid, "/ns/", "mnt", 0))
+			return -EINVAL;
 		fallback = arena_strdup(&r->arena, buf);
 		if (!fallback)
 			return -ENOMEM;
