@@ -18,6 +18,7 @@
 
 #include "cleanup.h"
 #include "discover-internal.h"
+#include "rawsys.h"
 #include "procfs/parse.h"
 #include "strutil.h"
 
@@ -356,7 +357,7 @@ static int scan_task(void *userdata, uint64_t n, const char *name)
 			fmt_u64(namebuf, (uint64_t)tid);
 			name = namebuf;
 		}
-		_cleanup_close_ int fd = openat(tc->taskdirfd, name,
+		_cleanup_raw_close_ int fd = raw_openat(tc->taskdirfd, name,
 						O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			return 0; /* the thread ended meanwhile */
@@ -407,14 +408,14 @@ static void scan_tasks(struct worker *w, int dirfd, struct lxkns_process *p)
 	struct task_ctx tc = { .w = w, .p = p, .taskdirfd = -1 };
 
 	if (p->num_threads > 1) {
-		tc.taskdirfd = openat(dirfd, "task", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		tc.taskdirfd = raw_openat(dirfd, "task", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (tc.taskdirfd >= 0) {
 			int r = procfs_list_numbers(w->d->pf, tc.taskdirfd, ".", scan_task, &tc);
 			if (r < 0 && !errno_is_gone(r))
 				result_diag(w->d->r, p->pid, r, "task",
 					    "cannot list the tasks of %d: %s", (int)p->pid,
 					    strerror(-r));
-			close(tc.taskdirfd);
+			raw_closep(&tc.taskdirfd);
 		}
 	}
 	/* single-threaded (or the list failed): the main task only, which
@@ -480,7 +481,7 @@ static void scan_fds(struct worker *w, int dirfd, struct lxkns_process *p)
 {
 	struct fd_ctx fc = { .w = w, .p = p };
 
-	fc.fddirfd = openat(dirfd, "fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fc.fddirfd = raw_openat(dirfd, "fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fc.fddirfd < 0) {
 		if (!errno_is_gone(-errno))
 			result_diag(w->d->r, p->pid, errno, "fd", "cannot list the fds of %d: %s",
@@ -491,7 +492,7 @@ static void scan_fds(struct worker *w, int dirfd, struct lxkns_process *p)
 	if (r < 0 && !errno_is_gone(r))
 		result_diag(w->d->r, p->pid, r, "fd", "cannot list the fds of %d: %s", (int)p->pid,
 			    strerror(-r));
-	close(fc.fddirfd);
+	raw_closep(&fc.fddirfd);
 	p->fds = fc.refs;
 	p->fd_count = fc.count;
 }
@@ -504,7 +505,7 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
 	int r;
 
 	*ret = NULL;
-	_cleanup_close_ int dirfd = procfs_open_pid(d->pf, pid);
+	_cleanup_raw_close_ int dirfd = procfs_open_pid(d->pf, pid);
 	if (dirfd < 0)
 		return 0; /* gone since we listed /proc */
 	p = arena_alloc(&w->arena, sizeof(*p));

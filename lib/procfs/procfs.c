@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "parse.h"
+#include "rawsys.h"
 #include "procfs.h"
 #include "strutil.h"
 
@@ -62,7 +63,7 @@ int procfs_open_pid(struct procfs *pf, pid_t pid)
 		memcpy(name, "self", 5);
 	else
 		fmt_u64(name, (uint64_t)pid);
-	fd = openat(pf->rootfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = raw_openat(pf->rootfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -78,10 +79,10 @@ void readbuf_free(struct readbuf *b)
 static ssize_t read_at(const struct procfs *pf, int dirfd, const char *name, struct readbuf *b,
 		       size_t max, bool short_is_eof)
 {
-	_cleanup_close_ int fd = -1;
+	_cleanup_raw_close_ int fd = -1;
 	size_t len = 0;
 
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = raw_openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	for (;;) {
@@ -105,7 +106,7 @@ static ssize_t read_at(const struct procfs *pf, int dirfd, const char *name, str
 			b->cap = ncap;
 			b->heap = true;
 		}
-		ssize_t n = read(fd, b->p + len, b->cap - len);
+		ssize_t n = raw_read(fd, b->p + len, b->cap - len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -182,11 +183,11 @@ struct linux_dirent64 {
 int procfs_list_numbers(const struct procfs *pf, int dirfd, const char *name,
 			int (*fn)(void *userdata, uint64_t number, const char *name), void *userdata)
 {
-	_cleanup_close_ int fd = -1;
+	_cleanup_raw_close_ int fd = -1;
 	/* glibc's readdir uses 32 KiB too; on the stack we save its malloc */
 	_Alignas(8) char buf[32768];
 
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = raw_openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	for (;;) {
