@@ -55,6 +55,13 @@ static int grow(struct strintern *si)
 
 const char *strintern_get(struct strintern *si, const char *s, size_t len)
 {
+	void **unused;
+	return strintern_get_slot(si, s, len, &unused);
+}
+
+const char *strintern_get_slot(struct strintern *si, const char *s, size_t len,
+			       void ***ret_value)
+{
 	if (len > UINT32_MAX)
 		return NULL;
 	if ((si->count + 1) * 4 > si->cap * 3 && grow(si) < 0)
@@ -63,14 +70,17 @@ const char *strintern_get(struct strintern *si, const char *s, size_t len)
 	size_t k = h & (si->cap - 1);
 	for (; si->slots[k].s; k = (k + 1) & (si->cap - 1)) {
 		struct strintern_slot *o = &si->slots[k];
-		if (o->hash == h && o->len == len && memcmp(o->s, s, len) == 0)
+		if (o->hash == h && o->len == len && memcmp(o->s, s, len) == 0) {
+			*ret_value = &o->value;
 			return o->s;
+		}
 	}
 	char *copy = arena_strndup(si->arena, s, len);
 	if (!copy)
 		return NULL;
 	si->slots[k] = (struct strintern_slot){ .s = copy, .len = (uint32_t)len, .hash = h };
 	si->count++;
+	*ret_value = &si->slots[k].value;
 	return copy;
 }
 

@@ -17,6 +17,7 @@ struct strintern_slot {
 	const char *s; /* NUL-terminated copy in the arena; NULL = free */
 	uint32_t len;
 	uint32_t hash;
+	void *value; /* the caller's, per string (strintern_get_slot) */
 };
 
 struct strintern {
@@ -28,6 +29,11 @@ struct strintern {
 void strintern_init(struct strintern *si, struct arena *arena);
 /* The copy of s[0..len); NULL on OOM. */
 const char *strintern_get(struct strintern *si, const char *s, size_t len);
+/* strintern_get, also returning where the string's value is kept (NULL
+ * until the caller stores one). The slot moves when a later call adds a
+ * string: use it before that. */
+const char *strintern_get_slot(struct strintern *si, const char *s, size_t len,
+			       void ***ret_value);
 /* Frees the index; the copies stay in the arena. */
 void strintern_free(struct strintern *si);
 

@@ -65,6 +65,69 @@ static int parse_tags(struct arena *a, struct strintern *si, struct span opt, st
 	return 0;
 }
 
+/* From the third field on ("major:minor root mountpoint ..."), a mountinfo
+ * line says everything but the mount's and its parent's IDs. */
+static bool split_ids(const char *line, size_t len, struct span *ids, struct span *rest)
+{
+	const char *sp1 = memchr(line, ' ', len);
+	const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(line + len - sp1 - 1)) : NULL;
+	if (!sp2)
+		return false;
+	ids[0] = (struct span){ line, (size_t)(sp1 - line) };
+	ids[1] = (struct span){ sp1 + 1, (size_t)(sp2 - sp1 - 1) };
+	*rest = (struct span){ sp2 + 1, (size_t)(line + len - sp2 - 1) };
+	return true;
+}
+
+/* A line whose rest (all but the IDs) was seen before, in this table or an
+ * earlier one of the same discovery: mount namespaces made by copying
+ * (unshare, container runtimes, systemd's sandboxing) repeat the mounts of
+ * their origin under new IDs. Such a mount takes over the parsed strings
+ * and tags of the first one; only the IDs are parsed. Returns 1 when m was
+ * filled so, 0 when the line must be parsed, or -ENOMEM. */
+static int parse_known_line(struct strintern *si, const char *line, size_t len,
+			    struct lxkns_mount *m)
+{
+	struct span ids[2], rest;
+	void **slot;
+
+	if (!split_ids(line, len, ids, &rest))
+		return 0;
+	if (!strintern_get_slot(si, rest.p, rest.len, &slot))
+		return -ENOMEM;
+	const struct lxkns_mount *known = *slot;
+	if (!known || safe_atou64_n(ids[0].p, ids[0].len, &m->id) < 0 ||
+	    safe_atou64_n(ids[1].p, ids[1].len, &m->parent_id) < 0)
+		return 0;
+	m->major = known->major;
+	m->minor = known->minor;
+	m->root = known->root;
+	m->mountpoint = known->mountpoint;
+	m->options = known->options;
+	m->fstype = known->fstype;
+	m->source = known->source;
+	m->superoptions = known->superoptions;
+	m->tags = known->tags; /* shared: tags are not changed after parsing */
+	m->tag_count = known->tag_count;
+	return 1;
+}
+
+/* Makes m the mount that later lines with the same rest take over. */
+static int remember_line(struct strintern *si, const char *line, size_t len,
+			 const struct lxkns_mount *m)
+{
+	struct span ids[2], rest;
+	void **slot;
+
+	if (!split_ids(line, len, ids, &rest))
+		return 0;
+	if (!strintern_get_slot(si, rest.p, rest.len, &slot))
+		return -ENOMEM;
+	if (!*slot)
+		*slot = (void *)m;
+	return 0;
+}
+
 int mount_table_parse(struct arena *a, struct strintern *si, const char *text, size_t len,
 		      size_t *ret_bad, struct lxkns_mount_table **ret)
 {
@@ -96,6 +159,15 @@ int mount_table_parse(struct arena *a, struct strintern *si, const char *text, s
 		p += l + 1;
 		if (l == 0)
 			continue;
+		if (si) {
+			int r = parse_known_line(si, line, l, &t->mounts[t->count]);
+			if (r < 0)
+				return r;
+			if (r > 0) {
+				t->count++;
+				continue;
+			}
+		}
 		if (parse_mountinfo_line(line, l, decode, &e) < 0) {
 			if (!ret_bad)
 				return -EBADMSG;
@@ -115,6 +187,8 @@ int mount_table_parse(struct arena *a, struct strintern *si, const char *text, s
 		m->superoptions = span_dup(a, si, e.superoptions);
 		if (!m->root || !m->mountpoint || !m->options || !m->fstype || !m->source ||
 		    !m->superoptions || parse_tags(a, si, e.optional, m) < 0)
+			return -ENOMEM;
+		if (si && remember_line(si, line, l, m) < 0)
 			return -ENOMEM;
 		t->count++;
 	}
