@@ -201,39 +201,23 @@ int mount_table_parse(struct arena *a, struct strintern *si, const char *text, s
 	return 0;
 }
 
-/* Is parent a proper directory prefix of path ("/a" of "/a/b", "/" of "/a")? */
-static bool dir_prefix(const char *parent, size_t plen, const char *path)
-{
-	if (strncmp(parent, path, plen) != 0)
-		return false;
-	if (plen == 1 && parent[0] == '/')
-		return path[1] != 0;
-	return path[plen] == '/';
-}
-
 /* Equal strings: interned ones are the same pointer. */
 static inline bool same_str(const char *a, const char *b)
 {
 	return a == b || strcmp(a, b) == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Among the children of one parent: is c below a sibling's mount point? */
+/* Among the children of one parent: is c below a sibling's mount point?
+ * The mount points above c's are its path's ancestors in the path tree, so
+ * only the mounts at those few paths are candidates. */
 static bool covered_by_sibling(const struct lxkns_mount *parent, const struct lxkns_mount *c)
 {
-	for (size_t i = 0; i < parent->child_count; i++) {
-		const struct lxkns_mount *s = parent->children[i];
-		if (s == c || same_str(s->mountpoint, parent->mountpoint))
-			continue;
-		/* a prefix other than "/" shares the first name's first byte */
-		if (s->mountpoint[0] && s->mountpoint[1] && s->mountpoint[1] != c->mountpoint[1])
-			continue;
-		if (dir_prefix(s->mountpoint, strlen(s->mountpoint), c->mountpoint))
-			return true;
+	for (const struct lxkns_mount_path *pp = c->path->parent; pp; pp = pp->parent) {
+		if (same_str(pp->path, parent->mountpoint))
+			continue; /* mounts on the parent's own mount point overmount it */
+		for (size_t i = 0; i < pp->count; i++)
+			if (pp->mounts[i]->parent == parent)
+				return true;
 	}
 	return false;
 }
@@ -266,10 +250,103 @@ static size_t stack_depth(const struct lxkns_mount *m)
 	return d;
 }
 
+/* Mounts by mount point, then table order. */
+static int cmp_mount_path(const void *a, const void *b)
+{
+	const struct lxkns_mount *x = *(void *const *)a, *y = *(void *const *)b;
+	if (x->mountpoint != y->mountpoint) {
+		int c = strcmp(x->mountpoint, y->mountpoint);
+		if (c)
+			return c;
+	}
+	return (x > y) - (x < y);
+}
+
 static int cmp_path_node(const void *a, const void *b)
 {
 	const struct lxkns_mount_path *x = *(void *const *)a, *y = *(void *const *)b;
 	return strcmp(x->path, y->path);
+}
+
+/* The path tree: one node per distinct mount point, sorted by path; each
+ * node's mounts bottom of the stack first, and its parent the nearest
+ * ancestor directory that has mounts. */
+static int link_paths(struct arena *a, struct lxkns_mount_table *t)
+{
+	_cleanup_free_ struct lxkns_mount **by_path =
+		malloc((t->count ? t->count : 1) * sizeof(*by_path));
+	if (!by_path)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->count; i++)
+		by_path[i] = &t->mounts[i];
+	qsort(by_path, t->count, sizeof(*by_path), cmp_mount_path);
+	size_t n = 0;
+	for (size_t i = 0; i < t->count; i++)
+		if (i == 0 || !same_str(by_path[i - 1]->mountpoint, by_path[i]->mountpoint))
+			n++;
+	t->paths = arena_alloc(a, (n ? n : 1) * sizeof(*t->paths));
+	struct lxkns_mount_path *nodes = arena_alloc(a, (n ? n : 1) * sizeof(*nodes));
+	if (!t->paths || !nodes)
+		return -ENOMEM;
+	/* each run of equal mount points is one node; within it, table order */
+	for (size_t i = 0, k = 0; i < t->count; k++) {
+		size_t j = i + 1;
+		while (j < t->count && same_str(by_path[j]->mountpoint, by_path[i]->mountpoint))
+			j++;
+		struct lxkns_mount_path *pn = &nodes[k];
+		pn->path = by_path[i]->mountpoint;
+		pn->id = (unsigned)k + 1;
+		pn->count = j - i;
+		pn->mounts = arena_alloc(a, pn->count * sizeof(void *));
+		if (!pn->mounts)
+			return -ENOMEM;
+		memcpy(pn->mounts, by_path + i, pn->count * sizeof(void *));
+		for (size_t m = i; m < j; m++)
+			by_path[m]->path = pn;
+		t->paths[k] = pn;
+		i = j;
+	}
+	t->path_count = n;
+	/* a stack at one path, bottom first: by how many mounts of the same
+	 * path are below each (propagation may tuck a newer mount beneath an
+	 * older one, so neither mountinfo order nor IDs tell) */
+	for (size_t i = 0; i < n; i++) {
+		struct lxkns_mount_path *pn = t->paths[i];
+		for (size_t k = 1; k < pn->count; k++) {
+			struct lxkns_mount *m = pn->mounts[k];
+			size_t dk = stack_depth(m);
+			size_t j = k;
+			while (j > 0 && stack_depth(pn->mounts[j - 1]) > dk) {
+				pn->mounts[j] = pn->mounts[j - 1];
+				j--;
+			}
+			pn->mounts[j] = m;
+		}
+	}
+	/* the parent path: the nearest ancestor directory that has mounts */
+	char small[256];
+	for (size_t i = 0; i < n; i++) {
+		struct lxkns_mount_path *pn = t->paths[i];
+		size_t len = strlen(pn->path);
+		_cleanup_free_ char *big = len < sizeof(small) ? NULL : malloc(len + 1);
+		char *buf = big ? big : small;
+		if (len >= sizeof(small) && !big)
+			return -ENOMEM;
+		memcpy(buf, pn->path, len + 1);
+		while (!pn->parent && len > 1) {
+			while (len > 1 && buf[len - 1] != '/')
+				len--;
+			if (len > 1)
+				len--; /* drop the '/' too, except for the root */
+			buf[len] = 0;
+			struct lxkns_mount_path key = { .path = buf }, *kp = &key;
+			struct lxkns_mount_path **hit =
+				bsearch(&kp, t->paths, i, sizeof(*t->paths), cmp_path_node);
+			if (hit && *hit != pn)
+				pn->parent = *hit;
+		}
+	}
+	return 0;
 }
 
 int mount_table_link(struct arena *a, struct lxkns_mount_table *t, bool compute_hidden)
@@ -302,96 +379,14 @@ int mount_table_link(struct arena *a, struct lxkns_mount_table *t, bool compute_
 		if (m->parent)
 			m->parent->children[m->parent->child_count++] = m;
 	}
+	int r = link_paths(a, t);
+	if (r < 0)
+		return r;
+	/* visibility needs the path tree (for the mount points above each) */
 	if (compute_hidden)
 		for (size_t i = 0; i < t->count; i++)
 			if (!t->mounts[i].parent)
 				visit(&t->mounts[i], true, 0);
-
-	/* the path tree: one node per distinct mount point */
-	const char **paths = malloc((t->count ? t->count : 1) * sizeof(char *));
-	if (!paths)
-		return -ENOMEM;
-	for (size_t i = 0; i < t->count; i++)
-		paths[i] = t->mounts[i].mountpoint;
-	qsort(paths, t->count, sizeof(char *), cmp_str);
-	size_t n = 0;
-	for (size_t i = 0; i < t->count; i++)
-		if (n == 0 || !same_str(paths[n - 1], paths[i]))
-			paths[n++] = paths[i];
-	t->paths = arena_alloc(a, (n ? n : 1) * sizeof(*t->paths));
-	if (!t->paths) {
-		free(paths);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct lxkns_mount_path *pn = arena_alloc(a, sizeof(*pn));
-		if (!pn) {
-			free(paths);
-			return -ENOMEM;
-		}
-		pn->path = paths[i];
-		pn->id = (unsigned)i + 1;
-		t->paths[i] = pn;
-	}
-	t->path_count = n;
-	free(paths);
-	/* mounts per path, in table order (bottom of a stack first) */
-	for (size_t i = 0; i < t->count; i++) {
-		struct lxkns_mount *m = &t->mounts[i];
-		struct lxkns_mount_path key = { .path = m->mountpoint }, *kp = &key;
-		struct lxkns_mount_path **hit =
-			bsearch(&kp, t->paths, n, sizeof(*t->paths), cmp_path_node);
-		if (!hit)
-			return -EINVAL;
-		m->path = *hit;
-		(*hit)->count++;
-	}
-	for (size_t i = 0; i < n; i++) {
-		t->paths[i]->mounts = arena_alloc(a, t->paths[i]->count * sizeof(void *));
-		if (!t->paths[i]->mounts)
-			return -ENOMEM;
-		t->paths[i]->count = 0;
-	}
-	for (size_t i = 0; i < t->count; i++)
-		t->mounts[i].path->mounts[t->mounts[i].path->count++] = &t->mounts[i];
-	/* a stack at one path, bottom first: by how many mounts of the same
-	 * path are below each (propagation may tuck a newer mount beneath an
-	 * older one, so neither mountinfo order nor IDs tell) */
-	for (size_t i = 0; i < n; i++) {
-		struct lxkns_mount_path *pn = t->paths[i];
-		for (size_t k = 1; k < pn->count; k++) {
-			struct lxkns_mount *m = pn->mounts[k];
-			size_t dk = stack_depth(m);
-			size_t j = k;
-			while (j > 0 && stack_depth(pn->mounts[j - 1]) > dk) {
-				pn->mounts[j] = pn->mounts[j - 1];
-				j--;
-			}
-			pn->mounts[j] = m;
-		}
-	}
-	/* the parent path: the nearest ancestor directory that has mounts */
-	for (size_t i = 0; i < n; i++) {
-		struct lxkns_mount_path *pn = t->paths[i];
-		size_t len = strlen(pn->path);
-		char *buf = malloc(len + 1);
-		if (!buf)
-			return -ENOMEM;
-		memcpy(buf, pn->path, len + 1);
-		while (!pn->parent && len > 1) {
-			while (len > 1 && buf[len - 1] != '/')
-				len--;
-			if (len > 1)
-				len--; /* drop the '/' too, except for the root */
-			buf[len] = 0;
-			struct lxkns_mount_path key = { .path = buf }, *kp = &key;
-			struct lxkns_mount_path **hit =
-				bsearch(&kp, t->paths, n, sizeof(*t->paths), cmp_path_node);
-			if (hit && *hit != pn)
-				pn->parent = *hit;
-		}
-		free(buf);
-	}
 	return 0;
 }
 
