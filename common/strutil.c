@@ -105,24 +105,45 @@ size_t fmt_u64(char *buf, uint64_t v)
 				    "25262728293031323334353637383940414243444546474849"
 				    "50515253545556575859606162636465666768697071727374"
 				    "75767778798081828384858687888990919293949596979899";
-	char tmp[20];
-	size_t i = sizeof(tmp), n;
+	static const uint64_t pow10[20] = { 1ull,
+					    10ull,
+					    100ull,
+					    1000ull,
+					    10000ull,
+					    100000ull,
+					    1000000ull,
+					    10000000ull,
+					    100000000ull,
+					    1000000000ull,
+					    10000000000ull,
+					    100000000000ull,
+					    1000000000000ull,
+					    10000000000000ull,
+					    100000000000000ull,
+					    1000000000000000ull,
+					    10000000000000000ull,
+					    100000000000000000ull,
+					    1000000000000000000ull,
+					    10000000000000000000ull };
+	/* the digit count from the bit length (1233/4096 ~ log10(2)), so the
+	 * digits go straight to their place, two at a time from the end */
+	unsigned t = ((64u - (unsigned)__builtin_clzll(v | 1)) * 1233u) >> 12;
+	size_t n = t + 1 - ((v | 1) < pow10[t]); /* 0 has one digit */
+	char *q = buf + n;
 
+	*q = 0;
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;
 		v /= 100;
-		tmp[--i] = pairs[d + 1];
-		tmp[--i] = pairs[d];
+		*--q = pairs[d + 1];
+		*--q = pairs[d];
 	}
 	if (v >= 10) {
-		tmp[--i] = pairs[v * 2 + 1];
-		tmp[--i] = pairs[v * 2];
+		*--q = pairs[v * 2 + 1];
+		*--q = pairs[v * 2];
 	} else {
-		tmp[--i] = (char)('0' + v);
+		*--q = (char)('0' + v);
 	}
-	n = sizeof(tmp) - i;
-	memcpy(buf, tmp + i, n);
-	buf[n] = 0;
 	return n;
 }
 

@@ -34,13 +34,18 @@ static const char *skip_spaces(const char *p, const char *end, int n)
 		__m128i v = _mm_loadu_si128((const __m128i *)p);
 		unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
 		unsigned nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+		if (nl)
+			sp &= (nl & -nl) - 1; /* only the spaces before the line's end */
 		int c = popcount16(sp);
-		if (c <= n && !nl) {
-			n -= c;
-			p += 16;
-			continue;
+		if (c > n) {
+			while (n--)
+				sp &= sp - 1;
+			return p + __builtin_ctz(sp);
 		}
-		break;
+		if (nl)
+			return NULL;
+		n -= c;
+		p += 16;
 	}
 #endif
 	for (; p < end && *p != '\n'; p++)
@@ -49,12 +54,18 @@ static const char *skip_spaces(const char *p, const char *end, int n)
 	return NULL;
 }
 
+/* The fields parse_stat keeps: numbers, parsed while scanning. */
+static bool wanted_number(int field)
+{
+	return field == 4 || field == 19 || field == 20 || field == 22 || field == 40 ||
+	       field == 41;
+}
+
 int parse_stat(const char *buf, size_t len, struct proc_stat *ret)
 {
 	const char *open, *close, *p, *end = buf + len;
 	struct proc_stat st = { 0 };
 	int field, last = 2;
-	uint64_t v;
 	int64_t sv;
 
 	open = memchr(buf, '(', len);
@@ -81,41 +92,52 @@ int parse_stat(const char *buf, size_t len, struct proc_stat *ret)
 			last = field;
 			continue;
 		}
-		while (p < end && *p != ' ' && *p != '\n')
-			p++;
-		size_t flen = (size_t)(p - f);
-		if (flen == 0)
+		if (!wanted_number(field)) {
+			/* state (3), and fields kept for nothing (18, 21, 39) */
+			while (p < end && *p != ' ' && *p != '\n')
+				p++;
+			if (p == f || (field == 3 && p - f != 1))
+				return -EBADMSG;
+			if (field == 3)
+				st.state = f[0];
+			last = field;
+			continue;
+		}
+		/* a decimal number, read as it is scanned */
+		bool neg = p < end && *p == '-';
+		uint64_t v = 0;
+		p += neg;
+		const char *digits = p;
+		for (; p < end; p++) {
+			unsigned d = (unsigned)(unsigned char)*p - '0';
+			if (d > 9)
+				break;
+			v = v * 10 + d;
+		}
+		/* 19 digits cannot overflow; no stat number comes near */
+		if (p == digits || p - digits > 19 || (p < end && *p != ' ' && *p != '\n') ||
+		    (neg && field != 19))
 			return -EBADMSG;
 		switch (field) {
-		case 3:
-			if (flen != 1)
-				return -EBADMSG;
-			st.state = f[0];
-			break;
 		case 4:
-			if (safe_atoi64_n(f, flen, &sv) < 0 || sv < 0 || sv > INT32_MAX)
+			if (v > INT32_MAX)
 				return -EBADMSG;
-			st.ppid = (pid_t)sv;
+			st.ppid = (pid_t)v;
 			break;
 		case 19:
-			if (safe_atoi64_n(f, flen, &sv) < 0)
-				return -EBADMSG;
-			st.nice = sv;
+			st.nice = neg ? -(int64_t)v : (int64_t)v;
 			break;
 		case 20:
+			st.num_threads = v;
+			break;
 		case 22:
+			st.starttime = v;
+			break;
 		case 40:
-		case 41:
-			if (safe_atou64_n(f, flen, &v) < 0)
-				return -EBADMSG;
-			if (field == 20)
-				st.num_threads = v;
-			else if (field == 22)
-				st.starttime = v;
-			else if (field == 40)
-				st.rt_priority = v;
-			else
-				st.policy = v;
+			st.rt_priority = v;
+			break;
+		default: /* 41 */
+			st.policy = v;
 			break;
 		}
 		last = field;

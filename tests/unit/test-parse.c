@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the pure /proc parsers, including broken input. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "procfs/parse.h"
+#include "strutil.h"
 #include "tap.h"
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -38,6 +41,42 @@ static void test_stat(void)
 		  "stat cut after the start time");
 	CHECK_INT(st.starttime, 99, "starttime of short stat");
 	CHECK_INT(st.policy, 0, "policy of short stat");
+
+	/* a real 52-field line (long numbers, so the run-skipping goes
+	 * through 16-byte blocks that hold several spaces) */
+	static const char real[] =
+		"31337 (kworker/u4:2-events_unbound) R 2 0 0 0 -1 69238880 0 0 0 0 3 191 0 0 20 "
+		"0 1 0 4823 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 0 0 0 1 0 0 0 "
+		"0 0 0 0 0 0 0 0 0\n";
+	CHECK_INT(parse_stat(S(real), &st), 0, "real stat parses");
+	CHECK_INT(st.ppid, 2, "real ppid");
+	CHECK_INT(st.starttime, 4823, "real starttime");
+	CHECK_INT(st.num_threads, 1, "real num_threads");
+	CHECK_INT(st.policy, 0, "real policy");
+	/* SCHED_FIFO 99, nice field 0, long addresses in the skipped run */
+	static const char rt[] =
+		"9 (migration/0) S 2 0 0 0 -1 69238848 0 0 0 0 0 12 0 0 -100 0 1 0 3 0 0 "
+		"18446744073709551615 94823749823 94823749999 140736993184256 0 0 0 0 0 0 1 0 0 "
+		"17 0 99 1 0 0 0 0 0 0 0 0 0\n";
+	CHECK_INT(parse_stat(S(rt), &st), 0, "rt stat parses");
+	CHECK_INT(st.rt_priority, 99, "rt_priority 99");
+	CHECK_INT(st.policy, 1, "policy FIFO");
+	/* the line ends inside the skipped run after the start time */
+	CHECK_INT(parse_stat(S("7 (k) S 2 0 0 0 0 0 0 0 0 0 0 0 0 0 20 0 1 0 99 123456789 "
+			       "4096 184467440737 1\n"),
+			     &st),
+		  0, "stat ending inside fields 23..38");
+	CHECK_INT(st.starttime, 99, "starttime before the cut");
+	CHECK_INT(parse_stat(S("12 (x) S 1x 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"), &st),
+		  -EBADMSG, "garbage in ppid");
+	CHECK_INT(parse_stat(S("12 (x) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 -2 0 5\n"), &st),
+		  -EBADMSG, "negative thread count");
+	CHECK_INT(parse_stat(S("12 (x) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 "
+			       "123456789012345678901\n"),
+			     &st),
+		  -EBADMSG, "start time too long");
+	CHECK_INT(parse_stat(S("12 (x) SS 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 5\n"), &st),
+		  -EBADMSG, "two-letter state");
 }
 
 static void test_status(void)
@@ -135,8 +174,53 @@ static void test_links(void)
 	CHECK_INT(parse_passwd_line(S("bob:x:abc:1"), &name, &uid), -EBADMSG, "bad uid");
 }
 
+/* The number formatter against snprintf at every digit-count boundary,
+ * and the path builders' bounds. */
+static void test_format(void)
+{
+	char got[32], want[32];
+	int bad = 0;
+	uint64_t p = 1;
+
+	for (int k = 0; k < 20; k++, p *= 10) {
+		uint64_t vals[] = { p - 1, p, p + 1, p * 9 / 10 + p / 2, p ? p * 2 - 1 : 0 };
+		for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+			size_t n = fmt_u64(got, vals[i]);
+			snprintf(want, sizeof(want), "%" PRIu64, vals[i]);
+			if (strcmp(got, want) != 0 || n != strlen(want)) {
+				if (!bad++)
+					printf("# fmt_u64 wrote \"%s\" for %s\n", got, want);
+			}
+		}
+	}
+	CHECK_INT(bad, 0, "fmt_u64 matches snprintf at every power of ten");
+	CHECK_INT(fmt_u64(got, UINT64_MAX), 20, "UINT64_MAX has 20 digits");
+	CHECK_STR(got, "18446744073709551615", "UINT64_MAX");
+	CHECK_INT(fmt_u64(got, 0), 1, "0 has 1 digit");
+	CHECK_STR(got, "0", "0");
+	CHECK_INT(fmt_i64(got, INT64_MIN), 20, "INT64_MIN length");
+	CHECK_STR(got, "-9223372036854775808", "INT64_MIN");
+
+	char path[16], *end = path + sizeof(path);
+	char *q = strcat_u64(path, end, 4242);
+	q = strcat_span(q, end, "/ns/");
+	q = strcat_span(q, end, "net");
+	CHECK(q && q - path == 11, "path built, 11 bytes");
+	CHECK_STR(path, "4242/ns/net", "the path");
+	q = strcat_span(path, end, "/proc/");
+	q = strcat_u64(q, end, 4242);
+	q = strcat_span(q, end, "/ns/");
+	CHECK(q && q - path == 14, "15 of 16 bytes used");
+	q = strcat_span(q, end, "net");
+	CHECK(q == NULL, "a path that does not fit gives NULL");
+	q = strcat_span(path, end, "123456789012345");
+	CHECK(q && q - path == 15, "exactly full (with the NUL) fits");
+	CHECK(strcat_u64(q, end, 1) == NULL, "one more byte does not");
+}
+
 int main(void)
 {
+	test_format();
 	test_stat();
 	test_status();
 	test_cgroup();
