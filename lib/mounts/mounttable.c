@@ -79,22 +79,35 @@ static bool split_ids(const char *line, size_t len, struct span *ids, struct spa
 	return true;
 }
 
-/* A line whose rest (all but the IDs) was seen before, in this table or an
- * earlier one of the same discovery: mount namespaces made by copying
- * (unshare, container runtimes, systemd's sandboxing) repeat the mounts of
- * their origin under new IDs. Such a mount takes over the parsed strings
- * and tags of the first one; only the IDs are parsed. Returns 1 when m was
- * filled so, 0 when the line must be parsed, or -ENOMEM. */
+/* The interner's value slot for a line's rest (all but the IDs): there a
+ * discovery keeps the first mount parsed from that text. *ret_slot is NULL
+ * for a line without two IDs. 0 or -ENOMEM. */
+static int rest_slot(struct strintern *si, const char *line, size_t len, struct span ids[2],
+		     void ***ret_slot)
+{
+	struct span rest;
+
+	*ret_slot = NULL;
+	if (!split_ids(line, len, ids, &rest))
+		return 0;
+	return strintern_get_slot(si, rest.p, rest.len, ret_slot) ? 0 : -ENOMEM;
+}
+
+/* A line whose rest was seen before, in this table or an earlier one of the
+ * same discovery: mount namespaces made by copying (unshare, container
+ * runtimes, systemd's sandboxing) repeat the mounts of their origin under
+ * new IDs. Such a mount takes over the parsed strings and tags of the first
+ * one; only the IDs are parsed. Returns 1 when m was filled so, 0 when the
+ * line must be parsed, or -ENOMEM. */
 static int parse_known_line(struct strintern *si, const char *line, size_t len,
 			    struct lxkns_mount *m)
 {
-	struct span ids[2], rest;
+	struct span ids[2];
 	void **slot;
+	int r = rest_slot(si, line, len, ids, &slot);
 
-	if (!split_ids(line, len, ids, &rest))
-		return 0;
-	if (!strintern_get_slot(si, rest.p, rest.len, &slot))
-		return -ENOMEM;
+	if (r < 0 || !slot)
+		return r;
 	const struct lxkns_mount *known = *slot;
 	if (!known || safe_atou64_n(ids[0].p, ids[0].len, &m->id) < 0 ||
 	    safe_atou64_n(ids[1].p, ids[1].len, &m->parent_id) < 0)
@@ -116,16 +129,13 @@ static int parse_known_line(struct strintern *si, const char *line, size_t len,
 static int remember_line(struct strintern *si, const char *line, size_t len,
 			 const struct lxkns_mount *m)
 {
-	struct span ids[2], rest;
+	struct span ids[2];
 	void **slot;
+	int r = rest_slot(si, line, len, ids, &slot);
 
-	if (!split_ids(line, len, ids, &rest))
-		return 0;
-	if (!strintern_get_slot(si, rest.p, rest.len, &slot))
-		return -ENOMEM;
-	if (!*slot)
+	if (r == 0 && slot && !*slot)
 		*slot = (void *)m;
-	return 0;
+	return r;
 }
 
 int mount_table_parse(struct arena *a, struct strintern *si, const char *text, size_t len,

@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lxkns/lxkns.h"
+#include "mounts/mounts-internal.h"
 #include "procfs/parse.h"
+#include "strintern.h"
 #include "strutil.h"
 #include "tap.h"
 
@@ -218,9 +221,63 @@ static void test_format(void)
 	CHECK(strcat_u64(q, end, 1) == NULL, "one more byte does not");
 }
 
+/* A mount table that copies another (new IDs, other order, one mount of
+ * its own), parsed in the same discovery: the copied lines take over the
+ * first table's strings, and IDs, tree and visibility are the copy's own. */
+static void test_mount_copies(void)
+{
+	struct arena a = { 0 };
+	struct strintern si;
+	struct lxkns_mount_table *host = NULL, *copy = NULL;
+	static const char host_text[] = "20 1 8:1 / / rw - ext4 /dev/root rw\n"
+					"21 20 0:5 / /proc rw shared:3 - proc proc rw\n"
+					"22 20 0:6 / /mnt rw - tmpfs a rw\n"
+					"23 22 0:7 / /mnt rw - tmpfs b rw\n";
+	static const char copy_text[] = "120 101 8:1 / / rw - ext4 /dev/root rw\n"
+					"122 120 0:6 / /mnt rw - tmpfs a rw\n"
+					"121 120 0:5 / /proc rw shared:3 - proc proc rw\n"
+					"123 122 0:7 / /mnt rw - tmpfs b rw\n"
+					"124 120 0:8 / /mnt/x rw - tmpfs c rw\n";
+
+	strintern_init(&si, &a);
+	CHECK_INT(mount_table_parse(&a, &si, S(host_text), NULL, &host), 0, "host table parses");
+	CHECK_INT(mount_table_parse(&a, &si, S(copy_text), NULL, &copy), 0, "copy parses");
+	if (!host || !copy) {
+		arena_free(&a);
+		return;
+	}
+	CHECK_INT(lxkns_mount_table_count(copy), 5, "copy has 5 mounts");
+	const struct lxkns_mount *h21 = lxkns_mount_table_by_id(host, 21);
+	const struct lxkns_mount *c121 = lxkns_mount_table_by_id(copy, 121);
+	CHECK(h21 && c121, "mount 21 and its copy 121");
+	if (h21 && c121) {
+		CHECK_INT(lxkns_mount_parent_id(c121), 120, "the copy's parent ID");
+		CHECK(lxkns_mount_point(c121) == lxkns_mount_point(h21), "mount point shared");
+		CHECK_STR(lxkns_mount_point(c121), "/proc", "mount point");
+		CHECK_STR(lxkns_mount_tag(c121, "shared"), "3", "tags taken over");
+		CHECK_STR(lxkns_mount_fstype(c121), "proc", "fstype");
+		CHECK_INT(lxkns_mount_id(lxkns_mount_parent(c121)), 120, "linked to its own parent");
+	}
+	const struct lxkns_mount *c122 = lxkns_mount_table_by_id(copy, 122);
+	const struct lxkns_mount *c123 = lxkns_mount_table_by_id(copy, 123);
+	const struct lxkns_mount *c124 = lxkns_mount_table_by_id(copy, 124);
+	CHECK(c122 && lxkns_mount_hidden(c122), "122 is overmounted by 123");
+	CHECK(c123 && !lxkns_mount_hidden(c123), "123 is visible");
+	CHECK(c124 && lxkns_mount_hidden(c124), "124 (/mnt/x) is below the later /mnt");
+	CHECK_STR(c124 ? lxkns_mount_source(c124) : NULL, "c", "the copy's own mount");
+	CHECK(!lxkns_mount_hidden(lxkns_mount_table_by_id(host, 23)), "host 23 visible");
+	CHECK(lxkns_mount_hidden(lxkns_mount_table_by_id(host, 22)), "host 22 hidden");
+	CHECK_INT(lxkns_mount_table_path_count(copy), 4, "4 paths in the copy");
+	mount_table_release(host);
+	mount_table_release(copy);
+	strintern_free(&si);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	test_format();
+	test_mount_copies();
 	test_stat();
 	test_status();
 	test_cgroup();
