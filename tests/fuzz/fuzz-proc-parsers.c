@@ -5,12 +5,15 @@
  * its parser's output (spans inside the input, sane counts).
  */
 #include <assert.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lxkns/mounts.h"
+#include "mounts/mounts-internal.h"
 #include "procfs/parse.h"
+#include "strintern.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,6 +31,46 @@ static inline void inside(struct span s, const char *buf, size_t len, const char
 	FUZZ_CHECK((s.p >= buf && s.p + s.len <= buf + len) ||
 	       (alt && s.p >= alt && s.p + s.len <= alt + altlen));
 }
+
+#if FUZZ_TARGET == 4
+static bool same_mount(const struct lxkns_mount *x, const struct lxkns_mount *y)
+{
+	if (x->id != y->id || x->parent_id != y->parent_id || x->major != y->major ||
+	    x->minor != y->minor || x->hidden != y->hidden || x->tag_count != y->tag_count ||
+	    x->child_count != y->child_count || strcmp(x->root, y->root) ||
+	    strcmp(x->mountpoint, y->mountpoint) || strcmp(x->options, y->options) ||
+	    strcmp(x->fstype, y->fstype) || strcmp(x->source, y->source) ||
+	    strcmp(x->superoptions, y->superoptions))
+		return false;
+	for (size_t i = 0; i < x->tag_count; i++)
+		if (strcmp(x->tags[i].name, y->tags[i].name) ||
+		    strcmp(x->tags[i].value, y->tags[i].value))
+			return false;
+	return true;
+}
+
+/* The same text parsed twice in one discovery (an interner shared): the
+ * second time every line is a known one, taken over from the first. Both
+ * must equal the plain parse. */
+static void same_as_copies(const struct lxkns_mount_table *plain, const char *buf, size_t size)
+{
+	struct arena a = { 0 };
+	struct strintern si;
+	struct lxkns_mount_table *t[2] = { NULL, NULL };
+
+	strintern_init(&si, &a);
+	for (int k = 0; k < 2; k++) {
+		FUZZ_CHECK(mount_table_parse(&a, &si, buf, size, NULL, &t[k]) == 0);
+		FUZZ_CHECK(t[k]->count == plain->count && t[k]->path_count == plain->path_count);
+		for (size_t i = 0; i < plain->count; i++)
+			FUZZ_CHECK(same_mount(&plain->mounts[i], &t[k]->mounts[i]));
+	}
+	for (int k = 0; k < 2; k++)
+		mount_table_release(t[k]);
+	strintern_free(&si);
+	arena_free(&a);
+}
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -79,6 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(!lxkns_mount_parent(m) || lxkns_mount_child_count(lxkns_mount_parent(m)));
 		}
 		FUZZ_CHECK(lxkns_mount_table_path_count(t) <= n);
+		same_as_copies(t, buf, size);
 		lxkns_mount_table_free(t);
 	}
 #elif FUZZ_TARGET == 5
