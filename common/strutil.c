@@ -60,7 +60,24 @@ int safe_atoi64_n(const char *s, size_t len, int64_t *ret)
 
 int safe_atou64(const char *s, uint64_t *ret)
 {
-	return s ? safe_atou64_n(s, strlen(s), ret) : -EINVAL;
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (!s)
+		return -EINVAL;
+	/* one pass, no strlen first: it parses every /proc entry name */
+	for (; s[i]; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
+			return -EINVAL;
+		if (i >= 19 && v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (i == 0)
+		return -EINVAL;
+	*ret = v;
+	return 0;
 }
 
 int safe_atoi(const char *s, int *ret)

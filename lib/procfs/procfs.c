@@ -180,23 +180,6 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
-/* A directory entry name that is a decimal number (PIDs, TIDs, fds), read
- * in one pass: no strlen first. */
-static bool dirent_number(const char *s, uint64_t *ret)
-{
-	uint64_t v = 0;
-	size_t i = 0;
-
-	for (; s[i]; i++) {
-		unsigned d = (unsigned)(unsigned char)s[i] - '0';
-		if (d > 9 || i >= 19)
-			return false;
-		v = v * 10 + d;
-	}
-	*ret = v;
-	return i > 0;
-}
-
 int procfs_list_numbers(const struct procfs *pf, int dirfd, const char *name,
 			int (*fn)(void *userdata, uint64_t number, const char *name), void *userdata)
 {
@@ -220,7 +203,7 @@ int procfs_list_numbers(const struct procfs *pf, int dirfd, const char *name,
 			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
 			uint64_t num;
 			off += d->d_reclen;
-			if (!dirent_number(d->d_name, &num))
+			if (safe_atou64(d->d_name, &num) < 0)
 				continue;
 			int r = fn(userdata, num, d->d_name);
 			if (r < 0)

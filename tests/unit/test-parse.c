@@ -204,6 +204,18 @@ static void test_format(void)
 	CHECK_INT(fmt_i64(got, INT64_MIN), 20, "INT64_MIN length");
 	CHECK_STR(got, "-9223372036854775808", "INT64_MIN");
 
+	uint64_t v = 0;
+	CHECK(safe_atou64("18446744073709551615", &v) == 0 && v == UINT64_MAX,
+	      "safe_atou64: UINT64_MAX");
+	CHECK_INT(safe_atou64("18446744073709551616", &v), -ERANGE, "safe_atou64: one more");
+	CHECK_INT(safe_atou64("123456789012345678901", &v), -ERANGE, "safe_atou64: 21 digits");
+	CHECK(safe_atou64("0042", &v) == 0 && v == 42, "safe_atou64: leading zeros");
+	CHECK_INT(safe_atou64("", &v), -EINVAL, "safe_atou64: empty");
+	CHECK_INT(safe_atou64("12a", &v), -EINVAL, "safe_atou64: trailing garbage");
+	CHECK_INT(safe_atou64("-1", &v), -EINVAL, "safe_atou64: sign");
+	CHECK_INT(safe_atou64("184467440737095516150x", &v), -ERANGE,
+		  "safe_atou64: overflow comes before the garbage");
+
 	char path[16], *end = path + sizeof(path);
 	char *q = strcat_u64(path, end, 4242);
 	q = strcat_span(q, end, "/ns/");
