@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "rawsys.h"
+
 static inline void freep(void *p)
 {
 	free(*(void **)p);
@@ -22,7 +24,7 @@ static inline void closep(int *fd)
 {
 	if (*fd >= 0) {
 		int saved = errno;
-		close(*fd);
+		raw_close(*fd); /* not a cancellation point: see rawsys.h */
 		errno = saved;
 	}
 }

@@ -6,12 +6,12 @@
  * workers) each call switches the cancellation state on and off, which is
  * more user-space work than the rest of the call. Nothing in lxkns cancels
  * threads, so the plain syscall is the same call without that work.
- * Same return convention as the wrappers: -1 and errno.
+ * Same return convention as the wrappers: -1 and errno. cleanup.h's
+ * _cleanup_close_ closes this way too.
  */
 #ifndef LXKNS_COMMON_RAWSYS_H
 #define LXKNS_COMMON_RAWSYS_H
 
-#include <errno.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -26,16 +26,9 @@ static inline ssize_t raw_read(int fd, void *buf, size_t n)
 	return (ssize_t)syscall(SYS_read, fd, buf, n);
 }
 
-static inline void raw_closep(int *fd)
+static inline int raw_close(int fd)
 {
-	if (*fd >= 0) {
-		int saved = errno;
-		syscall(SYS_close, *fd);
-		errno = saved;
-	}
+	return (int)syscall(SYS_close, fd);
 }
-
-/* _cleanup_close_ for fds opened with raw_openat */
-#define _cleanup_raw_close_ __attribute__((cleanup(raw_closep)))
 
 #endif

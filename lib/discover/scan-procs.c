@@ -357,7 +357,7 @@ static int scan_task(void *userdata, uint64_t n, const char *name)
 			fmt_u64(namebuf, (uint64_t)tid);
 			name = namebuf;
 		}
-		_cleanup_raw_close_ int fd = raw_openat(tc->taskdirfd, name,
+		_cleanup_close_ int fd = raw_openat(tc->taskdirfd, name,
 						O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			return 0; /* the thread ended meanwhile */
@@ -415,7 +415,7 @@ static void scan_tasks(struct worker *w, int dirfd, struct lxkns_process *p)
 				result_diag(w->d->r, p->pid, r, "task",
 					    "cannot list the tasks of %d: %s", (int)p->pid,
 					    strerror(-r));
-			raw_closep(&tc.taskdirfd);
+			raw_close(tc.taskdirfd);
 		}
 	}
 	/* single-threaded (or the list failed): the main task only, which
@@ -492,7 +492,7 @@ static void scan_fds(struct worker *w, int dirfd, struct lxkns_process *p)
 	if (r < 0 && !errno_is_gone(r))
 		result_diag(w->d->r, p->pid, r, "fd", "cannot list the fds of %d: %s", (int)p->pid,
 			    strerror(-r));
-	raw_closep(&fc.fddirfd);
+	raw_close(fc.fddirfd);
 	p->fds = fc.refs;
 	p->fd_count = fc.count;
 }
@@ -505,7 +505,7 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
 	int r;
 
 	*ret = NULL;
-	_cleanup_raw_close_ int dirfd = procfs_open_pid(d->pf, pid);
+	_cleanup_close_ int dirfd = procfs_open_pid(d->pf, pid);
 	if (dirfd < 0)
 		return 0; /* gone since we listed /proc */
 	p = arena_alloc(&w->arena, sizeof(*p));

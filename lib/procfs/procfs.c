@@ -79,7 +79,7 @@ void readbuf_free(struct readbuf *b)
 static ssize_t read_at(const struct procfs *pf, int dirfd, const char *name, struct readbuf *b,
 		       size_t max, bool short_is_eof)
 {
-	_cleanup_raw_close_ int fd = -1;
+	_cleanup_close_ int fd = -1;
 	size_t len = 0;
 
 	fd = raw_openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -183,7 +183,7 @@ struct linux_dirent64 {
 int procfs_list_numbers(const struct procfs *pf, int dirfd, const char *name,
 			int (*fn)(void *userdata, uint64_t number, const char *name), void *userdata)
 {
-	_cleanup_raw_close_ int fd = -1;
+	_cleanup_close_ int fd = -1;
 	/* glibc's readdir uses 32 KiB too; on the stack we save its malloc */
 	_Alignas(8) char buf[32768];
 
