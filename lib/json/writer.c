@@ -9,7 +9,7 @@
 #endif
 #include "writer.h"
 
-static void flush(struct jw *w)
+void jw__flush(struct jw *w)
 {
 	w->flushes++;
 	if (w->len && !w->err) {
@@ -26,7 +26,7 @@ void jw__put_slow(struct jw *w, const char *s, size_t n)
 		return;
 	while (n) {
 		if (w->len == sizeof(w->buf))
-			flush(w);
+			jw__flush(w);
 		size_t k = sizeof(w->buf) - w->len;
 		if (k > n)
 			k = n;
@@ -35,11 +35,6 @@ void jw__put_slow(struct jw *w, const char *s, size_t n)
 		s += k;
 		n -= k;
 	}
-}
-
-void jw__flush(struct jw *w)
-{
-	flush(w);
 }
 
 void jw_init(struct jw *w, const struct lxkns_json_style *style, lxkns_json_sink sink,
@@ -411,6 +406,6 @@ int jw_finish(struct jw *w)
 	if (!w->err && w->depth != 0)
 		w->err = -EINVAL;
 	jw__putc(w, '\n');
-	flush(w);
+	jw__flush(w);
 	return w->err;
 }
