@@ -79,35 +79,20 @@ static bool split_ids(const char *line, size_t len, struct span *ids, struct spa
 	return true;
 }
 
-/* The interner's value slot for a line's rest (all but the IDs): there a
- * discovery keeps the first mount parsed from that text. *ret_slot is NULL
- * for a line without two IDs. 0 or -ENOMEM. */
-static int rest_slot(struct strintern *si, const char *line, size_t len, struct span ids[2],
-		     void ***ret_slot)
-{
-	struct span rest;
-
-	*ret_slot = NULL;
-	if (!split_ids(line, len, ids, &rest))
-		return 0;
-	return strintern_get_slot(si, rest.p, rest.len, ret_slot) ? 0 : -ENOMEM;
-}
-
 /* A line whose rest was seen before, in this table or an earlier one of the
  * same discovery: mount namespaces made by copying (unshare, container
  * runtimes, systemd's sandboxing) repeat the mounts of their origin under
  * new IDs. Such a mount takes over the parsed strings and tags of the first
- * one; only the IDs are parsed. Returns 1 when m was filled so, 0 when the
- * line must be parsed, or -ENOMEM. */
-static int parse_known_line(struct strintern *si, const char *line, size_t len,
+ * one (kept in the interner's value slot of the rest); only the IDs are
+ * parsed. Returns 1 when m was filled so, 0 when the line must be parsed,
+ * or -ENOMEM. */
+static int parse_known_line(struct strintern *si, const struct span ids[2], struct span rest,
 			    struct lxkns_mount *m)
 {
-	struct span ids[2];
 	void **slot;
-	int r = rest_slot(si, line, len, ids, &slot);
 
-	if (r < 0 || !slot)
-		return r;
+	if (!strintern_get_slot(si, rest.p, rest.len, &slot))
+		return -ENOMEM;
 	const struct lxkns_mount *known = *slot;
 	if (!known || safe_atou64_n(ids[0].p, ids[0].len, &m->id) < 0 ||
 	    safe_atou64_n(ids[1].p, ids[1].len, &m->parent_id) < 0)
@@ -125,17 +110,17 @@ static int parse_known_line(struct strintern *si, const char *line, size_t len,
 	return 1;
 }
 
-/* Makes m the mount that later lines with the same rest take over. */
-static int remember_line(struct strintern *si, const char *line, size_t len,
-			 const struct lxkns_mount *m)
+/* Makes m the mount that later lines with the same rest take over. (Looked
+ * up again: parsing m interned strings, which may have moved the slot.) */
+static int remember_line(struct strintern *si, struct span rest, const struct lxkns_mount *m)
 {
-	struct span ids[2];
 	void **slot;
-	int r = rest_slot(si, line, len, ids, &slot);
 
-	if (r == 0 && slot && !*slot)
+	if (!strintern_get_slot(si, rest.p, rest.len, &slot))
+		return -ENOMEM;
+	if (!*slot)
 		*slot = (void *)m;
-	return r;
+	return 0;
 }
 
 int mount_table_parse(struct arena *a, struct strintern *si, const char *text, size_t len,
@@ -165,12 +150,13 @@ int mount_table_parse(struct arena *a, struct strintern *si, const char *text, s
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t l = eol ? (size_t)(eol - p) : (size_t)(end - p);
 		struct mountinfo_entry e;
+		struct span ids[2], rest = { NULL, 0 };
 		const char *line = p;
 		p += l + 1;
 		if (l == 0)
 			continue;
-		if (si) {
-			int r = parse_known_line(si, line, l, &t->mounts[t->count]);
+		if (si && split_ids(line, l, ids, &rest)) {
+			int r = parse_known_line(si, ids, rest, &t->mounts[t->count]);
 			if (r < 0)
 				return r;
 			if (r > 0) {
@@ -198,7 +184,7 @@ int mount_table_parse(struct arena *a, struct strintern *si, const char *text, s
 		if (!m->root || !m->mountpoint || !m->options || !m->fstype || !m->source ||
 		    !m->superoptions || parse_tags(a, si, e.optional, m) < 0)
 			return -ENOMEM;
-		if (si && remember_line(si, line, l, m) < 0)
+		if (rest.p && remember_line(si, rest, m) < 0)
 			return -ENOMEM;
 		t->count++;
 	}
