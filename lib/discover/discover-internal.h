@@ -20,6 +20,9 @@ struct discovery {
 	struct lxkns_nsid self_mntns;
 	uint64_t nsfs_dev;
 	bool warned_no_owner_uid, warned_no_parent, warned_no_userns;
+	/* cgroup paths stayed relative to our own (non-initial) cgroup
+	 * namespace: translate_cgroups() could not place them */
+	bool cgroup_relative;
 	struct strintern mount_strings; /* of all mount tables (in the result's arena) */
 };
 
@@ -31,6 +34,10 @@ static inline bool want_type(const struct discovery *d, int type)
 /* Phase 1: reads every process (and task, and fd list) into the result's
  * process table, in parallel; no namespace objects yet. */
 HIDDEN int scan_processes(struct discovery *d);
+/* After phase 1: cgroup paths as the initial cgroup namespace sees them,
+ * when we are in another one (see scan-procs.c). 0 or -ENOMEM; what cannot
+ * be done is a diagnostic and sets cgroup_relative. */
+HIDDEN int translate_cgroups(struct discovery *d);
 
 /* Registers the namespace with the identity id, reached through handle
  * (an nsfs handle, see procfs.h): looks it up or creates it; a new one gets

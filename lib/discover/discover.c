@@ -135,6 +135,10 @@ int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result *
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = scan_processes(&d);
 	trace("processes", &t0, r);
+	if (r >= 0) {
+		r = translate_cgroups(&d);
+		trace("cgroup-ns", &t0, r);
+	}
 	if (r >= 0 && d.opts.from_procs) {
 		r = discover_from_procs(&d);
 		trace("from-procs", &t0, r);

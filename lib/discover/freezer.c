@@ -7,6 +7,12 @@
  * CI machines; a diagnostic says so). Works on v1, hybrid (v1 controllers
  * plus cgroup2 at /sys/fs/cgroup/unified) and pure v2 hosts. Each distinct
  * cgroup is read once.
+ *
+ * The paths are the initial cgroup namespace's (translate_cgroups()). When
+ * they stayed relative to our own cgroup namespace, only our own mount
+ * namespace's cgroup mounts rooted at that namespace's root are used (a
+ * container's own /sys/fs/cgroup), and paths outside it ("/../x") stay
+ * unknown (not frozen): reading them anywhere else would read other cgroups.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -77,6 +83,10 @@ static int find_mounts(struct freezer_ctx *fc, const char *ctx)
 			bool v1 = e.fstype.len == 6 && memcmp(e.fstype.p, "cgroup", 6) == 0 &&
 				  has_option(e.superoptions, "freezer");
 			bool v2 = e.fstype.len == 7 && memcmp(e.fstype.p, "cgroup2", 7) == 0;
+			/* relative paths: only mounts of our cgroup namespace's root
+			 * (mountinfo shows roots relative to it, too) */
+			if (fc->d->cgroup_relative && !(e.root.len == 1 && e.root.p[0] == '/'))
+				v1 = v2 = false;
 			char **slot = v1 ? &fc->v1 : v2 ? &fc->v2 : NULL;
 			if (slot && !*slot)
 				*slot = strndup(e.mountpoint.p, e.mountpoint.len);
@@ -123,6 +133,9 @@ static int state_of(struct freezer_ctx *fc, const char *path, bool v1, bool *fro
 	const char *mnt = v1 ? fc->v1 : fc->v2;
 	if (!path || !*path || !mnt)
 		return 0;
+	/* outside our cgroup namespace, when the paths stayed relative to it */
+	if (fc->d->cgroup_relative && strncmp(path, "/..", 3) == 0 && (!path[3] || path[3] == '/'))
+		return 0;
 	uint64_t h = fnv1a(path, v1 ? 0xcbf29ce484222325ull : 0x84222325cbf29ce4ull);
 	void *state = u64map_get(&fc->cache, h);
 	if (!state) {
@@ -153,6 +166,10 @@ int discover_freezer(struct discovery *d)
 	const char *ctxs[3] = { "1", p2 && p2->ppid == 0 ? "2" : NULL, "self" };
 	int r = -ENOENT;
 
+	/* relative paths: our own view only (see above) */
+	if (d->cgroup_relative)
+		ctxs[0] = ctxs[1] = NULL;
+
 	/* the host's view of the cgroup mounts: PID 1's, else kthreadd's (in
 	 * the initial namespaces too), else our own */
 	for (int i = 0; i < 3 && r < 0; i++) {
@@ -162,7 +179,7 @@ int discover_freezer(struct discovery *d)
 			close(fc.rootfd);
 		fc.rootfd = -1;
 		r = find_mounts(&fc, ctxs[i]);
-		if (r == 0 && i > 0)
+		if (r == 0 && i > 0 && !d->cgroup_relative)
 			result_diag(d->r, 1, EACCES, "freezer",
 				    i == 1 ? "PID 1 cannot be inspected: the cgroup mounts are read "
 					     "through kthreadd (PID 2)"
@@ -176,7 +193,12 @@ int discover_freezer(struct discovery *d)
 		goto out;
 	}
 	if (!fc.v1 && !fc.v2) {
-		result_diag(d->r, 0, ENOENT, "freezer", "no cgroup freezer mounted");
+		if (d->cgroup_relative)
+			result_diag(d->r, 0, ENOENT, "freezer",
+				    "no cgroup mount at the root of our cgroup namespace: freezer "
+				    "states unknown");
+		else
+			result_diag(d->r, 0, ENOENT, "freezer", "no cgroup freezer mounted");
 		goto out;
 	}
 	for (size_t i = 0; i < d->r->proc_count && r == 0; i++) {

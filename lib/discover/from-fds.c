@@ -12,8 +12,10 @@
 
 #include "discover-internal.h"
 
+/* *denied: set once SIOCGSKNS was refused (no CAP_NET_ADMIN); the rest of the
+ * sockets are then skipped, and one discovery-wide diagnostic says why. */
 static int socket_netns(struct discovery *d, struct lxkns_process *p, const struct fd_ref *f,
-			int *pidfd)
+			int *pidfd, bool *denied)
 {
 	if (*pidfd == -1) {
 		*pidfd = nsfs_pidfd_open(d->pf, p->pid);
@@ -27,7 +29,16 @@ static int socket_netns(struct discovery *d, struct lxkns_process *p, const stru
 	}
 	if (*pidfd < 0)
 		return 0;
-	int h = nsfs_socket_netns(d->pf, *pidfd, f->fd);
+	bool refused = false;
+	int h = nsfs_socket_netns(d->pf, *pidfd, f->fd, &refused);
+	if (h < 0 && refused) {
+		*denied = true;
+		result_diag(d->r, 0, -h, "socket",
+			    "network namespaces held only by sockets cannot be found: SIOCGSKNS "
+			    "needs CAP_NET_ADMIN (%s)",
+			    strerror(-h));
+		return 0;
+	}
 	if (h < 0) {
 		/* closed meanwhile (EBADF), or not ptrace-able (EPERM) */
 		if (h != -EBADF && h != -ESRCH)
@@ -58,6 +69,7 @@ int discover_from_fds(struct discovery *d)
 	struct lxkns_result *r = d->r;
 	struct u64map sockets = { 0 };
 	char path[64];
+	bool sockets_denied = false;
 	int ret = 0;
 
 	for (size_t i = 0; i < r->proc_count && ret == 0; i++) {
@@ -66,13 +78,13 @@ int discover_from_fds(struct discovery *d)
 		for (size_t k = 0; k < p->fd_count && ret == 0; k++) {
 			const struct fd_ref *f = &p->fds[k];
 			if (f->type < 0) {
-				if (u64map_get(&sockets, f->ino))
+				if (sockets_denied || u64map_get(&sockets, f->ino))
 					continue;
 				if (u64map_put(&sockets, f->ino, p) < 0) {
 					ret = -ENOMEM;
 					break;
 				}
-				ret = socket_netns(d, p, f, &pidfd);
+				ret = socket_netns(d, p, f, &pidfd, &sockets_denied);
 				continue;
 			}
 			struct lxkns_nsid id = { .dev = d->nsfs_dev, .ino = f->ino };

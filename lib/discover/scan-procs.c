@@ -6,14 +6,19 @@
  * dominates, two cores halve the wall time); each worker allocates from its
  * own arena, merged into the result afterwards. Everything is relative to a
  * per-process dirfd, so each file costs one path walk of one component.
+ * Afterwards, translate_cgroups() (at the end of this file) makes the cgroup
+ * paths those of the initial cgroup namespace.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -634,4 +639,282 @@ int scan_processes(struct discovery *d)
 			slots[n++] = slots[i];
 	/* the result owns the table from here on, even on failure */
 	return result_set_processes(d->r, TAKE_PTR(slots), n);
+}
+
+/*
+ * Cgroup paths as the initial cgroup namespace sees them.
+ *
+ * /proc/PID/cgroup is rendered relative to the cgroup namespace of the
+ * thread that reads it: in a private one (Kubernetes pods on cgroup v2,
+ * docker --cgroupns private) every host process reads "/../.." or
+ * "/../../x". When we are not in the initial cgroup namespace (its inode is
+ * fixed), a short-lived helper thread reads its own cgroup file, setns()es
+ * (per thread) into the initial cgroup namespace through a scanned process
+ * in it (kthreadd, usually), and reads it again: per hierarchy (v1 cpu, v1
+ * freezer, unified), the host path of our namespace's root is the host
+ * path minus the relative one. Every path p then becomes the lexically
+ * normalized root + p (exact: cgroups cannot be named "." or ".."), once
+ * per distinct (interned) string. When this cannot be done, the paths stay
+ * relative and one diagnostic says why.
+ */
+#define CGROUP_INIT_INO 0xEFFFFFFBu /* PROC_CGROUP_INIT_INO */
+
+enum { CGH_CPU, CGH_FREEZER, CGH_UNIFIED, _CGH_MAX };
+
+struct cgns_probe {
+	const struct procfs *pf;
+	pid_t cand[3];
+	size_t cand_count;
+	pid_t used;
+	struct readbuf rel, host;
+	ssize_t rel_len, host_len;
+	int err;
+	const char *step; /* what failed */
+	pid_t step_pid;
+};
+
+static void *cgns_thread(void *arg)
+{
+	struct cgns_probe *b = arg;
+	char path[32];
+
+	/* thread-self: this thread, in our cgroup namespace until setns() */
+	b->rel_len = procfs_read_at(b->pf, b->pf->rootfd, "thread-self/cgroup", &b->rel,
+				    64 * 1024);
+	if (b->rel_len < 0) {
+		b->err = (int)b->rel_len;
+		b->step = "read our own cgroup file";
+		return NULL;
+	}
+	b->err = -ENOENT;
+	b->step = "find a process in the initial cgroup namespace";
+	for (size_t i = 0; i < b->cand_count; i++) {
+		struct stat st;
+		snprintf(path, sizeof(path), "%d/ns/cgroup", (int)b->cand[i]);
+		_cleanup_close_ int fd = openat(b->pf->rootfd, path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			b->err = -errno;
+			b->step = "open the cgroup namespace of";
+			b->step_pid = b->cand[i];
+			continue;
+		}
+		if (st.st_ino != CGROUP_INIT_INO)
+			continue; /* gone, and its PID reused */
+		if (setns(fd, CLONE_NEWCGROUP) < 0) {
+			b->err = -errno;
+			b->step = "setns into the initial cgroup namespace";
+			b->step_pid = 0;
+			return NULL; /* (EPERM for one is EPERM for all) */
+		}
+		b->used = b->cand[i];
+		break;
+	}
+	if (!b->used)
+		return NULL;
+	b->host_len = procfs_read_at(b->pf, b->pf->rootfd, "thread-self/cgroup", &b->host,
+				     64 * 1024);
+	b->err = b->host_len < 0 ? (int)b->host_len : 0;
+	b->step = "read our own cgroup file in the initial cgroup namespace";
+	return NULL;
+}
+
+static bool has_dotdot(struct span s)
+{
+	for (const char *p = s.p, *end = s.p + s.len; p < end;) {
+		const char *e = memchr(p, '/', (size_t)(end - p));
+		if (!e)
+			e = end;
+		if (e - p == 2 && p[0] == '.' && p[1] == '.')
+			return true;
+		p = e + 1;
+	}
+	return false;
+}
+
+/* The host path of our cgroup namespace's root in one hierarchy: host minus
+ * the trailing rel. *ret NULL when it is the host's root (nothing to do).
+ * 0, -EBADMSG (they do not match) or -ENOMEM. */
+static int cgns_root(struct span host, struct span rel, char **ret)
+{
+	*ret = NULL;
+	if (!host.p && !rel.p)
+		return 0; /* no such hierarchy */
+	if (!host.p || !rel.p || !rel.len || rel.p[0] != '/' || !host.len ||
+	    host.p[0] != '/' || has_dotdot(rel))
+		return -EBADMSG;
+	size_t keep = host.len;
+	if (rel.len > 1) { /* rel "/" (the usual case): the root is where we are */
+		if (rel.len > host.len || memcmp(host.p + host.len - rel.len, rel.p, rel.len) != 0)
+			return -EBADMSG;
+		keep = host.len - rel.len;
+	}
+	if (keep == 0 || (keep == 1 && host.p[0] == '/'))
+		return 0;
+	*ret = strndup(host.p, keep);
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* Appends the components of s to the normalized path out[0..n) (no
+ * trailing '/', "" for the root), resolving "." and ".." lexically; ".."
+ * stops at the root. The new length. */
+static size_t cg_push(char *out, size_t n, const char *s, size_t len)
+{
+	for (const char *p = s, *end = s + len; p < end;) {
+		const char *e = memchr(p, '/', (size_t)(end - p));
+		if (!e)
+			e = end;
+		size_t cl = (size_t)(e - p);
+		if (cl == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else if (cl && !(cl == 1 && p[0] == '.')) {
+			out[n++] = '/';
+			memcpy(out + n, p, cl);
+			n += cl;
+		}
+		p = e + 1;
+	}
+	return n;
+}
+
+struct cg_xlate {
+	struct lxkns_result *r;
+	char *root[_CGH_MAX];
+	struct u64map done[_CGH_MAX]; /* old interned path -> new one */
+	int err;
+};
+
+static const char *cg_xlate_path(struct cg_xlate *x, int h, const char *path)
+{
+	if (!path || !x->root[h] || x->err)
+		return path;
+	char *n = u64map_get(&x->done[h], (uint64_t)(uintptr_t)path);
+	if (n)
+		return n;
+	size_t rl = strlen(x->root[h]), pl = strlen(path);
+	n = arena_alloc_raw(&x->r->arena, rl + pl + 3);
+	if (!n) {
+		x->err = -ENOMEM;
+		return path;
+	}
+	size_t len = cg_push(n, 0, x->root[h], rl);
+	len = cg_push(n, len, path, pl);
+	if (!len)
+		n[len++] = '/';
+	n[len] = 0;
+	if (u64map_put(&x->done[h], (uint64_t)(uintptr_t)path, n) < 0) {
+		x->err = -ENOMEM;
+		return path;
+	}
+	return n;
+}
+
+static void cg_xlate_common(struct cg_xlate *x, struct proc_common *c, bool cpu_v1)
+{
+	c->cpu_cgroup = cg_xlate_path(x, cpu_v1 ? CGH_CPU : CGH_UNIFIED, c->cpu_cgroup);
+	c->freezer_cgroup = cg_xlate_path(x, c->freezer_v1 ? CGH_FREEZER : CGH_UNIFIED,
+					  c->freezer_cgroup);
+	c->v2_cgroup = cg_xlate_path(x, CGH_UNIFIED, c->v2_cgroup);
+}
+
+static void cgns_relative(struct discovery *d, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void cgns_relative(struct discovery *d, int err, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	d->cgroup_relative = true;
+	result_diag(d->r, 0, err, "cgroup",
+		    "cgroup paths are relative to the discoverer's cgroup namespace: %s", why);
+}
+
+int translate_cgroups(struct discovery *d)
+{
+	struct cgns_probe b = { .pf = d->pf, .rel_len = -1, .host_len = -1 };
+	struct cg_xlate x = { .r = d->r };
+	struct stat st;
+	pthread_attr_t attr;
+	pthread_t t;
+	int r;
+
+	/* our own cgroup namespace: the initial one (or none at all) costs
+	 * nothing more */
+	if (!d->pf->real || fstatat(d->pf->rootfd, "thread-self/ns/cgroup", &st, 0) < 0 ||
+	    st.st_ino == CGROUP_INIT_INO)
+		return 0;
+	for (size_t i = 0; i < d->r->proc_count && b.cand_count < 3; i++)
+		if (pc_ino(&d->r->procs[i]->c, LXKNS_NS_CGROUP) == CGROUP_INIT_INO)
+			b.cand[b.cand_count++] = d->r->procs[i]->pid;
+	if (!b.cand_count && (!d->opts.from_procs || !want_type(d, LXKNS_NS_CGROUP))) {
+		/* namespaces not scanned: try PID 1 and kthreadd */
+		b.cand[b.cand_count++] = 1;
+		b.cand[b.cand_count++] = 2;
+	}
+	if (!b.cand_count) {
+		cgns_relative(d, ENOENT, "no process in the initial cgroup namespace is visible");
+		return 0;
+	}
+	/* a small stack: the thread only reads two small files */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	r = pthread_create(&t, &attr, cgns_thread, &b);
+	pthread_attr_destroy(&attr);
+	if (r) {
+		cgns_relative(d, r, "cannot start a helper thread: %s", strerror(r));
+		return 0;
+	}
+	pthread_join(t, NULL);
+	r = 0;
+
+	struct cgroup_paths rel, host;
+	if (b.err == -ENOMEM) {
+		r = -ENOMEM;
+	} else if (b.err) {
+		char step[96];
+		if (b.step_pid)
+			snprintf(step, sizeof(step), "%s %d", b.step, (int)b.step_pid);
+		else
+			snprintf(step, sizeof(step), "%s", b.step);
+		cgns_relative(d, -b.err, "%s: %s", step,
+			      b.err == -EPERM ? "Operation not permitted (needs CAP_SYS_ADMIN)"
+					      : strerror(-b.err));
+	} else if (parse_cgroup(b.rel.p, (size_t)b.rel_len, &rel) < 0 ||
+		   parse_cgroup(b.host.p, (size_t)b.host_len, &host) < 0) {
+		cgns_relative(d, EBADMSG, "our own cgroup file is malformed");
+	} else {
+		int e1 = cgns_root(host.cpu, rel.cpu, &x.root[CGH_CPU]);
+		int e2 = e1 ? e1 : cgns_root(host.freezer, rel.freezer, &x.root[CGH_FREEZER]);
+		int e3 = e2 ? e2 : cgns_root(host.unified, rel.unified, &x.root[CGH_UNIFIED]);
+		if (e3 == -ENOMEM) {
+			r = -ENOMEM;
+		} else if (e3) {
+			/* moved meanwhile, or our cgroup lies outside our
+			 * cgroup namespace (the root's name is then unknown) */
+			cgns_relative(d, EBADMSG,
+				      "our own cgroups cannot be placed in the host's (moved "
+				      "meanwhile, or outside our cgroup namespace)");
+		} else {
+			bool cpu_v1 = rel.cpu.p != NULL;
+			for (size_t i = 0; i < d->r->proc_count; i++) {
+				struct lxkns_process *p = d->r->procs[i];
+				cg_xlate_common(&x, &p->c, cpu_v1);
+				for (size_t k = 0; k < p->task_count; k++)
+					if (p->tasks[k] != &p->main_task)
+						cg_xlate_common(&x, &p->tasks[k]->c, cpu_v1);
+			}
+			r = x.err;
+		}
+	}
+	for (int h = 0; h < _CGH_MAX; h++) {
+		free(x.root[h]);
+		u64map_free(&x.done[h]);
+	}
+	readbuf_free(&b.rel);
+	readbuf_free(&b.host);
+	return r;
 }

@@ -105,7 +105,7 @@ static int open_socket_netns(const char *ref)
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return -errno;
-	return socket_netns_fd(pidfd, fdnum);
+	return socket_netns_fd(pidfd, fdnum, NULL);
 }
 
 static int open_chain(char *const *ref, size_t count)

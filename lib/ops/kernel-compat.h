@@ -9,6 +9,7 @@
 #define LXKNS_OPS_KERNEL_COMPAT_H
 
 #include <linux/sockios.h>
+#include <stdbool.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 
@@ -41,7 +42,9 @@
 #endif
 
 /* The network namespace of socket fd number fd of the process behind
- * pidfd (pidfd_getfd + SIOCGSKNS): an O_CLOEXEC nsfs fd, or -errno. */
-__attribute__((visibility("hidden"))) int socket_netns_fd(int pidfd, int fd);
+ * pidfd (pidfd_getfd + SIOCGSKNS): an O_CLOEXEC nsfs fd, or -errno.
+ * *ret_denied (if not NULL) tells whether it was SIOCGSKNS that failed
+ * with EPERM: the caller lacks CAP_NET_ADMIN, for every socket alike. */
+__attribute__((visibility("hidden"))) int socket_netns_fd(int pidfd, int fd, bool *ret_denied);
 
 #endif

@@ -197,18 +197,24 @@ int nsfs_pidfd_open(const struct procfs *pf, pid_t pid)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-int socket_netns_fd(int pidfd, int fd)
+int socket_netns_fd(int pidfd, int fd, bool *ret_denied)
 {
+	if (ret_denied)
+		*ret_denied = false;
 	_cleanup_close_ int sock = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	if (sock < 0)
 		return -errno;
 	int ns = ioctl(sock, SIOCGSKNS);
+	if (ns < 0 && errno == EPERM && ret_denied)
+		*ret_denied = true;
 	return ns < 0 ? -errno : ns;
 }
 
-int nsfs_socket_netns(struct procfs *pf, int pidfd, int fd)
+int nsfs_socket_netns(struct procfs *pf, int pidfd, int fd, bool *ret_denied)
 {
-	return pf->real ? socket_netns_fd(pidfd, fd) : -EOPNOTSUPP;
+	if (ret_denied)
+		*ret_denied = false;
+	return pf->real ? socket_netns_fd(pidfd, fd, ret_denied) : -EOPNOTSUPP;
 }
 
 void nsfs_close(const struct procfs *pf, int handle)

@@ -82,7 +82,7 @@ int nsfs_get_userns(struct procfs *pf, int handle);
 int nsfs_get_parent(struct procfs *pf, int handle);
 int nsfs_get_owner_uid(const struct procfs *pf, int handle, uid_t *ret);
 /* The network namespace of socket fd number fd of process pid. */
-int nsfs_socket_netns(struct procfs *pf, int pidfd, int fd);
+int nsfs_socket_netns(struct procfs *pf, int pidfd, int fd, bool *ret_denied);
 /* pidfd_open(2), or -errno (-ENOSYS on old kernels). */
 int nsfs_pidfd_open(const struct procfs *pf, pid_t pid);
 void nsfs_close(const struct procfs *pf, int handle);
