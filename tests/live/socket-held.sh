@@ -58,4 +58,15 @@ run_dumpns --no-sockets
 expect_absent "--no-sockets: socket-held netns" "$NS"
 expect "--no-sockets: sockholder still listed" "$S" "$(P $S).pid"
 
+# Without CAP_NET_ADMIN, SIOCGSKNS is refused: NS is missing, and exactly one
+# discovery-wide diagnostic says why (not one per socket, not silently).
+if command -v setpriv >/dev/null; then
+    setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$DUMPNS" -c --diagnostics \
+        >"$DUMP" 2>"$WORK/nonet.err" || fatal "dumpns without CAP_NET_ADMIN failed"
+    expect_absent "without CAP_NET_ADMIN: socket-held netns" "$NS"
+    n=$(grep -c '^dumpns: network namespaces held only by sockets cannot be found: SIOCGSKNS needs CAP_NET_ADMIN (Operation not permitted)$' "$WORK/nonet.err")
+    LIVE_CHECKS=$((LIVE_CHECKS + 1))
+    [ "$n" = 1 ] || fail "without CAP_NET_ADMIN: $n diagnostics about sockets, expected exactly 1"
+fi
+
 finish
