@@ -14,6 +14,9 @@ PKGS=(
 	containerd runc crun docker.io docker-compose podman
 	conmon netavark aardvark-dns catatonit
 	busybox-static python3-h2
+	# the deploy tests: the image (strip), the DaemonSet read with PyYAML,
+	# systemd-analyze and systemd-socket-activate for the units
+	binutils python3-yaml systemd
 )
 # The web UI is built with node and npm (node >= 20.19 for vite; the
 # machines have it). Debian's packages only where there is none at all:

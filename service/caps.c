@@ -13,7 +13,8 @@ static const cap_value_t needed[] = {
 	CAP_SYS_ADMIN,	     /* nsfs ioctls on foreign namespaces, setns */
 	CAP_SYS_CHROOT,	     /* setns into mount namespaces */
 	CAP_DAC_READ_SEARCH, /* bind-mount paths and /proc files of others */
-	CAP_DAC_OVERRIDE,    /* container engine sockets (later) */
+	CAP_DAC_OVERRIDE,    /* container engine sockets */
+	CAP_NET_ADMIN,	     /* SIOCGSKNS: network namespaces held only by sockets */
 };
 
 static bool is_needed(cap_value_t c)

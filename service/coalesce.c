@@ -172,6 +172,7 @@ static struct snapshot *run_flight(struct coalescer *c, const struct flight *f, 
 		slog_error("discovery failed: %s", strerror(-r));
 	} else {
 		discovery_stats_from(&s->stats, result);
+		metrics_log_limited(&s->stats);
 		if (f->want_body) {
 			style.compact = true;
 			switch (f->kind) {

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,14 +42,15 @@ struct conn_state {
 
 struct listener {
 	struct MHD_Daemon *daemon;
-	char *unix_path; /* unlinked when the listener stops */
+	char *unix_path; /* unlinked when the listener stops (never a passed
+			  * socket's: that is not ours) */
 	bool quiesced;
 };
 
 struct http_server {
 	struct http_config cfg;
 	struct coalescer *coal;
-	struct listener listeners[2];
+	struct listener listeners[2 + HTTP_MAX_PASSED]; /* --http, --unix, passed */
 	unsigned nlisteners;
 
 	pthread_mutex_t lock; /* conns, stopping */
@@ -350,6 +353,19 @@ int http_split_addr(const char *addr, char *host, size_t host_size, char *port, 
 	return 0;
 }
 
+/* "http://HOST:PORT/" of a bound TCP socket's address. */
+static int tcp_url(const struct sockaddr_storage *ss, socklen_t sslen, char *url, size_t url_size)
+{
+	char nhost[NI_MAXHOST], nport[NI_MAXSERV];
+
+	if (getnameinfo((const struct sockaddr *)ss, sslen, nhost, sizeof(nhost), nport,
+			sizeof(nport), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return -EINVAL;
+	snprintf(url, url_size, ss->ss_family == AF_INET6 ? "http://[%s]:%s/" : "http://%s:%s/",
+		 nhost, nport);
+	return 0;
+}
+
 static int listen_tcp(const char *addr, int *ret_fd, char *url, size_t url_size)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
@@ -357,16 +373,32 @@ static int listen_tcp(const char *addr, int *ret_fd, char *url, size_t url_size)
 	struct addrinfo *ai = NULL;
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
-	char host[256], port[8], nhost[NI_MAXHOST], nport[NI_MAXSERV];
+	char host[256], port[8];
 	int fd = -1, one = 1, zero = 0, r;
 
 	if (http_split_addr(addr, host, sizeof(host), port, sizeof(port)) < 0) {
 		slog_error("invalid listen address '%s' (HOST:PORT, [IPv6]:PORT or :PORT)", addr);
 		return -EINVAL;
 	}
-	/* ":PORT": every interface, IPv6 and IPv4 where possible. */
+	/* ":PORT": every interface, IPv6 and IPv4 where possible. Not with
+	 * AI_ADDRCONFIG, which ignores loopback: in a network namespace with
+	 * only "lo" (a pod before its network is up, --network none) it would
+	 * find no address family at all. */
 	hints.ai_family = host[0] ? AF_UNSPEC : AF_INET6;
+	if (!host[0])
+		hints.ai_flags &= ~AI_ADDRCONFIG;
 	r = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
+	if (!host[0] && !r) {
+		/* IPv6 disabled in this kernel or namespace: IPv4 only */
+		int probe = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe >= 0)
+			close(probe);
+		else {
+			freeaddrinfo(ai);
+			ai = NULL;
+			r = EAI_FAMILY;
+		}
+	}
 	if (r && !host[0]) {
 		hints.ai_family = AF_INET;
 		r = getaddrinfo(NULL, port, &hints, &ai);
@@ -386,13 +418,10 @@ static int listen_tcp(const char *addr, int *ret_fd, char *url, size_t url_size)
 		goto fail;
 	freeaddrinfo(ai);
 	ai = NULL;
-	if (getnameinfo((struct sockaddr *)&ss, sslen, nhost, sizeof(nhost), nport, sizeof(nport),
-			NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+	if (tcp_url(&ss, sslen, url, url_size) < 0) {
 		errno = EINVAL;
 		goto fail;
 	}
-	snprintf(url, url_size, ss.ss_family == AF_INET6 ? "http://[%s]:%s/" : "http://%s:%s/",
-		 nhost, nport);
 	*ret_fd = fd;
 	return 0;
 fail:
@@ -439,6 +468,131 @@ static int listen_unix(const char *path, int *ret_fd)
 	return 0;
 }
 
+/* ---- passed sockets (socket activation) ------------------------------ */
+
+#define LISTEN_FDS_START 3
+
+/* A decimal number without sign, blanks or overflow. */
+static int parse_env_ulong(const char *s, unsigned long *ret)
+{
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return -EINVAL;
+	errno = 0;
+	*ret = strtoul(s, &end, 10);
+	return errno || *end ? -EINVAL : 0;
+}
+
+int http_passed_sockets(int *fds, unsigned max, char *err, size_t err_size)
+{
+	const char *pid_s = getenv("LISTEN_PID"), *n_s = getenv("LISTEN_FDS");
+	unsigned long pid, n = 0;
+	int r = 0;
+
+	if (err_size)
+		err[0] = 0;
+	if (!pid_s || !n_s)
+		goto out;
+	if (parse_env_ulong(pid_s, &pid) < 0 || pid == 0) {
+		snprintf(err, err_size, "invalid LISTEN_PID '%s'", pid_s);
+		r = -EINVAL;
+		goto out;
+	}
+	if (pid != (unsigned long)getpid())
+		goto out; /* for another process */
+	if (parse_env_ulong(n_s, &n) < 0) {
+		snprintf(err, err_size, "invalid LISTEN_FDS '%s'", n_s);
+		r = -EINVAL;
+		goto out;
+	}
+	if (n > max) {
+		snprintf(err, err_size, "%s sockets passed (LISTEN_FDS), at most %u are supported",
+			 n_s, max);
+		r = -E2BIG;
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		int fd = LISTEN_FDS_START + (int)i, flags, type = 0, listening = 0;
+		socklen_t len = sizeof(type);
+
+		flags = fcntl(fd, F_GETFD);
+		if (flags < 0) {
+			r = -errno;
+			snprintf(err, err_size, "passed fd %d (LISTEN_FDS=%s): %s", fd, n_s,
+				 strerror(errno));
+			goto out;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0) {
+			r = -errno;
+			if (errno == ENOTSOCK)
+				snprintf(err, err_size, "passed fd %d is not a socket", fd);
+			else
+				snprintf(err, err_size, "passed fd %d: %s", fd, strerror(errno));
+			goto out;
+		}
+		len = sizeof(listening);
+		if (type != SOCK_STREAM ||
+		    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || !listening) {
+			r = -EINVAL;
+			snprintf(err, err_size, "passed fd %d is not a listening stream socket", fd);
+			goto out;
+		}
+		if (!(flags & FD_CLOEXEC) && fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) {
+			r = -errno;
+			snprintf(err, err_size, "passed fd %d: cannot set close-on-exec: %s", fd,
+				 strerror(errno));
+			goto out;
+		}
+		fds[i] = fd;
+	}
+	r = (int)n;
+out:
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return r;
+}
+
+/* The address a passed socket listens on (getsockname), for the log:
+ * "http://127.0.0.1:5010/ (passed, fd 3)", "unix:/run/lxkns.sock (passed,
+ * fd 4)", "unix:@name" for an abstract one. */
+static void passed_url(int fd, char *url, size_t url_size)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	char addr[300];
+
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) < 0) {
+		snprintf(addr, sizeof(addr), "socket:(%s)", strerror(errno));
+	} else if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) {
+		if (tcp_url(&ss, sslen, addr, sizeof(addr)) < 0)
+			snprintf(addr, sizeof(addr), "tcp:(unknown)");
+	} else if (ss.ss_family == AF_UNIX) {
+		const struct sockaddr_un *sa = (const struct sockaddr_un *)&ss;
+		size_t off = offsetof(struct sockaddr_un, sun_path);
+		size_t len = sslen > off ? sslen - off : 0, o;
+
+		if (len > sizeof(sa->sun_path))
+			len = sizeof(sa->sun_path);
+		o = (size_t)snprintf(addr, sizeof(addr), "unix:");
+		if (len && sa->sun_path[0] == 0) /* abstract */
+			addr[o++] = '@';
+		for (size_t i = len && sa->sun_path[0] == 0 ? 1 : 0;
+		     i < len && sa->sun_path[i] && o < sizeof(addr) - 1; i++) {
+			unsigned char ch = (unsigned char)sa->sun_path[i];
+			addr[o++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+		}
+		if (o == 5)
+			o += (size_t)snprintf(addr + o, sizeof(addr) - o, "(unnamed)");
+		addr[o] = 0;
+	} else {
+		snprintf(addr, sizeof(addr), "socket:(family %d)", ss.ss_family);
+	}
+	snprintf(url, url_size, "%s (passed, fd %d)", addr, fd);
+}
+
 static int start_daemon(struct http_server *s, struct listener *l, int fd)
 {
 	unsigned longest = s->cfg.header_timeout_ms > s->cfg.request_timeout_ms
@@ -476,13 +630,29 @@ static int start_daemon(struct http_server *s, struct listener *l, int fd)
 	return 0;
 }
 
+/* Appends a NUL-terminated line to the list (as much as fits; the list
+ * stays terminated by an empty line). */
+static void add_url(char *urls, size_t urls_size, size_t *used, const char *url)
+{
+	size_t len = strlen(url);
+
+	if (*used + len + 2 > urls_size)
+		return;
+	memcpy(urls + *used, url, len + 1);
+	*used += len + 1;
+	urls[*used] = 0;
+}
+
 int http_server_start(const struct http_config *cfg, struct coalescer *coal,
 		      struct http_server **ret, char *urls, size_t urls_size)
 {
-	struct http_server *s = calloc(1, sizeof(*s));
+	struct http_server *s;
 	size_t used = 0;
 	int fd = -1, r = 0;
 
+	if (cfg->npassed > HTTP_MAX_PASSED)
+		return -E2BIG;
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->cfg = *cfg;
@@ -506,9 +676,10 @@ int http_server_start(const struct http_config *cfg, struct coalescer *coal,
 		if (r < 0)
 			goto fail;
 		s->nlisteners++;
-		used += (size_t)snprintf(urls + used, urls_size - used, "%s", url) + 1;
+		add_url(urls, urls_size, &used, url);
 	}
-	if (cfg->unix_path && used < urls_size) {
+	if (cfg->unix_path) {
+		char url[sizeof(((struct sockaddr_un *)0)->sun_path) + 8];
 		r = listen_unix(cfg->unix_path, &fd);
 		if (r < 0)
 			goto fail;
@@ -520,12 +691,19 @@ int http_server_start(const struct http_config *cfg, struct coalescer *coal,
 			goto fail;
 		}
 		s->nlisteners++;
-		if (used < urls_size)
-			used += (size_t)snprintf(urls + used, urls_size - used, "unix:%s",
-						 cfg->unix_path) + 1;
+		snprintf(url, sizeof(url), "unix:%s", cfg->unix_path);
+		add_url(urls, urls_size, &used, url);
 	}
-	if (used < urls_size)
-		urls[used] = 0;
+	/* Passed sockets are served as they are, and never unlinked. */
+	for (unsigned i = 0; i < cfg->npassed; i++) {
+		char url[400];
+		passed_url(cfg->passed_fds[i], url, sizeof(url));
+		r = start_daemon(s, &s->listeners[s->nlisteners], cfg->passed_fds[i]);
+		if (r < 0)
+			goto fail;
+		s->nlisteners++;
+		add_url(urls, urls_size, &used, url);
+	}
 	r = pthread_create(&s->reaper, NULL, reaper_main, s);
 	if (r) {
 		r = -r;

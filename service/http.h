@@ -5,7 +5,8 @@
  * a connection limit, a header timeout (from accepting a connection, or
  * from the previous answer, until complete request headers) and a request
  * timeout (from complete headers until the answer is sent), enforced by a
- * reaper thread that shuts such connections down.
+ * reaper thread that shuts such connections down. Listening sockets may
+ * also be passed in the systemd way (socket activation).
  */
 #ifndef LXKNS_SERVICE_HTTP_H
 #define LXKNS_SERVICE_HTTP_H
@@ -20,9 +21,14 @@
 #include "coalesce.h"
 #include "metrics.h"
 
+/* At most this many listening sockets may be passed (LISTEN_FDS). */
+#define HTTP_MAX_PASSED 16
+
 struct http_config {
 	const char *http_addr; /* HOST:PORT, [V6]:PORT, :PORT; NULL: no TCP */
 	const char *unix_path; /* NULL: no unix socket */
+	const int *passed_fds; /* listening sockets passed to the service */
+	unsigned npassed;      /* (http_passed_sockets); served as they are */
 	unsigned max_connections;
 	unsigned header_timeout_ms;
 	unsigned request_timeout_ms;
@@ -71,8 +77,20 @@ enum MHD_Result http_error(struct request *req, unsigned status, const char *fmt
 void http_park(struct request *req);
 
 /*
+ * Listening sockets passed the systemd way (without libsystemd): LISTEN_PID
+ * naming this process and LISTEN_FDS=N mean fds 3..3+N-1. Each must be a
+ * listening stream socket; they are made close-on-exec. Variables naming
+ * another process are ignored. LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES
+ * are removed from the environment in any case, as sd_listen_fds(true) does.
+ * Returns how many sockets fds receives (0: none for this process; more
+ * than max: an error), or -errno with a one-line reason in err.
+ */
+int http_passed_sockets(int *fds, unsigned max, char *err, size_t err_size);
+
+/*
  * Starts listening and serving. urls receives one line per listener
- * ("http://127.0.0.1:5010/", "unix:/run/lxkns.sock"), NUL-separated.
+ * ("http://127.0.0.1:5010/", "unix:/run/lxkns.sock"; a passed socket's
+ * address is followed by " (passed, fd N)"), NUL-separated.
  */
 int http_server_start(const struct http_config *cfg, struct coalescer *coal,
 		      struct http_server **ret, char *urls, size_t urls_size);

@@ -5,7 +5,8 @@
  * discovery options as query parameters), the embedded web UI, /healthz and
  * /metrics; coalesces concurrent discoveries, optionally caches the latest
  * one, keeps only the capabilities discovery needs, and shuts down
- * gracefully on SIGTERM/SIGINT.
+ * gracefully on SIGTERM/SIGINT. Takes listening sockets passed by systemd
+ * (socket activation).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -74,8 +75,11 @@ static void usage(FILE *out)
 	      "  -V, --version              version\n"
 	      "\n"
 	      "DUR: a number with a unit: 500ms, 10s, 2m, 1h (no unit: seconds).\n"
+	      "Listening sockets passed by systemd (socket activation: LISTEN_PID, LISTEN_FDS)\n"
+	      "are served instead of the default " DEFAULT_HTTP ", or besides --http/--unix.\n"
 	      "Run as root, or as any user with the file capabilities\n"
-	      "cap_sys_ptrace,cap_sys_admin,cap_sys_chroot,cap_dac_read_search,cap_dac_override+ep;\n"
+	      "cap_sys_ptrace,cap_sys_admin,cap_sys_chroot,cap_dac_read_search,cap_dac_override,\n"
+	      "cap_net_admin+ep, or with those as ambient capabilities (systemd);\n"
 	      "all other capabilities are dropped at start.\n",
 	      out);
 }
@@ -195,7 +199,8 @@ int main(int argc, char **argv)
 	bool http_given = false;
 	struct coalescer *coal = NULL;
 	struct http_server *server = NULL;
-	char urls[1024], kept[256], missing[256];
+	char urls[4096], kept[256], missing[256], err[256];
+	int passed[HTTP_MAX_PASSED];
 	sigset_t sigs;
 	int c, r, level;
 
@@ -263,10 +268,17 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return fail("unexpected argument '%s'", argv[optind]);
-	if (!http_given && !hc.unix_path)
+	/* Socket activation: the passed sockets take the place of the
+	 * default listener. */
+	r = http_passed_sockets(passed, HTTP_MAX_PASSED, err, sizeof(err));
+	if (r < 0)
+		return fail("%s", err);
+	hc.passed_fds = passed;
+	hc.npassed = (unsigned)r;
+	if (!http_given && !hc.unix_path && !hc.npassed)
 		http_addr = DEFAULT_HTTP;
 	if (http_given && !*http_addr) {
-		if (!hc.unix_path)
+		if (!hc.unix_path && !hc.npassed)
 			return fail("--http \"\" needs --unix");
 		http_addr = NULL;
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #endif
 
 #include "config.h"
+#include "log.h"
 #include "metrics.h"
 
 static const char *const handler_names[_MH_MAX] = {
@@ -49,6 +51,26 @@ void discovery_stats_from(struct discovery_stats *st, const struct lxkns_result 
 	for (size_t i = 0; st->threads_scanned && i < st->processes; i++)
 		st->threads += lxkns_process_task_count(lxkns_result_process_at(r, i));
 	st->diagnostics = lxkns_result_diagnostic_count(r);
+	for (size_t i = 0; i < st->diagnostics; i++) {
+		const struct lxkns_diagnostic *dg = lxkns_result_diagnostic_at(r, i);
+		if (!dg || (dg->err != EPERM && dg->err != EACCES))
+			continue;
+		const char *what = dg->what ? dg->what : "";
+		size_t j = 0;
+		while (j < st->limited_kinds &&
+		       (st->limited[j].err != dg->err || strcmp(st->limited[j].what, what) != 0))
+			j++;
+		if (j == st->limited_kinds) {
+			if (j == sizeof(st->limited) / sizeof(st->limited[0]))
+				continue;
+			snprintf(st->limited[j].what, sizeof(st->limited[j].what), "%s", what);
+			snprintf(st->limited[j].message, sizeof(st->limited[j].message), "%s",
+				 dg->message ? dg->message : "");
+			st->limited[j].err = dg->err;
+			st->limited_kinds++;
+		}
+		st->limited[j].count++;
+	}
 #ifdef LXKNS_SERVICE_CONTAINERS
 	/* Every engine type seen counts, also with no containers. */
 	for (size_t i = 0; i < lxkns_result_engine_count(r); i++) {
@@ -66,6 +88,48 @@ void discovery_stats_from(struct discovery_stats *st, const struct lxkns_result 
 		st->engines[j].containers += lxkns_engine_container_count(e);
 	}
 #endif
+}
+
+static pthread_mutex_t logged_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char what[32];
+	int err;
+} logged[32];
+static size_t logged_count;
+
+void metrics_log_limited(const struct discovery_stats *st)
+{
+	pthread_mutex_lock(&logged_lock);
+	for (size_t i = 0; i < st->limited_kinds; i++) {
+		size_t j = 0;
+		while (j < logged_count && (logged[j].err != st->limited[i].err ||
+					    strcmp(logged[j].what, st->limited[i].what) != 0))
+			j++;
+		if (j < logged_count)
+			continue;
+		slog_warn("discovery is limited (%s, %s): %s%s", st->limited[i].what,
+			  st->limited[i].err == EPERM ? "EPERM" : "EACCES", st->limited[i].message,
+			  st->limited[i].count > 1 ? " (and more like it)" : "");
+		if (logged_count < sizeof(logged) / sizeof(logged[0])) {
+			memcpy(logged[logged_count].what, st->limited[i].what, sizeof(logged[0].what));
+			logged[logged_count].err = st->limited[i].err;
+			logged_count++;
+		}
+	}
+	pthread_mutex_unlock(&logged_lock);
+}
+
+/* A label value: backslash, quote and newline escaped. */
+static void label_value(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			buf_printf(out, "\\%c", *s);
+		else if (*s == '\n')
+			buf_printf(out, "\\n");
+		else
+			buf_printf(out, "%c", *s);
+	}
 }
 
 void metrics_request(enum metrics_handler h, unsigned status)
@@ -208,6 +272,16 @@ int metrics_render(struct buf *out, const struct discovery_stats *st, unsigned c
 		family(out, "lxkns_discovery_diagnostics", "gauge",
 		       "What the latest full discovery could not see (vanished processes, EACCES, ...).");
 		buf_printf(out, "lxkns_discovery_diagnostics %llu\n", (unsigned long long)st->diagnostics);
+		family(out, "lxkns_discovery_limited", "gauge",
+		       "Diagnostics of the latest full discovery that lack of privileges caused "
+		       "(EPERM, EACCES), by source: what the discovery could not use.");
+		for (size_t i = 0; i < st->limited_kinds; i++) {
+			buf_printf(out, "lxkns_discovery_limited{source=\"");
+			label_value(out, st->limited[i].what);
+			buf_printf(out, "\",reason=\"%s\"} %llu\n",
+				   st->limited[i].err == EPERM ? "EPERM" : "EACCES",
+				   (unsigned long long)st->limited[i].count);
+		}
 	}
 
 	family(out, "lxkns_discovery_duration_seconds", "histogram",

@@ -42,9 +42,22 @@ struct discovery_stats {
 		uint64_t containers;
 	} engines[8];
 	size_t engine_types;
+	/* Sources the discovery could not use for lack of privileges: the
+	 * diagnostics with EPERM or EACCES, by what they were reading. */
+	struct {
+		char what[32];
+		int err;
+		uint64_t count;
+		char message[192]; /* the first one's */
+	} limited[8];
+	size_t limited_kinds;
 };
 
 void discovery_stats_from(struct discovery_stats *st, const struct lxkns_result *r);
+
+/* Logs each privilege-limited source of st (see discovery_stats) once per
+ * service lifetime: a warning with the first message and the count. */
+void metrics_log_limited(const struct discovery_stats *st);
 
 void metrics_request(enum metrics_handler h, unsigned status);
 void metrics_discovery(double seconds, bool failed);
