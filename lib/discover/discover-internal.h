@@ -31,6 +31,16 @@ static inline bool want_type(const struct discovery *d, int type)
 	return type >= 0 && (d->mask & LXKNS_NS_TYPE_BIT(type));
 }
 
+/* The discovery pipeline (discover.c). late, when not NULL, is the
+ * container step of the layer above (lib/containers/), run last (after the
+ * PID map and the freezer) when opts->with_containers and procfs is real,
+ * with the procfs root fd and the inode of our own mount namespace.
+ * lxkns_discover() is discover_run(opts, containers_discover, ...). */
+typedef int (*discover_late_fn)(struct lxkns_result *r, int procfd, uint64_t self_mntns,
+				const struct lxkns_discover_opts *opts);
+HIDDEN int discover_run(const struct lxkns_discover_opts *opts, discover_late_fn late,
+			struct lxkns_result **ret_result);
+
 /* Phase 1: reads every process (and task, and fd list) into the result's
  * process table, in parallel; no namespace objects yet. */
 HIDDEN int scan_processes(struct discovery *d);

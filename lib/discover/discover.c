@@ -5,7 +5,9 @@
  * bind mounts (each namespace queried once when first seen, hidden parents
  * and owners included); then the model is linked (leaders, ealdormen, loose
  * threads, hierarchy, ownership, roots, initial namespaces), references are
- * built, and user names looked up.
+ * built, and user names looked up. The container step belongs to the layer
+ * above (lib/containers/), which passes it in: lxkns_discover() is
+ * lib/containers/pipeline.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +18,6 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "containers/containers-internal.h"
 #include "discover-internal.h"
 #include "strutil.h"
 
@@ -86,7 +87,8 @@ static void trace(const char *phase, struct timespec *t0, int r)
 	*t0 = t1;
 }
 
-int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result **ret_result)
+int discover_run(const struct lxkns_discover_opts *opts, discover_late_fn late,
+		 struct lxkns_result **ret_result)
 {
 	struct timespec t0;
 	struct lxkns_discover_opts defaults;
@@ -178,8 +180,8 @@ int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result *
 	}
 	/* containers: after the PID map (translation) and the freezer (the
 	 * paused state of runc/crun containers) */
-	if (r >= 0 && d.opts.with_containers && d.pf->real) {
-		r = containers_discover(d.r, d.pf->rootfd, d.self_mntns.ino, &d.opts);
+	if (r >= 0 && late && d.opts.with_containers && d.pf->real) {
+		r = late(d.r, d.pf->rootfd, d.self_mntns.ino, &d.opts);
 		trace("containers", &t0, r);
 	}
 	procfs_free(d.pf);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "containers/containers-internal.h"
+#include "containers-internal.h"
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
 #include "strutil.h"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "containers/containers-internal.h"
+#include "containers-internal.h"
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
 #include "strutil.h"
@@ -897,6 +897,7 @@ int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **re
 			   char **ret_error)
 {
 	struct reader rd = { 0 };
+	struct lxkns_discover_opts defaults;
 	json_error_t jerr;
 	json_t *root;
 	int r;
@@ -912,7 +913,8 @@ int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **re
 			*ret_error = NULL;
 		return -EBADMSG;
 	}
-	rd.r = result_new(NULL);
+	lxkns_discover_opts_init(&defaults);
+	rd.r = result_new(&defaults);
 	if (!rd.r) {
 		json_decref(root);
 		return -ENOMEM;

@@ -22,10 +22,8 @@ struct lxkns_result *result_new(const struct lxkns_discover_opts *opts)
 	if (!r)
 		return NULL;
 	atomic_init(&r->refcount, 1);
-	if (opts)
+	if (opts) /* the defaults are discover's: callers pass them in */
 		r->opts = *opts;
-	else
-		lxkns_discover_opts_init(&r->opts);
 	r->opts.procfs_root = NULL; /* not owned: never hand it out later */
 	pthread_mutex_init(&r->diag_lock, NULL);
 	pthread_mutex_init(&r->pidmap_lock, NULL);

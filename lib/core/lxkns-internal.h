@@ -188,6 +188,9 @@ struct lxkns_result {
 };
 
 /* ---- model/ ---- */
+/* A new, empty result with a copy of opts (all false/0 when NULL: the
+ * defaults belong to lib/discover/, lxkns_discover_opts_init(), so callers
+ * above core pass them in). */
 HIDDEN struct lxkns_result *result_new(const struct lxkns_discover_opts *opts);
 /* Adds a diagnostic (printf-style message). Never fails: on OOM the
  * diagnostic is dropped and the result notes it. */
