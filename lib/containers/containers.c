@@ -200,18 +200,20 @@ static const char *prefix_of(struct arena *a, struct lxkns_container_engine *e, 
 	return e->prefix;
 }
 
-int ct_finish(struct lxkns_result *r, struct lxkns_container_engine **engines, size_t n)
+/* ct_finish(), step 1: engines by PID (containerd before its CRI plugin,
+ * state-directory engines last); refids follow. */
+static void order_engines(struct lxkns_container_engine **engines, size_t n)
 {
-	struct arena *a = &r->arena;
-	struct ct_ptrs all = { 0 }, groups = { 0 };
-	int ret = 0;
-
 	if (n > 1)
 		qsort(engines, n, sizeof(*engines), engine_order);
 	for (size_t i = 0; i < n; i++)
 		engines[i]->refid = (unsigned)i + 1;
+}
 
-	/* PIDs into the discovery's PID namespace; drop what is not alive */
+/* Step 2: PIDs into the discovery's PID namespace; drop what is not alive. */
+static void translate_pids(struct lxkns_result *r, struct lxkns_container_engine **engines,
+			   size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
 		struct lxkns_container_engine *e = engines[i];
 		const struct lxkns_process *ep = e->pid > 0 ? lxkns_result_process_by_pid(r, e->pid)
@@ -239,29 +241,37 @@ int ct_finish(struct lxkns_result *r, struct lxkns_container_engine **engines, s
 				    "translated into the discovery's PID namespace",
 				    lost, e->type, (int)e->pid);
 	}
-	/* all containers by PID; a PID two engines report stays with the first */
+}
+
+/* Step 3: all containers by PID into all; a PID two engines report stays
+ * with the first (the other is dropped from its engine too). */
+static int collect_containers(struct arena *a, struct lxkns_container_engine **engines, size_t n,
+			      struct ct_ptrs *all)
+{
+	int ret;
+
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < engines[i]->container_count; k++)
-			if ((ret = ct_push(a, &all.items, &all.count, &all.cap,
+			if ((ret = ct_push(a, &all->items, &all->count, &all->cap,
 					   engines[i]->containers[k])) < 0)
 				return ret;
-	if (all.count > 1)
-		qsort(all.items, all.count, sizeof(void *), by_pid);
+	if (all->count > 1)
+		qsort(all->items, all->count, sizeof(void *), by_pid);
 	size_t uniq = 0;
-	for (size_t i = 0; i < all.count; i++) {
-		struct lxkns_container *c = all.items[i];
-		if (uniq && ((struct lxkns_container *)all.items[uniq - 1])->pid == c->pid) {
-			struct lxkns_container *first = all.items[uniq - 1];
+	for (size_t i = 0; i < all->count; i++) {
+		struct lxkns_container *c = all->items[i];
+		if (uniq && ((struct lxkns_container *)all->items[uniq - 1])->pid == c->pid) {
+			struct lxkns_container *first = all->items[uniq - 1];
 			if (first->engine->refid > c->engine->refid) {
-				all.items[uniq - 1] = c;
+				all->items[uniq - 1] = c;
 				c = first;
 			}
 			c->dropped = true;
 			continue;
 		}
-		all.items[uniq++] = c;
+		all->items[uniq++] = c;
 	}
-	all.count = uniq;
+	all->count = uniq;
 	for (size_t i = 0; i < n; i++) {
 		struct lxkns_container_engine *e = engines[i];
 		size_t keep = 0;
@@ -270,23 +280,32 @@ int ct_finish(struct lxkns_result *r, struct lxkns_container_engine **engines, s
 				e->containers[keep++] = e->containers[k];
 		e->container_count = keep;
 	}
+	return 0;
+}
 
-	/* containers and their initial processes */
-	for (size_t i = 0; i < all.count; i++) {
-		struct lxkns_container *c = all.items[i];
-		struct lxkns_process *p = (struct lxkns_process *)lxkns_result_process_by_pid(r, c->pid);
-		if (p) {
+/* Step 4: containers and their initial processes (through the model's
+ * own interface: the process table is the model's). */
+static void link_processes(struct lxkns_result *r, const struct ct_ptrs *all)
+{
+	for (size_t i = 0; i < all->count; i++) {
+		struct lxkns_container *c = all->items[i];
+		struct lxkns_process *p = result_attach_container_process(r, c->pid, c);
+		if (p)
 			c->process = p;
-			p->container = c;
-		}
 	}
+}
 
-	/* stacking: an engine whose process descends from a container's shim
-	 * (the parent of its initial process) runs inside that container */
+/* Step 5, stacking: an engine whose process descends from a container's
+ * shim (the parent of its initial process) runs inside that container. */
+static int find_enclosers(struct lxkns_result *r, struct lxkns_container_engine **engines,
+			  size_t n, const struct ct_ptrs *all)
+{
 	struct u64map shims = { 0 };
 	static struct lxkns_container ambiguous; /* a parent of several: no shim */
-	for (size_t i = 0; i < all.count; i++) {
-		struct lxkns_container *c = all.items[i];
+	int ret;
+
+	for (size_t i = 0; i < all->count; i++) {
+		struct lxkns_container *c = all->items[i];
 		if (!c->process || !c->process->parent)
 			continue;
 		uint64_t shim = (uint64_t)c->process->parent->pid;
@@ -311,6 +330,15 @@ int ct_finish(struct lxkns_result *r, struct lxkns_container_engine **engines, s
 		}
 	}
 	u64map_free(&shims);
+	return 0;
+}
+
+/* Step 6: the turtlefinder labels: engine refid, the enclosing engine's
+ * refid, the container name prefix. */
+static int label_engines(struct arena *a, struct lxkns_container_engine **engines, size_t n)
+{
+	int ret;
+
 	for (size_t i = 0; i < n; i++) {
 		struct lxkns_container_engine *e = engines[i];
 		char id[16];
@@ -330,16 +358,17 @@ int ct_finish(struct lxkns_result *r, struct lxkns_container_engine **engines, s
 						prefix)) < 0)
 				return ret;
 	}
+	return 0;
+}
 
-	if ((ret = ct_decorate(r, a, engines, n, &groups)) < 0)
-		return ret;
-
-	/* final order: labels by key, containers by PID, groups by type and
-	 * name (refids follow) */
-	if (groups.count > 1)
-		qsort(groups.items, groups.count, sizeof(void *), group_order);
-	for (size_t i = 0; i < groups.count; i++) {
-		struct lxkns_container_group *g = groups.items[i];
+/* Step 8, the final order: labels by key, containers by PID, groups by
+ * type and name (refids follow). */
+static void order_all(struct lxkns_container_engine **engines, size_t n, struct ct_ptrs *groups)
+{
+	if (groups->count > 1)
+		qsort(groups->items, groups->count, sizeof(void *), group_order);
+	for (size_t i = 0; i < groups->count; i++) {
+		struct lxkns_container_group *g = groups->items[i];
 		g->refid = (unsigned)i + 1;
 		ct_labels_sort(&g->labels);
 		if (g->container_count > 1)
@@ -357,12 +386,29 @@ int ct_finish(struct lxkns_result *r, struct lxkns_container_engine **engines, s
 				qsort(c->groups, c->group_count, sizeof(void *), group_by_refid);
 		}
 	}
-	r->containers = (struct lxkns_container **)all.items;
-	r->container_count = all.count;
-	r->engines = engines;
-	r->engine_count = n;
-	r->groups = (struct lxkns_container_group **)groups.items;
-	r->group_count = groups.count;
+}
+
+int ct_finish(struct lxkns_result *r, struct lxkns_container_engine **engines, size_t n)
+{
+	struct arena *a = &r->arena;
+	struct ct_ptrs all = { 0 }, groups = { 0 };
+	int ret;
+
+	order_engines(engines, n);
+	translate_pids(r, engines, n);
+	if ((ret = collect_containers(a, engines, n, &all)) < 0)
+		return ret;
+	link_processes(r, &all);
+	if ((ret = find_enclosers(r, engines, n, &all)) < 0)
+		return ret;
+	if ((ret = label_engines(a, engines, n)) < 0)
+		return ret;
+	/* step 7: compose projects, pods, flavors, ... (decorate.c) */
+	if ((ret = ct_decorate(r, a, engines, n, &groups)) < 0)
+		return ret;
+	order_all(engines, n, &groups);
+	result_attach_containers(r, (struct lxkns_container **)all.items, all.count, engines, n,
+				 (struct lxkns_container_group **)groups.items, groups.count);
 	return 0;
 }
 

@@ -216,4 +216,18 @@ HIDDEN int result_build_pidmap(struct lxkns_result *r);
 HIDDEN int result_index_pidmap(const struct lxkns_result *r);
 HIDDEN int result_set_processes(struct lxkns_result *r, struct lxkns_process **procs, size_t n);
 
+/* ---- what the containers layer (lib/containers/) attaches to a result ----
+ * The model owns the result; the layer above writes into it only through
+ * these. */
+/* Marks the process with PID pid as the initial process of container c and
+ * returns it; NULL (nothing changed) when there is no such process. */
+HIDDEN struct lxkns_process *result_attach_container_process(struct lxkns_result *r, pid_t pid,
+							     struct lxkns_container *c);
+/* Hands r the final lists, all allocated in r's arena: containers sorted by
+ * PID, engines by refid (refid = index + 1), groups by refid. */
+HIDDEN void result_attach_containers(struct lxkns_result *r, struct lxkns_container **containers,
+				     size_t container_count,
+				     struct lxkns_container_engine **engines, size_t engine_count,
+				     struct lxkns_container_group **groups, size_t group_count);
+
 #endif

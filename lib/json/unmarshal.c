@@ -763,12 +763,9 @@ static int read_containers(struct reader *rd, json_t *root)
 		qsort(glist.items, glist.count, sizeof(void *), cmp_group_refid);
 	if (clist.count > 1)
 		qsort(clist.items, clist.count, sizeof(void *), cmp_container_pid);
-	rd->r->engines = (struct lxkns_container_engine **)elist.items;
-	rd->r->engine_count = elist.count;
-	rd->r->groups = (struct lxkns_container_group **)glist.items;
-	rd->r->group_count = glist.count;
-	rd->r->containers = (struct lxkns_container **)clist.items;
-	rd->r->container_count = clist.count;
+	result_attach_containers(rd->r, (struct lxkns_container **)clist.items, clist.count,
+				 (struct lxkns_container_engine **)elist.items, elist.count,
+				 (struct lxkns_container_group **)glist.items, glist.count);
 	u64map_free(&by_pid);
 	u64map_free(&engines);
 	u64map_free(&groups);

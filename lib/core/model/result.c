@@ -377,3 +377,26 @@ int result_build_refs(struct lxkns_result *r)
 		}
 	return 0;
 }
+
+struct lxkns_process *result_attach_container_process(struct lxkns_result *r, pid_t pid,
+						      struct lxkns_container *c)
+{
+	struct lxkns_process *p = pid > 0 ? u64map_get(&r->proc_by_pid, (uint64_t)pid) : NULL;
+
+	if (p)
+		p->container = c;
+	return p;
+}
+
+void result_attach_containers(struct lxkns_result *r, struct lxkns_container **containers,
+			      size_t container_count, struct lxkns_container_engine **engines,
+			      size_t engine_count, struct lxkns_container_group **groups,
+			      size_t group_count)
+{
+	r->containers = containers;
+	r->container_count = container_count;
+	r->engines = engines;
+	r->engine_count = engine_count;
+	r->groups = groups;
+	r->group_count = group_count;
+}
