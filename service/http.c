@@ -278,7 +278,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		/* Other methods are refused (404/405) before their body is
 		 * read; libmicrohttpd then closes the connection. */
 		if (!req->head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
-			return routes_handle(req);
+			return s->cfg.handle(req);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -288,7 +288,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->status)
 		return MHD_YES; /* answered already */
-	return routes_handle(req);
+	return s->cfg.handle(req);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

@@ -24,6 +24,14 @@
 /* At most this many listening sockets may be passed (LISTEN_FDS). */
 #define HTTP_MAX_PASSED 16
 
+struct request;
+
+/* Answers a request (queues a response or parks it). Called once complete
+ * headers are in, and again after a wake. The service passes
+ * routes_handle() (routes.c), which sits above this file: http.c never calls
+ * routes.c by name. */
+typedef enum MHD_Result (*http_handler_fn)(struct request *req);
+
 struct http_config {
 	const char *http_addr; /* HOST:PORT, [V6]:PORT, :PORT; NULL: no TCP */
 	const char *unix_path; /* NULL: no unix socket */
@@ -33,6 +41,7 @@ struct http_config {
 	unsigned header_timeout_ms;
 	unsigned request_timeout_ms;
 	unsigned threads; /* libmicrohttpd's polling threads per listener */
+	http_handler_fn handle; /* answers every request */
 };
 
 struct http_server;
@@ -55,9 +64,6 @@ struct request {
 	struct snapshot *snap; /* the discovery that answers it */
 };
 
-/* Provided by routes.c: answers a request (queues a response or parks it).
- * Called once complete headers are in, and again after a wake. */
-enum MHD_Result routes_handle(struct request *req);
 
 /* The service state routes need. */
 struct http_server *http_server_of(struct request *req);

@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 		.header_timeout_ms = 10000,
 		.request_timeout_ms = 60000,
 		.threads = 2,
+		.handle = routes_handle,
 	};
 	struct coalescer_config cc = {
 		.workers = 2,

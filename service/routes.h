@@ -21,6 +21,14 @@
 #include <stdint.h>
 
 #include <lxkns/lxkns.h>
+#include <microhttpd.h>
+
+struct request;
+
+/* Answers a request (queues a response or parks it): the service's
+ * http_config.handle. Called once complete headers are in, and again after
+ * a wake. */
+enum MHD_Result routes_handle(struct request *req);
 
 /* --no-containers: containers=on is refused. */
 extern bool routes_no_containers;
