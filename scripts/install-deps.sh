@@ -14,6 +14,8 @@ PKGS=(
 	containerd runc crun docker.io docker-compose podman
 	conmon netavark aardvark-dns catatonit
 	busybox-static python3-h2
+	# the source checks (scripts/check-source.sh)
+	clang-format cppcheck
 	# the deploy tests: the image (strip), the DaemonSet read with PyYAML,
 	# systemd-analyze and systemd-socket-activate for the units
 	binutils python3-yaml systemd

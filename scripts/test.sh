@@ -1,8 +1,9 @@
 #!/bin/bash
 # The whole test suite: installs what is missing, then
 #   1. a -Werror build and every suite (unit, fuzz, golden, live,
-#      containers-fast, containers, service, browser),
-#   2. an ASan+UBSan build and every suite again,
+#      containers-fast, containers, service, browser, deploy, and source:
+#      clang-format and cppcheck, see scripts/check-source.sh),
+#   2. an ASan+UBSan build and every suite again (but deploy and source),
 #   3. valgrind (memcheck, leaks are errors) on the unit and fuzz suites, the
 #      tools, the service under its HTTP tests, and a live discovery.
 # Live tests need root; without it they report "skipped". The browser suite
@@ -67,8 +68,9 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 if setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug; then
 	# not the deploy suite: it runs the build in an image, where ASan's
-	# leak checker (ptrace) is refused by the seccomp profile
-	meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite deploy
+	# leak checker (ptrace) is refused by the seccomp profile; not the
+	# source checks, which read the sources, not the build
+	meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite deploy --no-suite source
 	count build-asan/meson-logs/testlog.json
 else
 	check "ASan+UBSan build" false
