@@ -161,10 +161,10 @@ static ssize_t xgetdents(int fd, char *buf, size_t size)
 #define DENTS_LAST(n, size) ((size_t)(n) + 512 <= (size))
 
 struct dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
+	uint64_t d_ino; /* cppcheck-suppress unusedStructMember ; kernel layout */
+	int64_t d_off; /* cppcheck-suppress unusedStructMember ; kernel layout */
 	unsigned short d_reclen;
-	unsigned char d_type;
+	unsigned char d_type; /* cppcheck-suppress unusedStructMember ; kernel layout */
 	char d_name[];
 };
 
@@ -460,11 +460,12 @@ static void scan_mounts(int pdfd, const char *pid)
 
 static void scan_process(const char *pid)
 {
-	char path[64];
 	int pdfd, nsfd;
 
 	cnt.procs++;
 	if (level == L_NS) {
+		char path[64];
+
 		snprintf(path, sizeof(path), "%s/ns", pid);
 		nsfd = SC(openat(procfd, path, O_RDONLY | O_DIRECTORY |
 					       O_CLOEXEC));
@@ -596,7 +597,6 @@ int main(int argc, char **argv)
 	int c, reps = 1;
 	bool print = false, print_via = false, quiet = false;
 	double *times;
-	FILE *out;
 
 	while ((c = getopt(argc, argv, "l:r:Pqp:h")) != -1) {
 		switch (c) {
@@ -647,7 +647,7 @@ int main(int argc, char **argv)
 		qsort(times, (size_t)reps, sizeof(*times), cmp_double);
 		med = reps % 2 ? times[reps / 2] :
 				 (times[reps / 2 - 1] + times[reps / 2]) / 2;
-		out = print ? stderr : stdout;
+		FILE *out = print ? stderr : stdout;
 		fprintf(out, "level=%s procs=%lu tasks=%lu fds=%lu nsfds=%lu "
 			     "sockets=%lu mntns=%lu nsmounts=%lu namespaces=%zu "
 			     "syscalls=%lu errors=%lu us_min=%.0f us_med=%.0f "

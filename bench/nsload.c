@@ -184,12 +184,12 @@ static int write_file(const char *path, const char *s)
 static ssize_t read_small(int dirfd, const char *path, char *buf, size_t size)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	ssize_t n, total = 0;
+	ssize_t total = 0;
 
 	if (fd < 0)
 		return -1;
 	while ((size_t)total < size - 1) {
-		n = read(fd, buf + total, size - 1 - (size_t)total);
+		ssize_t n = read(fd, buf + total, size - 1 - (size_t)total);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -357,7 +357,6 @@ static void container_init(long first, long count)
 __attribute__((noreturn))
 static void shim(long c, long first, long count)
 {
-	char file[PATH_MAX];
 	pid_t p;
 
 	prctl(PR_SET_NAME, "nsl-shim");
@@ -368,6 +367,7 @@ static void shim(long c, long first, long count)
 		child_fail("shim: uid/gid map");
 	if (c < o.mntctr) {
 		/* a process-less netns bind-mounted only inside our mount ns */
+		char file[PATH_MAX];
 		int orig, fd;
 
 		if (mount("nsload-cns", cnsdir, "tmpfs", MS_NOSUID | MS_NODEV,

@@ -7,18 +7,18 @@
 int safe_atou64_n(const char *s, size_t len, uint64_t *ret)
 {
 	uint64_t v = 0;
+	size_t i = 0;
 
 	if (!s || len == 0)
 		return -EINVAL;
 	/* up to 19 digits cannot overflow: no check per digit */
-	size_t fast = len < 19 ? len : 19;
-	for (size_t i = 0; i < fast; i++) {
+	for (; i < len && i < 19; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 		if (d > 9)
 			return -EINVAL;
 		v = v * 10 + d;
 	}
-	for (size_t i = fast; i < len; i++) {
+	for (; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 		if (d > 9)
 			return -EINVAL;
@@ -172,7 +172,7 @@ size_t fmt_i64(char *buf, int64_t v)
 	return 1 + fmt_u64(buf + 1, v == INT64_MIN ? (uint64_t)INT64_MAX + 1 : (uint64_t)-v);
 }
 
-char *strcat_span(char *p, char *end, const char *s)
+char *strcat_span(char *p, const char *end, const char *s)
 {
 	if (!p)
 		return NULL;
@@ -183,7 +183,7 @@ char *strcat_span(char *p, char *end, const char *s)
 	return p + n;
 }
 
-char *strcat_u64(char *p, char *end, uint64_t v)
+char *strcat_u64(char *p, const char *end, uint64_t v)
 {
 	char b[24];
 	size_t n;

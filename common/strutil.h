@@ -35,6 +35,6 @@ size_t fmt_i64(char *buf, int64_t v);
  * namespace). Each appends, writes the NUL and returns the new end, or
  * NULL when it would not fit; a NULL p passes through, so a chain needs
  * one check at its end. */
-char *strcat_span(char *p, char *end, const char *s);
-char *strcat_u64(char *p, char *end, uint64_t v);
+char *strcat_span(char *p, const char *end, const char *s);
+char *strcat_u64(char *p, const char *end, uint64_t v);
 #endif

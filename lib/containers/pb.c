@@ -105,15 +105,21 @@ static void put_raw_varint(struct pb_writer *w, uint64_t v)
 	} while (v);
 }
 
+/* A field's tag: its number and its wire type. */
+static uint64_t pb_tag(uint32_t field, unsigned wire_type)
+{
+	return (uint64_t)field << 3 | wire_type;
+}
+
 void pb_put_varint(struct pb_writer *w, uint32_t field, uint64_t v)
 {
-	put_raw_varint(w, (uint64_t)field << 3 | PB_VARINT);
+	put_raw_varint(w, pb_tag(field, PB_VARINT));
 	put_raw_varint(w, v);
 }
 
 void pb_put_bytes(struct pb_writer *w, uint32_t field, const void *data, size_t len)
 {
-	put_raw_varint(w, (uint64_t)field << 3 | PB_LEN);
+	put_raw_varint(w, pb_tag(field, PB_LEN));
 	put_raw_varint(w, len);
 	reserve(w, len);
 	if (w->oom || !len)

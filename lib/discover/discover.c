@@ -117,9 +117,9 @@ int discover_run(const struct lxkns_discover_opts *opts, discover_late_fn late,
 	/* who we are, and the nsfs device */
 	{
 		_cleanup_close_ int self = procfs_open_pid(d.pf, 0);
-		char buf[32];
 		d.self_pid = getpid();
 		if (self >= 0) {
+			char buf[32];
 			ssize_t n = procfs_readlink_at(d.pf->rootfd, "self", buf, sizeof(buf));
 			int pid;
 			if (n > 0 && safe_atoi(buf, &pid) == 0)
@@ -159,10 +159,10 @@ int discover_run(const struct lxkns_discover_opts *opts, discover_late_fn late,
 	}
 	if (r >= 0)
 		r = result_link(d.r, true);
-	if (r >= 0)
+	if (r >= 0) {
 		note_initial(&d);
-	if (r >= 0)
 		r = result_build_refs(d.r);
+	}
 	if (r >= 0 && d.opts.with_nspids)
 		r = result_build_pidmap(d.r);
 	trace("link", &t0, r);

@@ -334,7 +334,6 @@ struct task_ctx {
 	int taskdirfd;
 	struct lxkns_task **tasks;
 	size_t count, cap;
-	int err;
 };
 
 /* name: n in decimal, or NULL */
@@ -438,7 +437,6 @@ static void scan_tasks(struct worker *w, int dirfd, struct lxkns_process *p)
 
 struct fd_ctx {
 	struct worker *w;
-	struct lxkns_process *p;
 	int fddirfd;
 	struct fd_ref *refs;
 	size_t count, cap;
@@ -484,7 +482,7 @@ static int scan_fd(void *userdata, uint64_t n, const char *name)
 
 static void scan_fds(struct worker *w, int dirfd, struct lxkns_process *p)
 {
-	struct fd_ctx fc = { .w = w, .p = p };
+	struct fd_ctx fc = { .w = w };
 
 	fc.fddirfd = raw_openat(dirfd, "fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fc.fddirfd < 0) {
@@ -748,7 +746,7 @@ static int cgns_root(struct span host, struct span rel, char **ret)
 			return -EBADMSG;
 		keep = host.len - rel.len;
 	}
-	if (keep == 0 || (keep == 1 && host.p[0] == '/'))
+	if (keep <= 1) /* nothing, or "/" (host.p starts with '/') */
 		return 0;
 	*ret = strndup(host.p, keep);
 	return *ret ? 0 : -ENOMEM;

@@ -399,7 +399,7 @@ static long num_arg(const char *s)
 int main(int argc, char **argv)
 {
 	long max = 200, require_escapes = 0;
-	long pids[64];
+	long pids[64] = { 0 };
 	size_t npids = 0;
 	char path[64];
 

@@ -105,9 +105,7 @@ int main(int argc, char **argv)
 	struct tool_opts o;
 	struct lxkns_result *result = NULL;
 	struct tree t = TREE_INIT;
-	const struct lxkns_namespace **roots;
 	const char *nsarg = NULL;
-	size_t n;
 	int c, r;
 
 	tool_init("lspidns");
@@ -143,8 +141,8 @@ int main(int argc, char **argv)
 		}
 		add_list(&t, NULL, NULL, &ns, 1);
 	} else {
-		n = lxkns_result_root_count(result, LXKNS_NS_PID);
-		roots = xcalloc(n, sizeof(*roots));
+		size_t n = lxkns_result_root_count(result, LXKNS_NS_PID);
+		const struct lxkns_namespace **roots = xcalloc(n, sizeof(*roots));
 		for (size_t i = 0; i < n; i++)
 			roots[i] = lxkns_result_root_at(result, LXKNS_NS_PID, i);
 		add_list(&t, NULL, NULL, roots, n);

@@ -320,7 +320,7 @@ static int link_paths(struct arena *a, struct lxkns_mount_table *t)
 		}
 	}
 	/* the parent path: the nearest ancestor directory that has mounts */
-	char small[256];
+	char small[256] = "";
 	for (size_t i = 0; i < n; i++) {
 		struct lxkns_mount_path *pn = t->paths[i];
 		size_t len = strlen(pn->path);

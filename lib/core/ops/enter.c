@@ -32,6 +32,7 @@
 #include "strutil.h"
 
 struct open_how_compat {
+	/* cppcheck-suppress unusedStructMember ; the kernel reads them (openat2) */
 	uint64_t flags, mode, resolve;
 };
 

@@ -172,11 +172,13 @@ int procfs_ns_at(const struct procfs *pf, int dirfd, const char *path, int type,
 	return 0;
 }
 
+/* getdents64's record; we read only its length and name (the members
+ * cppcheck calls unused are the kernel's layout) */
 struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
+	uint64_t d_ino; /* cppcheck-suppress unusedStructMember ; kernel layout */
+	int64_t d_off; /* cppcheck-suppress unusedStructMember ; kernel layout */
 	unsigned short d_reclen;
-	unsigned char d_type;
+	unsigned char d_type; /* cppcheck-suppress unusedStructMember ; kernel layout */
 	char d_name[];
 };
 
