@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * engines.c: container engines in the process table. An engine is a process
- * with a known name (dockerd, containerd, crio, and podman, which listens
- * only when it runs as the API service) that listens on unix sockets: its
+ * engines.c: the table of engines (ct_engines: one line per engine in
+ * containers-internal.h, the ops in each client file) and the engines in the
+ * process table. An engine is a process with the name of an engine in the
+ * table (dockerd, containerd, crio, podman) that listens on unix sockets: its
  * socket fds are matched against /proc/PID/net/unix of its own network
  * namespace. The socket paths are as the engine sees them; for an engine in
  * another mount namespace (an engine inside a container) they are reached
@@ -21,16 +22,17 @@
 #include "containers-internal.h"
 #include "strutil.h"
 
-static const struct {
-	const char *comm;
-	enum ct_kind kind;
-	const char *preferred; /* basename of the usual API socket */
-} engine_names[] = {
-	{ "dockerd", CT_DOCKER, "docker.sock" },
-	{ "containerd", CT_CONTAINERD, "containerd.sock" },
-	{ "crio", CT_CRI, "crio.sock" },
-	{ "podman", CT_PODMAN, "podman.sock" },
-};
+#define CT_ENGINE_ENTRY(kind, ops) [kind] = &ops,
+const struct ct_engine_ops *const ct_engines[_CT_KIND_MAX] = { CT_ENGINES(CT_ENGINE_ENTRY) };
+#undef CT_ENGINE_ENTRY
+
+const struct ct_engine_ops *ct_engine_ops_of_type(const char *type)
+{
+	for (size_t k = 0; k < _CT_KIND_MAX; k++)
+		if (strcmp(ct_engines[k]->type, type) == 0)
+			return ct_engines[k];
+	return NULL;
+}
 
 int ct_read_file_at(int dirfd, const char *path, size_t max, struct ct_buf *b)
 {
@@ -199,7 +201,7 @@ void ct_candidates_free(struct ct_candidates *c)
 }
 
 static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns,
-			 const struct lxkns_process *p, int which, struct ct_candidates *out)
+			 const struct lxkns_process *p, enum ct_kind kind, struct ct_candidates *out)
 {
 	struct sockset set = { 0 };
 	struct listening l = { .set = &set };
@@ -212,7 +214,7 @@ static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns
 		if (ret != -ENOENT) /* gone: nothing to say */
 			result_diag(r, p->pid, ret, "containers",
 				    "cannot list the fds of container engine %s (PID %d): %s",
-				    engine_names[which].comm, (int)p->pid, strerror(-ret));
+				    ct_engines[kind]->name, (int)p->pid, strerror(-ret));
 		ret = ret == -ENOMEM ? ret : 0;
 		goto out;
 	}
@@ -224,7 +226,7 @@ static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns
 		if (ret != -ENOENT)
 			result_diag(r, p->pid, ret, "containers",
 				    "cannot read /proc/%d/net/unix of container engine %s: %s",
-				    (int)p->pid, engine_names[which].comm, strerror(-ret));
+				    (int)p->pid, ct_engines[kind]->name, strerror(-ret));
 		ret = ret == -ENOMEM ? ret : 0;
 		goto out;
 	}
@@ -242,7 +244,7 @@ static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns
 	l.count = n;
 	if (!n)
 		goto out;
-	sort_sockets(l.paths, n, engine_names[which].preferred);
+	sort_sockets(l.paths, n, ct_engines[kind]->socket);
 
 	struct ct_candidate *nc = realloc(out->items, (out->count + 1) * sizeof(*nc));
 	if (!nc) {
@@ -251,7 +253,7 @@ static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns
 	}
 	out->items = nc;
 	struct ct_candidate *c = &out->items[out->count];
-	*c = (struct ct_candidate){ .kind = engine_names[which].kind, .proc = p };
+	*c = (struct ct_candidate){ .kind = kind, .proc = p };
 	c->sockets = calloc(n, sizeof(char *));
 	c->apis = calloc(n, sizeof(char *));
 	out->count++; /* freed by ct_candidates_free from here on */
@@ -277,7 +279,7 @@ static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns
 			result_diag(r, p->pid, ENAMETOOLONG, "containers",
 				    "the API socket %s of container engine %s (PID %d) is too long "
 				    "to connect to",
-				    sock, engine_names[which].comm, (int)p->pid);
+				    sock, ct_engines[kind]->name, (int)p->pid);
 			free(sock);
 			free(api);
 			continue;
@@ -300,14 +302,13 @@ out:
 }
 
 /* A candidate without sockets: an engine the caller already knows. */
-static int add_known(const struct lxkns_process *p, int which, struct ct_candidates *out)
+static int add_known(const struct lxkns_process *p, enum ct_kind kind, struct ct_candidates *out)
 {
 	struct ct_candidate *nc = realloc(out->items, (out->count + 1) * sizeof(*nc));
 	if (!nc)
 		return -ENOMEM;
 	out->items = nc;
-	out->items[out->count++] = (struct ct_candidate){ .kind = engine_names[which].kind,
-							  .proc = p };
+	out->items[out->count++] = (struct ct_candidate){ .kind = kind, .proc = p };
 	return 0;
 }
 
@@ -320,12 +321,12 @@ int ct_find_engines(struct lxkns_result *r, int procfd, uint64_t self_mntns,
 		const struct lxkns_process *p = r->procs[i];
 		if (!p->c.name)
 			continue;
-		for (size_t k = 0; k < ELEMENTSOF(engine_names); k++) {
-			if (strcmp(p->c.name, engine_names[k].comm) != 0)
+		for (enum ct_kind k = 0; k < _CT_KIND_MAX; k++) {
+			if (strcmp(p->c.name, ct_engines[k]->name) != 0)
 				continue;
-			int ret = known && known(userdata, p, engine_names[k].kind)
-					  ? add_known(p, (int)k, out)
-					  : add_candidate(r, procfd, self_mntns, p, (int)k, out);
+			int ret = known && known(userdata, p, k)
+					  ? add_known(p, k, out)
+					  : add_candidate(r, procfd, self_mntns, p, k, out);
 			if (ret < 0) {
 				ct_candidates_free(out);
 				return ret;
