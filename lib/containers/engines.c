@@ -200,15 +200,18 @@ void ct_candidates_free(struct ct_candidates *c)
 	*c = (struct ct_candidates){ 0 };
 }
 
-static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns,
-			 const struct lxkns_process *p, enum ct_kind kind, struct ct_candidates *out)
+/* add_candidate(), step 1: the paths of the API sockets p listens on, best
+ * first (malloc'ed, also on error). 0 also when there are none or p is gone
+ * (with a diagnostic where that says something), or -ENOMEM. */
+static int listening_sockets(struct lxkns_result *r, int procfd, const struct lxkns_process *p,
+			     enum ct_kind kind, struct listening *l)
 {
 	struct sockset set = { 0 };
-	struct listening l = { .set = &set };
 	struct ct_buf unix_table = { 0 };
 	char path[48];
-	int ret = 0;
+	int ret;
 
+	l->set = &set;
 	ret = collect_sockets(procfd, p->pid, &set);
 	if (ret < 0) {
 		if (ret != -ENOENT) /* gone: nothing to say */
@@ -230,50 +233,55 @@ static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns
 		ret = ret == -ENOMEM ? ret : 0;
 		goto out;
 	}
-	ct_parse_net_unix(unix_table.p, unix_table.len, on_listening, &l);
-	if ((ret = l.err) < 0)
+	ct_parse_net_unix(unix_table.p, unix_table.len, on_listening, l);
+	if ((ret = l->err) < 0)
 		goto out;
 	/* keep the API candidates, best first */
 	size_t n = 0;
-	for (size_t i = 0; i < l.count; i++) {
-		if (skip_socket(l.paths[i]))
-			free(l.paths[i]);
+	for (size_t i = 0; i < l->count; i++) {
+		if (skip_socket(l->paths[i]))
+			free(l->paths[i]);
 		else
-			l.paths[n++] = l.paths[i];
+			l->paths[n++] = l->paths[i];
 	}
-	l.count = n;
-	if (!n)
-		goto out;
-	sort_sockets(l.paths, n, ct_engines[kind]->socket);
+	l->count = n;
+	sort_sockets(l->paths, n, ct_engines[kind]->socket);
+out:
+	l->set = NULL;
+	free(set.inos);
+	ct_buf_free(&unix_table);
+	return ret;
+}
 
+/* Step 2: a candidate with the sockets at paths (as p sees them) that we
+ * can connect to, unless there are none. */
+static int push_candidate(struct lxkns_result *r, uint64_t self_mntns,
+			  const struct lxkns_process *p, enum ct_kind kind, char *const *paths,
+			  size_t n, struct ct_candidates *out)
+{
 	struct ct_candidate *nc = realloc(out->items, (out->count + 1) * sizeof(*nc));
-	if (!nc) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!nc)
+		return -ENOMEM;
 	out->items = nc;
 	struct ct_candidate *c = &out->items[out->count];
 	*c = (struct ct_candidate){ .kind = kind, .proc = p };
 	c->sockets = calloc(n, sizeof(char *));
 	c->apis = calloc(n, sizeof(char *));
 	out->count++; /* freed by ct_candidates_free from here on */
-	if (!c->sockets || !c->apis) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!c->sockets || !c->apis)
+		return -ENOMEM;
 	const struct lxkns_namespace *mnt = pc_ns(&p->c, LXKNS_NS_MNT);
 	bool same_mnt = mnt && mnt->id.ino == self_mntns;
 	for (size_t i = 0; i < n; i++) {
 		char *sock, *api;
 		if (same_mnt) {
-			sock = strdup(l.paths[i]);
-		} else if (asprintf(&sock, "/proc/%d/root%s", (int)p->pid, l.paths[i]) < 0) {
+			sock = strdup(paths[i]);
+		} else if (asprintf(&sock, "/proc/%d/root%s", (int)p->pid, paths[i]) < 0) {
 			sock = NULL;
 		}
 		if (!sock || asprintf(&api, "unix://%s", sock) < 0) {
 			free(sock);
-			ret = -ENOMEM;
-			goto out;
+			return -ENOMEM;
 		}
 		if (strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
 			result_diag(r, p->pid, ENAMETOOLONG, "containers",
@@ -292,12 +300,21 @@ static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns
 		free(c->apis);
 		out->count--;
 	}
-out:
+	return 0;
+}
+
+/* An engine process with its API sockets, if it has any. */
+static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns,
+			 const struct lxkns_process *p, enum ct_kind kind, struct ct_candidates *out)
+{
+	struct listening l = { 0 };
+	int ret = listening_sockets(r, procfd, p, kind, &l);
+
+	if (ret == 0 && l.count)
+		ret = push_candidate(r, self_mntns, p, kind, l.paths, l.count, out);
 	for (size_t i = 0; i < l.count; i++)
 		free(l.paths[i]);
 	free(l.paths);
-	free(set.inos);
-	ct_buf_free(&unix_table);
 	return ret;
 }
 
