@@ -4,7 +4,8 @@
  * and the pieces of lib/containers/: the HTTP/gRPC transport (http.c), the
  * protobuf wire codec (pb.c), the pure reply parsers of every engine API
  * (parse-*.c, each with a fuzz target), the engine clients (docker.c,
- * containerd.c, cri.c, ocistate.c), engine discovery in the process table
+ * containerd.c, cri.c: each defines its struct ct_engine_ops; ocistate.c),
+ * the table of engines and engine discovery in the process table
  * (engines.c), the decorators (decorate.c), the discovery step
  * (containers.c) and the event-synced watcher (watcher.c).
  *

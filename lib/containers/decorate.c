@@ -90,8 +90,9 @@ static int compose(struct deco *d, struct lxkns_container_engine *e)
 
 static int industrial_edge(struct deco *d, struct lxkns_container_engine *e)
 {
-	(void)d;
 	bool edge = false;
+
+	(void)d;
 	for (size_t i = 0; i < e->container_count && !edge; i++)
 		edge = strcmp(e->containers[i]->name, EDGE_RUNTIME_NAME) == 0;
 	if (!edge)
