@@ -7,8 +7,12 @@
  * namespace belongs to Docker (reported by dockerd); "k8s.io" belongs to the
  * CRI, when this containerd's CRI plugin answers. A container's name is its
  * ID (or nerdctl's name label), prefixed by "namespace/" outside "default".
+ * Its CRI plugin is asked first (cri.c), so that the native client leaves
+ * "k8s.io" to the CRI engine. For the watcher: Events/Subscribe, where every
+ * task, container or namespace event means a resync.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,15 +84,15 @@ bad:
 	return ret;
 }
 
-int ct_query_containerd(struct ct_query *q)
+/* The native API; skip_k8s: the CRI plugin reports the k8s.io namespace. */
+static int query_native(struct ct_query *q, bool skip_k8s)
 {
 	struct ct_buf reply = { 0 };
 	struct ct_strv nss = { 0 };
 	struct lxkns_container_engine *e;
 	int ret;
 
-	q->engine = NULL;
-	e = ct_engine_new(q->arena, LXKNS_ENGINE_CONTAINERD);
+	e = ct_engine_new(q->arena, ct_engine_containerd.type);
 	if (!e)
 		return -ENOMEM;
 	e->pid = q->engine_pid;
@@ -122,14 +126,60 @@ int ct_query_containerd(struct ct_query *q)
 	}
 	for (size_t i = 0; i < nss.count; i++) {
 		const char *ns = nss.items[i];
-		if (strcmp(ns, "moby") == 0 || (q->skip_k8s_namespace && strcmp(ns, "k8s.io") == 0))
+		if (strcmp(ns, "moby") == 0 || (skip_k8s && strcmp(ns, "k8s.io") == 0))
 			continue;
 		if ((ret = list_namespace(q, e, ns, &reply)) < 0)
 			goto out;
 	}
-	q->engine = e;
+	q->engines[q->engine_count++] = e;
 	ret = 0;
 out:
 	ct_buf_free(&reply);
 	return ret;
 }
+
+/* Its CRI plugin first (rank 1: after containerd among the engines of this
+ * process), then the native API. An error with an engine: the CRI answered
+ * but the native API did not. */
+static int query(struct ct_query *q)
+{
+	int ret = ct_engine_cri.query(q);
+	if (ret == 0 && q->engine_count)
+		q->engines[0]->rank = 1;
+	else if (ret == -ETIMEDOUT || ret == -ENOMEM)
+		return ret;
+	q->err[0] = 0;
+	return query_native(q, q->engine_count > 0);
+}
+
+static int on_event(void *userdata, const uint8_t *msg, size_t len)
+{
+	const struct ct_event_sink *sink = userdata;
+	char ns[128], topic[128];
+	if (!msg) {
+		sink->resync(sink->userdata);
+		return 0;
+	}
+	if (ct_parse_ctrd_envelope(msg, len, ns, sizeof(ns), topic, sizeof(topic)) < 0)
+		return 0;
+	if (strncmp(topic, "/tasks/", 7) == 0 || strncmp(topic, "/containers/", 12) == 0 ||
+	    strncmp(topic, "/namespaces/", 12) == 0)
+		sink->resync(sink->userdata);
+	return 0;
+}
+
+static int watch(const char *sockpath, int64_t first_deadline, const struct ct_event_sink *sink,
+		 struct ct_stopper *stop, char *err, size_t errsize)
+{
+	return ct_grpc_stream(sockpath, "/containerd.services.events.v1.Events/Subscribe", NULL, 0,
+			      first_deadline, on_event, (void *)sink, stop, err, errsize);
+}
+
+const struct ct_engine_ops ct_engine_containerd = {
+	.name = "containerd",
+	.type = LXKNS_ENGINE_CONTAINERD,
+	.socket = "containerd.sock",
+	.decorators = CT_DECO_K8S_LABELS | CT_DECO_DOCKER_PLUGINS,
+	.query = query,
+	.watch = watch,
+};

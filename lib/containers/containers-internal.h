@@ -4,7 +4,8 @@
  * and the pieces of lib/containers/: the HTTP/gRPC transport (http.c), the
  * protobuf wire codec (pb.c), the pure reply parsers of every engine API
  * (parse-*.c, each with a fuzz target), the engine clients (docker.c,
- * containerd.c, cri.c, ocistate.c), engine discovery in the process table
+ * containerd.c, cri.c: each defines its struct ct_engine_ops; ocistate.c),
+ * the table of engines and engine discovery in the process table
  * (engines.c), the decorators (decorate.c), the discovery step
  * (containers.c) and the event-synced watcher (watcher.c).
  *
@@ -272,26 +273,78 @@ HIDDEN int ct_parse_net_unix(const char *buf, size_t len,
 
 /* ---- engine clients ---- */
 
-enum ct_kind { CT_DOCKER, CT_PODMAN, CT_CONTAINERD, CT_CRI, _CT_KIND_MAX };
-
 /* What a client needs to know and reports back; runs in its own thread. */
 struct ct_query {
-	enum ct_kind kind;
 	const char *sockpath; /* to connect to */
 	const char *api;      /* "unix://..." as reported */
 	pid_t engine_pid;     /* in the discovery's view */
 	int64_t deadline;
-	bool skip_k8s_namespace; /* containerd: its CRI engine reports those */
 	struct arena *arena;
-	struct lxkns_container_engine *engine; /* out, NULL when it failed */
+	/* out: the engines that answered (containerd and its CRI plugin) */
+	struct lxkns_container_engine *engines[2];
+	size_t engine_count;
 	char err[256];
 };
-/* 0 and q->engine, or -errno with q->err. */
-HIDDEN int ct_query_docker(struct ct_query *q);
-HIDDEN int ct_query_containerd(struct ct_query *q);
-HIDDEN int ct_query_cri(struct ct_query *q);
-/* One container of a Docker/podman engine (after an event), or NULL. */
-HIDDEN struct lxkns_container *ct_docker_inspect_one(struct ct_query *q, const char *id);
+
+/* What an engine's event stream asks the watcher for. */
+struct ct_event_sink {
+	void *userdata;
+	void (*resync)(void *userdata);		      /* list everything again */
+	void (*refresh)(void *userdata, const char *id); /* one container changed */
+};
+
+/* The engine-specific decorators (decorate.c) an engine's containers get;
+ * compose projects, Industrial Edge and devcontainers apply to all. */
+enum {
+	CT_DECO_K8S_LABELS = 1 << 0, /* pods from the CRI pod labels */
+	CT_DECO_DOCKERSHIM = 1 << 1, /* pods from k8s_<c>_<pod>_<ns>_<uid>_<n> names */
+	CT_DECO_PODMAN_PODS = 1 << 2,
+	CT_DECO_DOCKER_PLUGINS = 1 << 3, /* containerd namespace plugins.moby */
+};
+
+/* An engine that is a process serving an API on a unix socket: everything
+ * the shared code (engines.c, containers.c, watcher.c, decorate.c) knows
+ * of it. Each client file defines its own (docker.c: ct_engine_docker and
+ * ct_engine_podman, containerd.c, cri.c). */
+struct ct_engine_ops {
+	const char *name;   /* its process name (comm), also in diagnostics */
+	const char *type;   /* LXKNS_ENGINE_*: the type of the engine it reports */
+	const char *socket; /* basename of its usual API socket, tried first */
+	unsigned decorators; /* CT_DECO_* */
+	/* Asks the engine at q->sockpath: 0 and q->engines, or -errno with
+	 * q->err (also with engines: one of them answered, another not). */
+	int (*query)(struct ct_query *q);
+	/* The watcher: holds the event stream open and tells sink what
+	 * happened, until it breaks (-errno) or stop stops it (0); the reply
+	 * headers must arrive by first_deadline. NULL: no event stream, the
+	 * watcher polls. */
+	int (*watch)(const char *sockpath, int64_t first_deadline,
+		     const struct ct_event_sink *sink, struct ct_stopper *stop, char *err,
+		     size_t errsize);
+	/* The watcher: one container after an event (sink->refresh), or NULL
+	 * when it is gone. NULL: every event resyncs. */
+	struct lxkns_container *(*inspect)(struct ct_query *q, const char *id);
+};
+
+/* The table of engines, one line each: kind and the ops its client file
+ * defines. Adding an engine: its client file, a line here, the file in
+ * lib/meson.build. */
+#define CT_ENGINES(X)                          \
+	X(CT_DOCKER, ct_engine_docker)         \
+	X(CT_PODMAN, ct_engine_podman)         \
+	X(CT_CONTAINERD, ct_engine_containerd) \
+	X(CT_CRI, ct_engine_cri)
+
+#define CT_ENGINE_KIND(kind, ops) kind,
+enum ct_kind { CT_ENGINES(CT_ENGINE_KIND) _CT_KIND_MAX };
+#undef CT_ENGINE_KIND
+#define CT_ENGINE_DECLARE(kind, ops) HIDDEN extern const struct ct_engine_ops ops;
+CT_ENGINES(CT_ENGINE_DECLARE)
+#undef CT_ENGINE_DECLARE
+/* By kind (engines.c). */
+HIDDEN extern const struct ct_engine_ops *const ct_engines[_CT_KIND_MAX];
+/* The ops of the engines of a type (LXKNS_ENGINE_*), or NULL (runc, crun). */
+HIDDEN const struct ct_engine_ops *ct_engine_ops_of_type(const char *type);
 
 /* OCI runtime state directories below root (e.g. "/run/runc"): containers
  * whose init process is alive; NULL engine when the directory is missing. */
@@ -309,8 +362,6 @@ HIDDEN int ct_probe(enum ct_kind kind, pid_t pid, char *const *sockets, char *co
 		    size_t n, int64_t deadline, struct arena *a,
 		    struct lxkns_container_engine **engines, size_t *ret_count, int *ret_chosen,
 		    char *err, size_t errsize);
-/* "dockerd", "containerd", ... */
-HIDDEN const char *ct_kind_name(enum ct_kind k);
 
 /* ---- engine discovery in the process table (engines.c) ---- */
 

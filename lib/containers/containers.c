@@ -20,25 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "containers-internal.h"
 
 #define DEFAULT_TIMEOUT_MS 3000
 #define RUNC_ROOT "/run/runc"
 #define CRUN_ROOT "/run/crun"
-
-const char *ct_kind_name(enum ct_kind k)
-{
-	switch (k) {
-	case CT_DOCKER:
-		return "dockerd";
-	case CT_PODMAN:
-		return "podman";
-	case CT_CONTAINERD:
-		return "containerd";
-	default:
-		return "crio";
-	}
-}
 
 struct probe {
 	const struct ct_candidate *cand;
@@ -62,48 +49,20 @@ int ct_probe(enum ct_kind kind, pid_t pid, char *const *sockets, char *const *ap
 	err[0] = 0;
 	for (size_t i = 0; i < n && !count; i++) {
 		struct ct_query q = {
-			.kind = kind,
 			.sockpath = sockets[i],
 			.api = apis[i],
 			.engine_pid = pid,
 			.deadline = deadline,
 			.arena = a,
 		};
-		int ret;
-		switch (kind) {
-		case CT_DOCKER:
-		case CT_PODMAN:
-			ret = ct_query_docker(&q);
-			break;
-		case CT_CRI:
-			ret = ct_query_cri(&q);
-			break;
-		default:
-			/* containerd: its CRI plugin first, so that the native
-			 * client leaves the k8s.io namespace to the CRI engine */
-			q.kind = CT_CRI;
-			ret = ct_query_cri(&q);
-			if (ret == 0 && q.engine) {
-				q.engine->rank = 1;
-				engines[count++] = q.engine;
-				q.skip_k8s_namespace = true;
-			} else if (ret == -ETIMEDOUT || ret == -ENOMEM) {
-				break;
-			}
-			q.kind = CT_CONTAINERD;
-			q.err[0] = 0;
-			ret = ct_query_containerd(&q);
-			if (ret < 0 && count) {
-				/* the CRI answered but the native API did not */
+		int ret = ct_engines[kind]->query(&q);
+		for (size_t k = 0; k < q.engine_count; k++)
+			engines[count++] = q.engines[k];
+		if (count) {
+			if (ret < 0) { /* one engine answered, another not */
 				snprintf(err, errsize, "%s", q.err);
 				first_err = ret;
-				ret = 0;
 			}
-			break;
-		}
-		if (ret == 0 && q.engine)
-			engines[count++] = q.engine;
-		if (count) {
 			*ret_chosen = (int)i;
 			break;
 		}
@@ -123,7 +82,7 @@ static void report(struct lxkns_result *r, enum ct_kind kind, pid_t pid, const c
 		   const char *msg)
 {
 	result_diag(r, pid, err, "containers", "container engine %s (PID %d) at %s skipped: %s",
-		    ct_kind_name(kind), (int)pid, api, msg && *msg ? msg : strerror(-err));
+		    ct_engines[kind]->name, (int)pid, api, msg && *msg ? msg : strerror(-err));
 }
 
 /* Tries the sockets of one engine process, best first. */
@@ -442,6 +401,79 @@ static int query_all(struct lxkns_result *r, const struct ct_candidates *cands, 
 	return ret;
 }
 
+/* The engines: synced by the watcher, or asked now. */
+static int ask_engines(struct lxkns_result *r, const struct ct_candidates *cands,
+		       unsigned timeout, const struct lxkns_discover_opts *opts,
+		       struct ct_ptrs *engines)
+{
+	struct lxkns_container_engine **list = NULL;
+	size_t count = 0;
+	int ret;
+
+	if (!opts->container_watcher)
+		return query_all(r, cands, ct_now_ms() + timeout, engines);
+	ret = ct_watcher_snapshot(opts->container_watcher, r, cands, timeout, &r->arena, &list,
+				  &count);
+	for (size_t i = 0; ret == 0 && i < count; i++)
+		ret = ct_push(&r->arena, &engines->items, &engines->count, &engines->cap, list[i]);
+	free(list);
+	return ret;
+}
+
+/* Whether an engine reported the container at pid (in the discovery's
+ * view). */
+static bool reported(struct lxkns_result *r, const struct ct_ptrs *engines, pid_t pid)
+{
+	for (size_t x = 0; x < engines->count; x++) {
+		struct lxkns_container_engine *o = engines->items[x];
+		const struct lxkns_process *op = o->pid > 0 ? lxkns_result_process_by_pid(r, o->pid)
+							    : NULL;
+		const struct lxkns_namespace *ons = op ? pc_ns(&op->c, LXKNS_NS_PID) : NULL;
+		for (size_t y = 0; y < o->container_count; y++) {
+			pid_t opid = o->containers[y]->pid;
+			const struct lxkns_process *p =
+				ons ? lxkns_result_process_by_nspid(r, opid, ons) : NULL;
+			if ((p ? p->pid : opid) == pid)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* OCI runtime state directories: the containers no engine reported. */
+static int scan_state_dirs(struct lxkns_result *r, struct ct_ptrs *engines)
+{
+	static const struct {
+		const char *root;
+		int (*scan)(struct lxkns_result *r, struct arena *a, const char *root,
+			    struct lxkns_container_engine **ret);
+	} dirs[] = { { RUNC_ROOT, ct_scan_runc }, { CRUN_ROOT, ct_scan_crun } };
+	int ret;
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		struct lxkns_container_engine *e = NULL;
+		ret = dirs[i].scan(r, &r->arena, dirs[i].root, &e);
+		if (ret == -ENOMEM)
+			return ret;
+		if (ret < 0) {
+			result_diag(r, 0, ret, "containers", "cannot read the OCI state in %s: %s",
+				    dirs[i].root, strerror(-ret));
+			continue;
+		}
+		if (!e)
+			continue;
+		size_t keep = 0;
+		for (size_t k = 0; k < e->container_count; k++)
+			if (!reported(r, engines, e->containers[k]->pid))
+				e->containers[keep++] = e->containers[k];
+		e->container_count = keep;
+		if (keep && (ret = ct_push(&r->arena, &engines->items, &engines->count,
+					   &engines->cap, e)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
 int containers_discover(struct lxkns_result *r, int procfd, uint64_t self_mntns,
 			const struct lxkns_discover_opts *opts)
 {
@@ -456,61 +488,9 @@ int containers_discover(struct lxkns_result *r, int procfd, uint64_t self_mntns,
 			      opts->container_watcher, &cands);
 	if (ret < 0)
 		return ret;
-	if (opts->container_watcher) {
-		struct lxkns_container_engine **list = NULL;
-		size_t count = 0;
-		ret = ct_watcher_snapshot(opts->container_watcher, r, &cands, timeout, &r->arena,
-					  &list, &count);
-		for (size_t i = 0; ret == 0 && i < count; i++)
-			ret = ct_push(&r->arena, &engines.items, &engines.count, &engines.cap,
-				      list[i]);
-		free(list);
-	} else {
-		ret = query_all(r, &cands, ct_now_ms() + timeout, &engines);
-	}
+	ret = ask_engines(r, &cands, timeout, opts, &engines);
 	ct_candidates_free(&cands);
-	if (ret < 0)
+	if (ret < 0 || (ret = scan_state_dirs(r, &engines)) < 0)
 		return ret;
-
-	/* OCI runtime state directories: what no engine reported */
-	static const char *const roots[] = { RUNC_ROOT, CRUN_ROOT };
-	for (size_t i = 0; i < 2; i++) {
-		struct lxkns_container_engine *e = NULL;
-		ret = i == 0 ? ct_scan_runc(r, &r->arena, roots[i], &e)
-			     : ct_scan_crun(r, &r->arena, roots[i], &e);
-		if (ret == -ENOMEM)
-			return ret;
-		if (ret < 0) {
-			result_diag(r, 0, ret, "containers", "cannot read the OCI state in %s: %s",
-				    roots[i], strerror(-ret));
-			continue;
-		}
-		if (!e)
-			continue;
-		/* skip those an engine reported (same PID, in the same view) */
-		size_t keep = 0;
-		for (size_t k = 0; k < e->container_count; k++) {
-			struct lxkns_container *c = e->containers[k];
-			bool known = false;
-			for (size_t x = 0; x < engines.count && !known; x++) {
-				struct lxkns_container_engine *o = engines.items[x];
-				const struct lxkns_process *op =
-					o->pid > 0 ? lxkns_result_process_by_pid(r, o->pid) : NULL;
-				const struct lxkns_namespace *ons = op ? pc_ns(&op->c, LXKNS_NS_PID) : NULL;
-				for (size_t y = 0; y < o->container_count && !known; y++) {
-					pid_t pid = o->containers[y]->pid;
-					const struct lxkns_process *p =
-						ons ? lxkns_result_process_by_nspid(r, pid, ons) : NULL;
-					known = (p ? p->pid : pid) == c->pid;
-				}
-			}
-			if (!known)
-				e->containers[keep++] = c;
-		}
-		e->container_count = keep;
-		if (keep && (ret = ct_push(&r->arena, &engines.items, &engines.count, &engines.cap,
-					   e)) < 0)
-			return ret;
-	}
 	return ct_finish(r, (struct lxkns_container_engine **)engines.items, engines.count);
 }

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "containers-internal.h"
 
 #define COMPOSE_LABEL "com.docker.compose.project"
@@ -87,9 +88,11 @@ static int compose(struct deco *d, struct lxkns_container_engine *e)
 	return 0;
 }
 
-static int industrial_edge(struct lxkns_container_engine *e)
+static int industrial_edge(struct deco *d, struct lxkns_container_engine *e)
 {
 	bool edge = false;
+
+	(void)d;
 	for (size_t i = 0; i < e->container_count && !edge; i++)
 		edge = strcmp(e->containers[i]->name, EDGE_RUNTIME_NAME) == 0;
 	if (!edge)
@@ -307,6 +310,22 @@ static int devcontainers(struct deco *d, struct lxkns_container_engine *e)
 	return 0;
 }
 
+/* All decorators in the order they run; the engine-specific ones (a CT_DECO_*
+ * bit) only on the engines whose ops ask for them (by engine type: an engine
+ * without ops, runc or crun, gets the others). */
+static const struct {
+	unsigned only; /* CT_DECO_*, 0: every engine */
+	int (*fn)(struct deco *d, struct lxkns_container_engine *e);
+} decorators[] = {
+	{ 0, compose },
+	{ 0, industrial_edge },
+	{ CT_DECO_K8S_LABELS, pods_from_labels },
+	{ CT_DECO_DOCKERSHIM, dockershim },
+	{ CT_DECO_PODMAN_PODS, podman_pods },
+	{ CT_DECO_DOCKER_PLUGINS, docker_plugins },
+	{ 0, devcontainers },
+};
+
 int ct_decorate(struct lxkns_result *r, struct arena *a, struct lxkns_container_engine **engines,
 		size_t n, struct ct_ptrs *groups_out)
 {
@@ -316,23 +335,11 @@ int ct_decorate(struct lxkns_result *r, struct arena *a, struct lxkns_container_
 	(void)r;
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		struct lxkns_container_engine *e = engines[i];
-		bool docker = strcmp(e->type, LXKNS_ENGINE_DOCKER) == 0;
-		bool containerd = strcmp(e->type, LXKNS_ENGINE_CONTAINERD) == 0;
-		bool cri = strcmp(e->type, LXKNS_ENGINE_CRI) == 0;
-		bool podman = strcmp(e->type, LXKNS_ENGINE_PODMAN) == 0;
-		ret = compose(&d, e);
-		if (ret == 0)
-			ret = industrial_edge(e);
-		if (ret == 0 && (cri || containerd))
-			ret = pods_from_labels(&d, e);
-		if (ret == 0 && docker)
-			ret = dockershim(&d, e);
-		if (ret == 0 && podman)
-			ret = podman_pods(&d, e);
-		if (ret == 0 && containerd)
-			ret = docker_plugins(&d, e);
-		if (ret == 0)
-			ret = devcontainers(&d, e);
+		const struct ct_engine_ops *ops = ct_engine_ops_of_type(e->type);
+		unsigned mine = ops ? ops->decorators : 0;
+		for (size_t k = 0; k < ELEMENTSOF(decorators) && ret == 0; k++)
+			if (!decorators[k].only || (decorators[k].only & mine))
+				ret = decorators[k].fn(&d, e);
 	}
 	return ret;
 }

@@ -4,7 +4,9 @@
  * through its libpod API, or its Docker-compatible one when libpod is not
  * there). Docker's container list has no PIDs, so every container is
  * inspected too; the inspections run in parallel over up to 8 connections.
- * podman's libpod list has the PIDs (and pod names) in one call.
+ * podman's libpod list has the PIDs (and pod names) in one call. For the
+ * watcher: the event stream (GET /events) and single containers after an
+ * event. Both engines' ops (ct_engine_docker, ct_engine_podman) are here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -158,7 +160,7 @@ out:
 	return ret;
 }
 
-int ct_query_docker(struct ct_query *q)
+static int query(struct ct_query *q, bool podman)
 {
 	struct ct_buf body = { 0 };
 	struct ct_list list = { 0 };
@@ -166,8 +168,7 @@ int ct_query_docker(struct ct_query *q)
 	bool libpod = false;
 	int ret;
 
-	q->engine = NULL;
-	e = ct_engine_new(q->arena, q->kind == CT_PODMAN ? LXKNS_ENGINE_PODMAN : LXKNS_ENGINE_DOCKER);
+	e = ct_engine_new(q->arena, podman ? ct_engine_podman.type : ct_engine_docker.type);
 	if (!e)
 		return -ENOMEM;
 	e->pid = q->engine_pid;
@@ -176,7 +177,7 @@ int ct_query_docker(struct ct_query *q)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = q->kind == CT_PODMAN ? podman_basics(q, e, &body, &libpod) : docker_basics(q, e, &body);
+	ret = podman ? podman_basics(q, e, &body, &libpod) : docker_basics(q, e, &body);
 	if (ret < 0)
 		goto out;
 	ret = ct_parse_docker_list(body.p, body.len, q->arena, libpod, &list);
@@ -193,14 +194,25 @@ int ct_query_docker(struct ct_query *q)
 		if ((ret = ct_engine_add(q->arena, e, c)) < 0)
 			goto out;
 	}
-	q->engine = e;
+	q->engines[q->engine_count++] = e;
 	ret = 0;
 out:
 	ct_buf_free(&body);
 	return ret;
 }
 
-struct lxkns_container *ct_docker_inspect_one(struct ct_query *q, const char *id)
+static int query_docker(struct ct_query *q)
+{
+	return query(q, false);
+}
+
+static int query_podman(struct ct_query *q)
+{
+	return query(q, true);
+}
+
+/* The watcher: one container after an event. */
+static struct lxkns_container *inspect_one(struct ct_query *q, const char *id, bool podman)
 {
 	struct ct_http *h = ct_http_new(q->sockpath);
 	struct ct_buf body = { 0 };
@@ -219,14 +231,12 @@ struct lxkns_container *ct_docker_inspect_one(struct ct_query *q, const char *id
 	/* the list entry (labels, names) of just this container */
 	snprintf(filters, sizeof(filters), "%%7B%%22id%%22%%3A%%5B%%22%s%%22%%5D%%7D", id);
 	snprintf(path, sizeof(path), "%s?filters=%s",
-		 q->kind == CT_PODMAN ? "/v4.0.0/libpod/containers/json" : "/containers/json",
-		 filters);
+		 podman ? "/v4.0.0/libpod/containers/json" : "/containers/json", filters);
 	if (get_json(q, h, path, &body) < 0 ||
-	    ct_parse_docker_list(body.p, body.len, q->arena, q->kind == CT_PODMAN, &list) < 0 ||
-	    list.count != 1)
+	    ct_parse_docker_list(body.p, body.len, q->arena, podman, &list) < 0 || list.count != 1)
 		goto out;
 	c = list.items[0];
-	if (q->kind != CT_PODMAN) {
+	if (!podman) {
 		bool paused = false, running = false;
 		pid_t pid = 0;
 		snprintf(path, sizeof(path), "/containers/%s/json", id);
@@ -246,3 +256,96 @@ out:
 	ct_http_free(h);
 	return c;
 }
+
+static struct lxkns_container *inspect_docker(struct ct_query *q, const char *id)
+{
+	return inspect_one(q, id, false);
+}
+
+static struct lxkns_container *inspect_podman(struct ct_query *q, const char *id)
+{
+	return inspect_one(q, id, true);
+}
+
+/* ---- the event stream: GET /events, one JSON object a line ---- */
+
+#define EVENTS_PATH "/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D"
+#define MAX_LINE (1024 * 1024)
+
+struct events {
+	const struct ct_event_sink *sink;
+	char *line;
+	size_t linelen;
+};
+
+/* A container that started, stopped, paused, ... is refreshed. */
+static void on_event(const struct ct_event_sink *sink, const char *line, size_t len)
+{
+	struct ct_docker_event ev;
+	static const char *const actions[] = { "start", "restart", "pause", "unpause", "rename",
+					       "die", "died", "destroy", "remove", "kill", "stop",
+					       "oom", "update" };
+	if (ct_parse_docker_event(line, len, &ev) < 0 || strcmp(ev.type, "container") != 0 ||
+	    !ev.id[0])
+		return;
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(ev.action, actions[i]) == 0) {
+			sink->refresh(sink->userdata, ev.id);
+			return;
+		}
+}
+
+static int on_chunk(void *userdata, const char *data, size_t len)
+{
+	struct events *s = userdata;
+	if (!data) { /* (re)connected: what happened meanwhile is unknown */
+		s->linelen = 0;
+		s->sink->resync(s->sink->userdata);
+		return 0;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] == '\n') {
+			if (s->linelen)
+				on_event(s->sink, s->line, s->linelen);
+			s->linelen = 0;
+			continue;
+		}
+		if (s->linelen >= MAX_LINE)
+			continue; /* an absurd line: dropped when it ends */
+		if (!s->line && !(s->line = malloc(MAX_LINE)))
+			return 1;
+		s->line[s->linelen++] = data[i];
+	}
+	return 0;
+}
+
+static int watch(const char *sockpath, int64_t first_deadline, const struct ct_event_sink *sink,
+		 struct ct_stopper *stop, char *err, size_t errsize)
+{
+	struct events s = { .sink = sink };
+	int ret = ct_http_stream(sockpath, EVENTS_PATH, first_deadline, on_chunk, &s, stop, err,
+				 errsize);
+	free(s.line);
+	return ret;
+}
+
+const struct ct_engine_ops ct_engine_docker = {
+	.name = "dockerd",
+	.type = LXKNS_ENGINE_DOCKER,
+	.socket = "docker.sock",
+	.decorators = CT_DECO_DOCKERSHIM,
+	.query = query_docker,
+	.watch = watch,
+	.inspect = inspect_docker,
+};
+
+/* podman listens only when it runs as the API service (podman system service). */
+const struct ct_engine_ops ct_engine_podman = {
+	.name = "podman",
+	.type = LXKNS_ENGINE_PODMAN,
+	.socket = "podman.sock",
+	.decorators = CT_DECO_PODMAN_PODS,
+	.query = query_podman,
+	.watch = watch,
+	.inspect = inspect_podman,
+};

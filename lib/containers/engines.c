@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * engines.c: container engines in the process table. An engine is a process
- * with a known name (dockerd, containerd, crio, and podman, which listens
- * only when it runs as the API service) that listens on unix sockets: its
+ * engines.c: the table of engines (ct_engines: one line per engine in
+ * containers-internal.h, the ops in each client file) and the engines in the
+ * process table. An engine is a process with the name of an engine in the
+ * table (dockerd, containerd, crio, podman) that listens on unix sockets: its
  * socket fds are matched against /proc/PID/net/unix of its own network
  * namespace. The socket paths are as the engine sees them; for an engine in
  * another mount namespace (an engine inside a container) they are reached
@@ -21,16 +22,17 @@
 #include "containers-internal.h"
 #include "strutil.h"
 
-static const struct {
-	const char *comm;
-	enum ct_kind kind;
-	const char *preferred; /* basename of the usual API socket */
-} engine_names[] = {
-	{ "dockerd", CT_DOCKER, "docker.sock" },
-	{ "containerd", CT_CONTAINERD, "containerd.sock" },
-	{ "crio", CT_CRI, "crio.sock" },
-	{ "podman", CT_PODMAN, "podman.sock" },
-};
+#define CT_ENGINE_ENTRY(kind, ops) [kind] = &ops,
+const struct ct_engine_ops *const ct_engines[_CT_KIND_MAX] = { CT_ENGINES(CT_ENGINE_ENTRY) };
+#undef CT_ENGINE_ENTRY
+
+const struct ct_engine_ops *ct_engine_ops_of_type(const char *type)
+{
+	for (size_t k = 0; k < _CT_KIND_MAX; k++)
+		if (strcmp(ct_engines[k]->type, type) == 0)
+			return ct_engines[k];
+	return NULL;
+}
 
 int ct_read_file_at(int dirfd, const char *path, size_t max, struct ct_buf *b)
 {
@@ -198,21 +200,24 @@ void ct_candidates_free(struct ct_candidates *c)
 	*c = (struct ct_candidates){ 0 };
 }
 
-static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns,
-			 const struct lxkns_process *p, int which, struct ct_candidates *out)
+/* add_candidate(), step 1: the paths of the API sockets p listens on, best
+ * first (malloc'ed, also on error). 0 also when there are none or p is gone
+ * (with a diagnostic where that says something), or -ENOMEM. */
+static int listening_sockets(struct lxkns_result *r, int procfd, const struct lxkns_process *p,
+			     enum ct_kind kind, struct listening *l)
 {
 	struct sockset set = { 0 };
-	struct listening l = { .set = &set };
 	struct ct_buf unix_table = { 0 };
 	char path[48];
-	int ret = 0;
+	int ret;
 
+	l->set = &set;
 	ret = collect_sockets(procfd, p->pid, &set);
 	if (ret < 0) {
 		if (ret != -ENOENT) /* gone: nothing to say */
 			result_diag(r, p->pid, ret, "containers",
 				    "cannot list the fds of container engine %s (PID %d): %s",
-				    engine_names[which].comm, (int)p->pid, strerror(-ret));
+				    ct_engines[kind]->name, (int)p->pid, strerror(-ret));
 		ret = ret == -ENOMEM ? ret : 0;
 		goto out;
 	}
@@ -224,60 +229,65 @@ static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns
 		if (ret != -ENOENT)
 			result_diag(r, p->pid, ret, "containers",
 				    "cannot read /proc/%d/net/unix of container engine %s: %s",
-				    (int)p->pid, engine_names[which].comm, strerror(-ret));
+				    (int)p->pid, ct_engines[kind]->name, strerror(-ret));
 		ret = ret == -ENOMEM ? ret : 0;
 		goto out;
 	}
-	ct_parse_net_unix(unix_table.p, unix_table.len, on_listening, &l);
-	if ((ret = l.err) < 0)
+	ct_parse_net_unix(unix_table.p, unix_table.len, on_listening, l);
+	if ((ret = l->err) < 0)
 		goto out;
 	/* keep the API candidates, best first */
 	size_t n = 0;
-	for (size_t i = 0; i < l.count; i++) {
-		if (skip_socket(l.paths[i]))
-			free(l.paths[i]);
+	for (size_t i = 0; i < l->count; i++) {
+		if (skip_socket(l->paths[i]))
+			free(l->paths[i]);
 		else
-			l.paths[n++] = l.paths[i];
+			l->paths[n++] = l->paths[i];
 	}
-	l.count = n;
-	if (!n)
-		goto out;
-	sort_sockets(l.paths, n, engine_names[which].preferred);
+	l->count = n;
+	sort_sockets(l->paths, n, ct_engines[kind]->socket);
+out:
+	l->set = NULL;
+	free(set.inos);
+	ct_buf_free(&unix_table);
+	return ret;
+}
 
+/* Step 2: a candidate with the sockets at paths (as p sees them) that we
+ * can connect to, unless there are none. */
+static int push_candidate(struct lxkns_result *r, uint64_t self_mntns,
+			  const struct lxkns_process *p, enum ct_kind kind, char *const *paths,
+			  size_t n, struct ct_candidates *out)
+{
 	struct ct_candidate *nc = realloc(out->items, (out->count + 1) * sizeof(*nc));
-	if (!nc) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!nc)
+		return -ENOMEM;
 	out->items = nc;
 	struct ct_candidate *c = &out->items[out->count];
-	*c = (struct ct_candidate){ .kind = engine_names[which].kind, .proc = p };
+	*c = (struct ct_candidate){ .kind = kind, .proc = p };
 	c->sockets = calloc(n, sizeof(char *));
 	c->apis = calloc(n, sizeof(char *));
 	out->count++; /* freed by ct_candidates_free from here on */
-	if (!c->sockets || !c->apis) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!c->sockets || !c->apis)
+		return -ENOMEM;
 	const struct lxkns_namespace *mnt = pc_ns(&p->c, LXKNS_NS_MNT);
 	bool same_mnt = mnt && mnt->id.ino == self_mntns;
 	for (size_t i = 0; i < n; i++) {
 		char *sock, *api;
 		if (same_mnt) {
-			sock = strdup(l.paths[i]);
-		} else if (asprintf(&sock, "/proc/%d/root%s", (int)p->pid, l.paths[i]) < 0) {
+			sock = strdup(paths[i]);
+		} else if (asprintf(&sock, "/proc/%d/root%s", (int)p->pid, paths[i]) < 0) {
 			sock = NULL;
 		}
 		if (!sock || asprintf(&api, "unix://%s", sock) < 0) {
 			free(sock);
-			ret = -ENOMEM;
-			goto out;
+			return -ENOMEM;
 		}
 		if (strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
 			result_diag(r, p->pid, ENAMETOOLONG, "containers",
 				    "the API socket %s of container engine %s (PID %d) is too long "
 				    "to connect to",
-				    sock, engine_names[which].comm, (int)p->pid);
+				    sock, ct_engines[kind]->name, (int)p->pid);
 			free(sock);
 			free(api);
 			continue;
@@ -290,24 +300,32 @@ static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns
 		free(c->apis);
 		out->count--;
 	}
-out:
+	return 0;
+}
+
+/* An engine process with its API sockets, if it has any. */
+static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns,
+			 const struct lxkns_process *p, enum ct_kind kind, struct ct_candidates *out)
+{
+	struct listening l = { 0 };
+	int ret = listening_sockets(r, procfd, p, kind, &l);
+
+	if (ret == 0 && l.count)
+		ret = push_candidate(r, self_mntns, p, kind, l.paths, l.count, out);
 	for (size_t i = 0; i < l.count; i++)
 		free(l.paths[i]);
 	free(l.paths);
-	free(set.inos);
-	ct_buf_free(&unix_table);
 	return ret;
 }
 
 /* A candidate without sockets: an engine the caller already knows. */
-static int add_known(const struct lxkns_process *p, int which, struct ct_candidates *out)
+static int add_known(const struct lxkns_process *p, enum ct_kind kind, struct ct_candidates *out)
 {
 	struct ct_candidate *nc = realloc(out->items, (out->count + 1) * sizeof(*nc));
 	if (!nc)
 		return -ENOMEM;
 	out->items = nc;
-	out->items[out->count++] = (struct ct_candidate){ .kind = engine_names[which].kind,
-							  .proc = p };
+	out->items[out->count++] = (struct ct_candidate){ .kind = kind, .proc = p };
 	return 0;
 }
 
@@ -320,12 +338,12 @@ int ct_find_engines(struct lxkns_result *r, int procfd, uint64_t self_mntns,
 		const struct lxkns_process *p = r->procs[i];
 		if (!p->c.name)
 			continue;
-		for (size_t k = 0; k < ELEMENTSOF(engine_names); k++) {
-			if (strcmp(p->c.name, engine_names[k].comm) != 0)
+		for (enum ct_kind k = 0; k < _CT_KIND_MAX; k++) {
+			if (strcmp(p->c.name, ct_engines[k]->name) != 0)
 				continue;
-			int ret = known && known(userdata, p, engine_names[k].kind)
-					  ? add_known(p, (int)k, out)
-					  : add_candidate(r, procfd, self_mntns, p, (int)k, out);
+			int ret = known && known(userdata, p, k)
+					  ? add_known(p, k, out)
+					  : add_candidate(r, procfd, self_mntns, p, k, out);
 			if (ret < 0) {
 				ct_candidates_free(out);
 				return ret;

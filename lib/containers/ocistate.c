@@ -30,8 +30,72 @@ static bool alive(struct lxkns_result *r, struct lxkns_container *c)
 	return true;
 }
 
-static int scan(struct lxkns_result *r, struct arena *a, const char *root, const char *type,
-		struct lxkns_container_engine **ret)
+/* One container's state in the directory name below rootfd into c (into
+ * buf): 0, 1 to skip it (unreadable, malformed), or -ENOMEM. */
+static int read_runc(int rootfd, const char *name, struct arena *a, struct ct_buf *buf,
+		     struct lxkns_container *c)
+{
+	char path[600];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/state.json", name);
+	if (ct_read_file_at(rootfd, path, MAX_STATE, buf) < 0 ||
+	    (err = ct_parse_runc_state(buf->p, buf->len, a, c)) == -EBADMSG)
+		return 1;
+	return err;
+}
+
+static int read_crun(int rootfd, const char *name, struct arena *a, struct ct_buf *buf,
+		     struct lxkns_container *c)
+{
+	char path[600];
+	const char *bundle = NULL;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/status", name);
+	if (ct_read_file_at(rootfd, path, MAX_STATE, buf) < 0 ||
+	    (err = ct_parse_crun_status(buf->p, buf->len, a, c, &bundle)) == -EBADMSG)
+		return 1;
+	if (err == 0) {
+		c->id = c->name = arena_strdup(a, name);
+		if (!c->id)
+			err = -ENOMEM;
+	}
+	snprintf(path, sizeof(path), "%s/config.json", name);
+	if (err == 0 && ct_read_file_at(rootfd, path, MAX_STATE, buf) == 0)
+		err = ct_parse_oci_annotations(buf->p, buf->len, a, c) == -ENOMEM ? -ENOMEM : 0;
+	return err;
+}
+
+struct runtime {
+	const char *type; /* LXKNS_ENGINE_* */
+	int rank;	  /* runc before crun */
+	int (*read)(int rootfd, const char *name, struct arena *a, struct ct_buf *buf,
+		    struct lxkns_container *c);
+};
+
+static const struct runtime runc = { LXKNS_ENGINE_RUNC, 0, read_runc };
+static const struct runtime crun = { LXKNS_ENGINE_CRUN, 1, read_crun };
+
+/* The engine of the state directory root, "file://<root>". */
+static struct lxkns_container_engine *state_engine(struct arena *a, const char *root,
+						   const struct runtime *rt)
+{
+	struct lxkns_container_engine *e = ct_engine_new(a, rt->type);
+	if (!e)
+		return NULL;
+	size_t n = strlen(root) + 8;
+	char *api = arena_alloc(a, n);
+	if (!api)
+		return NULL;
+	snprintf(api, n, "file://%s", root);
+	e->api = api;
+	e->rank = rt->rank;
+	return e;
+}
+
+static int scan(struct lxkns_result *r, struct arena *a, const char *root,
+		const struct runtime *rt, struct lxkns_container_engine **ret)
 {
 	struct ct_buf buf = { 0 };
 	struct lxkns_container_engine *e = NULL;
@@ -48,59 +112,25 @@ static int scan(struct lxkns_result *r, struct arena *a, const char *root, const
 			close(dfd);
 		return -errno;
 	}
-	e = ct_engine_new(a, type);
-	if (!e) {
+	if (!(e = state_engine(a, root, rt))) {
 		closedir(d);
 		return -ENOMEM;
 	}
-	size_t n = strlen(root) + 8;
-	char *api = arena_alloc(a, n);
-	if (!api) {
-		closedir(d);
-		return -ENOMEM;
-	}
-	snprintf(api, n, "file://%s", root);
-	e->api = api;
-	e->rank = strcmp(type, LXKNS_ENGINE_RUNC) == 0 ? 0 : 1;
-
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		char path[600];
 		struct lxkns_container *c;
-		const char *bundle = NULL;
-		int err = 0;
 		if (de->d_name[0] == '.' || strlen(de->d_name) > 256)
 			continue;
 		if (!(c = ct_container_new(a))) {
 			ret_err = -ENOMEM;
 			break;
 		}
-		if (strcmp(type, LXKNS_ENGINE_RUNC) == 0) {
-			snprintf(path, sizeof(path), "%s/state.json", de->d_name);
-			if (ct_read_file_at(rootfd, path, MAX_STATE, &buf) < 0 ||
-			    (err = ct_parse_runc_state(buf.p, buf.len, a, c)) == -EBADMSG)
-				continue;
-		} else {
-			snprintf(path, sizeof(path), "%s/status", de->d_name);
-			if (ct_read_file_at(rootfd, path, MAX_STATE, &buf) < 0 ||
-			    (err = ct_parse_crun_status(buf.p, buf.len, a, c, &bundle)) == -EBADMSG)
-				continue;
-			if (err == 0) {
-				c->id = c->name = arena_strdup(a, de->d_name);
-				if (!c->id)
-					err = -ENOMEM;
-			}
-			snprintf(path, sizeof(path), "%s/config.json", de->d_name);
-			if (err == 0 && ct_read_file_at(rootfd, path, MAX_STATE, &buf) == 0)
-				err = ct_parse_oci_annotations(buf.p, buf.len, a, c) == -ENOMEM
-					      ? -ENOMEM
-					      : 0;
-		}
+		int err = rt->read(rootfd, de->d_name, a, &buf, c);
 		if (err < 0) {
 			ret_err = err;
 			break;
 		}
-		if (!alive(r, c))
+		if (err > 0 || !alive(r, c))
 			continue;
 		if ((ret_err = ct_engine_add(a, e, c)) < 0)
 			break;
@@ -116,11 +146,11 @@ static int scan(struct lxkns_result *r, struct arena *a, const char *root, const
 int ct_scan_runc(struct lxkns_result *r, struct arena *a, const char *root,
 		 struct lxkns_container_engine **ret)
 {
-	return scan(r, a, root, LXKNS_ENGINE_RUNC, ret);
+	return scan(r, a, root, &runc, ret);
 }
 
 int ct_scan_crun(struct lxkns_result *r, struct arena *a, const char *root,
 		 struct lxkns_container_engine **ret)
 {
-	return scan(r, a, root, LXKNS_ENGINE_CRUN, ret);
+	return scan(r, a, root, &crun, ret);
 }

@@ -7,13 +7,13 @@
  * Per engine process (identified by PID, start time and kind) two threads:
  *   - the sync thread finds the engine's API socket, lists its containers
  *     (a full sync, into a fresh arena), then waits for work: a full resync
- *     (containerd, and after every (re)connect of the event stream), or the
- *     IDs of Docker/podman containers to refresh one by one; a CRI-only
- *     engine (CRI-O has no event stream in runtime.v1 here) is re-listed
- *     every 2 s;
- *   - the stream thread holds the event stream open (Docker/podman GET
- *     /events for containers; containerd's Events/Subscribe) and turns
- *     events into work; when the stream breaks it reconnects after 1 s.
+ *     (containerd's events, and after every (re)connect of the event
+ *     stream), or the IDs of containers to refresh one by one (engines
+ *     whose ops can inspect one: Docker, podman); an engine without an event
+ *     stream (CRI-O: runtime.v1 has none here) is re-listed every 2 s;
+ *   - the stream thread holds the event stream open (the engine's ops
+ *     watch: Docker/podman GET /events, containerd's Events/Subscribe) and
+ *     turns events into work; when the stream breaks it reconnects after 1 s.
  * A discovery (ct_watcher_snapshot) matches the engine processes it found
  * against the watched ones, starts watching new ones and waits for their
  * first sync (up to the container timeout; only once per engine, so a hung
@@ -33,7 +33,6 @@
 #define SYNC_TIMEOUT_MS 5000
 #define CRI_POLL_MS 2000
 #define RETRY_MS 1000
-#define MAX_LINE (1024 * 1024)
 #define COMPACT_AFTER 256 /* incremental updates before a full resync */
 
 struct wengine {
@@ -63,9 +62,6 @@ struct wengine {
 	bool seen;
 	bool waited; /* a discovery waited for its first sync once: never again */
 
-	/* stream thread only */
-	char *line;
-	size_t linelen;
 	struct wengine *next;
 };
 
@@ -155,20 +151,20 @@ static int full_sync(struct wengine *we)
 	return n ? 0 : ret;
 }
 
-/* Docker/podman: refreshes one container (added, changed or gone). */
+/* Refreshes one container (added, changed or gone) of an engine that can
+ * inspect one (Docker, podman). */
 static void refresh_one(struct wengine *we, const char *id)
 {
 	struct lxkns_container_watcher *w = we->w;
 	struct arena tmp = { 0 };
 	struct ct_query q = {
-		.kind = we->kind,
 		.sockpath = we->sockets[we->chosen],
 		.api = we->apis[we->chosen],
 		.engine_pid = we->pid,
 		.deadline = ct_now_ms() + SYNC_TIMEOUT_MS,
 		.arena = &tmp,
 	};
-	struct lxkns_container *c = ct_docker_inspect_one(&q, id);
+	struct lxkns_container *c = ct_engines[we->kind]->inspect(&q, id);
 
 	pthread_mutex_lock(&w->lock);
 	struct lxkns_container_engine *e = we->neng ? we->eng[0] : NULL;
@@ -214,7 +210,7 @@ static void *sync_main(void *arg)
 			last = full_sync(we);
 			pthread_mutex_lock(&w->lock);
 			if (last == 0 && !we->stream_started && !we->stop &&
-			    (we->kind != CT_CRI)) {
+			    ct_engines[we->kind]->watch) {
 				if (pthread_create(&we->stream_thread, NULL, stream_main, we) == 0)
 					we->stream_started = true;
 			}
@@ -223,7 +219,7 @@ static void *sync_main(void *arg)
 		/* wait for work */
 		pthread_mutex_lock(&w->lock);
 		struct timespec ts;
-		bool poll = we->kind == CT_CRI || last < 0 || !we->stream_started;
+		bool poll = !ct_engines[we->kind]->watch || last < 0 || !we->stream_started;
 		deadline_ts(last < 0 ? RETRY_MS : CRI_POLL_MS, &ts);
 		while (!we->stop && !we->full && !we->nids) {
 			if (!poll) {
@@ -291,66 +287,25 @@ static void ask_refresh(struct wengine *we, const char *id)
 	pthread_mutex_unlock(&w->lock);
 }
 
-static void docker_event(struct wengine *we, const char *line, size_t len)
+static void on_resync(void *userdata)
 {
-	struct ct_docker_event ev;
-	static const char *const actions[] = { "start", "restart", "pause", "unpause", "rename",
-					       "die", "died", "destroy", "remove", "kill", "stop",
-					       "oom", "update" };
-	if (ct_parse_docker_event(line, len, &ev) < 0 || strcmp(ev.type, "container") != 0 ||
-	    !ev.id[0])
-		return;
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (strcmp(ev.action, actions[i]) == 0) {
-			ask_refresh(we, ev.id);
-			return;
-		}
+	ask_full(userdata);
 }
 
-static int on_docker_chunk(void *userdata, const char *data, size_t len)
+static void on_refresh(void *userdata, const char *id)
 {
 	struct wengine *we = userdata;
-	if (!data) { /* (re)connected: what happened meanwhile is unknown */
-		we->linelen = 0;
-		ask_full(we);
-		return 0;
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] == '\n') {
-			if (we->linelen)
-				docker_event(we, we->line, we->linelen);
-			we->linelen = 0;
-			continue;
-		}
-		if (we->linelen >= MAX_LINE)
-			continue; /* an absurd line: dropped when it ends */
-		if (!we->line && !(we->line = malloc(MAX_LINE)))
-			return 1;
-		we->line[we->linelen++] = data[i];
-	}
-	return 0;
-}
-
-static int on_ctrd_event(void *userdata, const uint8_t *msg, size_t len)
-{
-	struct wengine *we = userdata;
-	char ns[128], topic[128];
-	if (!msg) {
-		ask_full(we);
-		return 0;
-	}
-	if (ct_parse_ctrd_envelope(msg, len, ns, sizeof(ns), topic, sizeof(topic)) < 0)
-		return 0;
-	if (strncmp(topic, "/tasks/", 7) == 0 || strncmp(topic, "/containers/", 12) == 0 ||
-	    strncmp(topic, "/namespaces/", 12) == 0)
-		ask_full(we);
-	return 0;
+	if (ct_engines[we->kind]->inspect)
+		ask_refresh(we, id);
+	else
+		ask_full(we); /* it cannot refresh one container */
 }
 
 static void *stream_main(void *arg)
 {
 	struct wengine *we = arg;
 	struct lxkns_container_watcher *w = we->w;
+	const struct ct_event_sink sink = { we, on_resync, on_refresh };
 	char err[256];
 
 	for (;;) {
@@ -359,15 +314,8 @@ static void *stream_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (stop)
 			break;
-		const char *sock = we->sockets[we->chosen];
-		if (we->kind == CT_DOCKER || we->kind == CT_PODMAN)
-			ct_http_stream(sock, "/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D",
-				       ct_now_ms() + SYNC_TIMEOUT_MS, on_docker_chunk, we, &we->stopper,
-				       err, sizeof(err));
-		else
-			ct_grpc_stream(sock, "/containerd.services.events.v1.Events/Subscribe", NULL, 0,
-				       ct_now_ms() + SYNC_TIMEOUT_MS, on_ctrd_event, we, &we->stopper,
-				       err, sizeof(err));
+		ct_engines[we->kind]->watch(we->sockets[we->chosen], ct_now_ms() + SYNC_TIMEOUT_MS,
+					    &sink, &we->stopper, err, sizeof(err));
 		/* broken (or stopped): resync once it is back */
 		pthread_mutex_lock(&w->lock);
 		struct timespec ts;
@@ -396,7 +344,6 @@ static void wengine_free(struct wengine *we)
 	for (size_t i = 0; i < we->nids; i++)
 		free(we->ids[i]);
 	free(we->ids);
-	free(we->line);
 	arena_free(&we->arena);
 	ct_stopper_destroy(&we->stopper);
 	free(we);
@@ -492,20 +439,10 @@ bool ct_watcher_knows(void *watcher, const struct lxkns_process *p, enum ct_kind
 	return known;
 }
 
-int ct_watcher_snapshot(struct lxkns_container_watcher *w, struct lxkns_result *r,
-			const struct ct_candidates *cands, unsigned timeout_ms, struct arena *a,
-			struct lxkns_container_engine ***ret, size_t *ret_count)
+/* ct_watcher_snapshot(), step 1 (under the lock): marks the watched engines
+ * that are among the candidates seen, and starts watching new ones. */
+static int adopt(struct lxkns_container_watcher *w, const struct ct_candidates *cands)
 {
-	struct lxkns_container_engine **out = NULL;
-	size_t n = 0, cap = 0;
-	struct timespec until;
-	int ret_err = 0;
-
-	*ret = NULL;
-	*ret_count = 0;
-	deadline_ts(timeout_ms, &until);
-	pthread_mutex_lock(&w->lock);
-	reap(w, false);
 	for (struct wengine *we = w->engines; we; we = we->next)
 		we->seen = false;
 	for (size_t i = 0; i < cands->count; i++) {
@@ -518,14 +455,11 @@ int ct_watcher_snapshot(struct lxkns_container_watcher *w, struct lxkns_result *
 			continue; /* known a moment ago, retired meanwhile: next time */
 		if (!we) {
 			we = wengine_new(w, c);
-			if (!we) {
-				ret_err = -ENOMEM;
-				break;
-			}
+			if (!we)
+				return -ENOMEM;
 			if (pthread_create(&we->sync_thread, NULL, sync_main, we) != 0) {
 				wengine_free(we);
-				ret_err = -EAGAIN;
-				break;
+				return -EAGAIN;
 			}
 			we->sync_started = true;
 			we->next = w->engines;
@@ -533,10 +467,15 @@ int ct_watcher_snapshot(struct lxkns_container_watcher *w, struct lxkns_result *
 		}
 		we->seen = true;
 	}
-	/* retire the engines whose process is gone */
+	return 0;
+}
+
+/* Step 2: retires the engines whose process is gone. */
+static void retire_unseen(struct lxkns_container_watcher *w)
+{
 	for (struct wengine **pp = &w->engines; *pp;) {
 		struct wengine *we = *pp;
-		if (we->seen || ret_err) {
+		if (we->seen) {
 			pp = &we->next;
 			continue;
 		}
@@ -545,56 +484,95 @@ int ct_watcher_snapshot(struct lxkns_container_watcher *w, struct lxkns_result *
 		we->next = w->graveyard;
 		w->graveyard = we;
 	}
-	/* new ones: wait for their first sync, in time */
+}
+
+/* Step 3: waits for the first sync of new engines, until the deadline. */
+static void wait_first_sync(struct lxkns_container_watcher *w, const struct timespec *until)
+{
 	for (;;) {
 		bool waiting = false;
 		for (struct wengine *we = w->engines; we && !waiting; we = we->next)
 			waiting = we->seen && !we->synced && !we->waited;
-		if (!waiting || ret_err ||
-		    pthread_cond_timedwait(&w->cond, &w->lock, &until) == ETIMEDOUT)
+		if (!waiting || pthread_cond_timedwait(&w->cond, &w->lock, until) == ETIMEDOUT)
 			break;
 	}
-	for (struct wengine *we = w->engines; we && !ret_err; we = we->next) {
+}
+
+/* Step 4, per engine: the diagnostics of an engine that did not answer (in
+ * time); true when it has a synced state to copy. */
+static bool report_engine(struct lxkns_result *r, const struct wengine *we)
+{
+	const char *name = ct_engines[we->kind]->name;
+	const char *api = we->nsockets ? we->apis[we->chosen >= 0 ? we->chosen : 0] : "";
+
+	if (!we->synced) {
+		result_diag(r, we->pid, ETIMEDOUT, "containers",
+			    "container engine %s (PID %d) at %s skipped: no answer in time", name,
+			    (int)we->pid, api);
+		return false;
+	}
+	if (we->failed || we->err)
+		result_diag(r, we->pid, we->err, "containers",
+			    "container engine %s (PID %d) at %s skipped: %s", name, (int)we->pid,
+			    api, we->msg[0] ? we->msg : strerror(-we->err));
+	return !we->failed;
+}
+
+/* Step 4: copies the synced state of the engines seen into a (the engine
+ * list is malloc'ed). */
+static int copy_synced(struct lxkns_container_watcher *w, struct lxkns_result *r,
+		       struct arena *a, struct lxkns_container_engine ***ret, size_t *ret_count)
+{
+	struct lxkns_container_engine **out = NULL;
+	size_t n = 0, cap = 0;
+
+	for (struct wengine *we = w->engines; we; we = we->next) {
 		if (!we->seen)
 			continue;
 		we->waited = true;
-		const char *api = we->nsockets ? we->apis[we->chosen >= 0 ? we->chosen : 0] : "";
-		if (!we->synced) {
-			result_diag(r, we->pid, ETIMEDOUT, "containers",
-				    "container engine %s (PID %d) at %s skipped: no answer in time",
-				    ct_kind_name(we->kind), (int)we->pid, api);
+		if (!report_engine(r, we))
 			continue;
-		}
-		if (we->failed || we->err)
-			result_diag(r, we->pid, we->err, "containers",
-				    "container engine %s (PID %d) at %s skipped: %s",
-				    ct_kind_name(we->kind), (int)we->pid, api,
-				    we->msg[0] ? we->msg : strerror(-we->err));
-		for (size_t k = 0; k < we->neng && !we->failed; k++) {
+		for (size_t k = 0; k < we->neng; k++) {
 			struct lxkns_container_engine *e = ct_engine_copy(a, we->eng[k]);
-			if (!e) {
-				ret_err = -ENOMEM;
-				break;
-			}
+			if (!e)
+				goto oom;
 			if (n == cap) {
 				size_t ncap = cap ? cap * 2 : 8;
 				struct lxkns_container_engine **nn = realloc(out, ncap * sizeof(*nn));
-				if (!nn) {
-					ret_err = -ENOMEM;
-					break;
-				}
+				if (!nn)
+					goto oom;
 				out = nn;
 				cap = ncap;
 			}
 			out[n++] = e;
 		}
 	}
-	pthread_mutex_unlock(&w->lock);
-	if (ret_err) {
-		free(out);
-		return ret_err;
-	}
 	*ret = out;
 	*ret_count = n;
 	return 0;
+oom:
+	free(out);
+	return -ENOMEM;
+}
+
+int ct_watcher_snapshot(struct lxkns_container_watcher *w, struct lxkns_result *r,
+			const struct ct_candidates *cands, unsigned timeout_ms, struct arena *a,
+			struct lxkns_container_engine ***ret, size_t *ret_count)
+{
+	struct timespec until;
+	int err;
+
+	*ret = NULL;
+	*ret_count = 0;
+	deadline_ts(timeout_ms, &until);
+	pthread_mutex_lock(&w->lock);
+	reap(w, false);
+	err = adopt(w, cands);
+	if (err == 0) {
+		retire_unseen(w);
+		wait_first_sync(w, &until);
+		err = copy_synced(w, r, a, ret, ret_count);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return err;
 }

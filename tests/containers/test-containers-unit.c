@@ -688,8 +688,32 @@ static void test_wire(void)
 	}
 }
 
+/* The table of engines: every entry complete, names (process names) and
+ * engine types unique, and found again by type. */
+static void test_engine_table(void)
+{
+	bool complete = true, unique = true, by_type = true;
+
+	for (size_t k = 0; k < _CT_KIND_MAX; k++) {
+		const struct ct_engine_ops *e = ct_engines[k];
+		complete = complete && e && e->name && *e->name && e->type && *e->type &&
+			   e->socket && *e->socket && e->query;
+		if (!complete)
+			break;
+		by_type = by_type && ct_engine_ops_of_type(e->type) == e;
+		for (size_t x = 0; x < k; x++)
+			unique = unique && strcmp(ct_engines[x]->name, e->name) != 0 &&
+				 strcmp(ct_engines[x]->type, e->type) != 0;
+	}
+	CHECK(complete, "engine table: every entry has a name, type, socket and query");
+	CHECK(unique, "engine table: process names and engine types are unique");
+	CHECK(by_type, "engine table: every engine found by its type");
+	CHECK(ct_engine_ops_of_type(LXKNS_ENGINE_RUNC) == NULL, "engine table: runc has no ops");
+}
+
 int main(void)
 {
+	test_engine_table();
 	test_pb();
 	test_containerd();
 	test_cri();
