@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "containers-internal.h"
+#include "strutil.h"
 
 /*
  * libcurl is loaded on first use (dlopen), not linked: it pulls in some
@@ -249,10 +250,11 @@ struct ct_http *ct_http_new(const char *sockpath)
 {
 	if (curl_ready() < 0)
 		return NULL;
-	struct ct_http *h = calloc(1, sizeof(*h) + strlen(sockpath) + 1);
+	size_t len = strlen(sockpath);
+	struct ct_http *h = calloc(1, sizeof(*h) + len + 1);
 	if (!h)
 		return NULL;
-	strcpy(h->sockpath, sockpath);
+	memcpy(h->sockpath, sockpath, len + 1);
 	h->easy = curl_easy_init();
 	if (!h->easy) {
 		free(h);
@@ -436,6 +438,25 @@ struct grpc_state {
 	bool bad_frame;
 };
 
+/* The value of a "grpc-status:" header line, v[0..len) after the colon:
+ * spaces, a decimal number, then only CR/LF or spaces. The line is not
+ * NUL-terminated, so the parse is bounded by len; a value that is not a
+ * number is gRPC's UNKNOWN (2). */
+static int grpc_status_value(const char *v, size_t len)
+{
+	int64_t st;
+
+	while (len && *v == ' ') {
+		v++;
+		len--;
+	}
+	while (len && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' '))
+		len--;
+	if (safe_atoi64_n(v, len, &st) < 0 || st < 0 || st > INT32_MAX)
+		return 2;
+	return (int)st;
+}
+
 static size_t grpc_header(char *data, size_t size, size_t n, void *userdata)
 {
 	struct grpc_state *g = userdata;
@@ -448,7 +469,7 @@ static size_t grpc_header(char *data, size_t size, size_t n, void *userdata)
 		return len;
 	}
 	if (len > 12 && strncasecmp(data, "grpc-status:", 12) == 0) {
-		g->status = atoi(data + 12);
+		g->status = grpc_status_value(data + 12, len - 12);
 	} else if (len > 13 && strncasecmp(data, "grpc-message:", 13) == 0) {
 		size_t m = len - 13;
 		const char *v = data + 13;

@@ -194,23 +194,19 @@ static char *tags_string(const struct lxkns_mount *m)
 	for (size_t i = 0; i < n; i++) {
 		const char *v;
 		const char *k = lxkns_mount_tag_at(m, i, &v);
-		cap += strlen(k ? k : "") + strlen(v ? v : "") + 2;
+		cap += strlen(k ? k : "(null)") + strlen(v ? v : "") + 2;
 	}
 	char *s = calloc(1, cap);
 	if (!s) {
 		perror("calloc");
 		exit(1);
 	}
+	size_t w = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *v;
 		const char *k = lxkns_mount_tag_at(m, i, &v);
-		if (i)
-			strcat(s, " ");
-		strcat(s, k ? k : "(null)");
-		if (v && *v) {
-			strcat(s, ":");
-			strcat(s, v);
-		}
+		w += (size_t)snprintf(s + w, cap - w, "%s%s%s%s", i ? " " : "", k ? k : "(null)",
+				      v && *v ? ":" : "", v && *v ? v : "");
 	}
 	return s;
 }
