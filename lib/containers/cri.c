@@ -17,13 +17,13 @@
 
 #define SVC "/runtime.v1.RuntimeService/"
 
-static int call(struct ct_query *q, const char *method, const struct pb_writer *req,
-		struct ct_buf *reply, int *grpc_status)
+static int call(struct ct_query *q, const char *method, const struct buf *req,
+		struct buf *reply, int *grpc_status)
 {
 	char err[200] = "";
 	if (req && req->oom)
 		return -ENOMEM;
-	int ret = ct_grpc_call(q->sockpath, method, NULL, req ? req->p : NULL, req ? req->len : 0,
+	int ret = ct_grpc_call(q->sockpath, method, NULL, req ? req->data : NULL, req ? req->len : 0,
 			       q->deadline, reply, grpc_status, err, sizeof(err));
 	if (ret < 0)
 		snprintf(q->err, sizeof(q->err), "%s: %s", method, err);
@@ -31,25 +31,25 @@ static int call(struct ct_query *q, const char *method, const struct pb_writer *
 }
 
 /* The PID from a verbose (container or sandbox) status. */
-static int status_pid(struct ct_query *q, const char *method, const char *id, struct ct_buf *reply,
+static int status_pid(struct ct_query *q, const char *method, const char *id, struct buf *reply,
 		      pid_t *ret_pid)
 {
-	struct pb_writer req = { 0 };
+	struct buf req = { 0 };
 	int ret;
 
 	pb_put_string(&req, 1, id);
 	pb_put_varint(&req, 2, 1); /* verbose */
 	ret = call(q, method, &req, reply, NULL);
-	pb_writer_free(&req);
+	buf_free(&req);
 	if (ret < 0)
 		return ret;
-	return ct_parse_cri_status_pid((const uint8_t *)reply->p, reply->len, ret_pid);
+	return ct_parse_cri_status_pid((const uint8_t *)reply->data, reply->len, ret_pid);
 }
 
 int ct_query_cri(struct ct_query *q)
 {
-	struct ct_buf reply = { 0 };
-	struct pb_writer req = { 0 }, filter = { 0 }, state = { 0 };
+	struct buf reply = { 0 };
+	struct buf req = { 0 }, filter = { 0 }, state = { 0 };
 	struct ct_list sandboxes = { 0 }, containers = { 0 };
 	struct lxkns_container_engine *e;
 	int ret, grpc_status = -1;
@@ -65,13 +65,13 @@ int ct_query_cri(struct ct_query *q)
 
 	pb_put_string(&req, 1, "0.1.0");
 	ret = call(q, SVC "Version", &req, &reply, &grpc_status);
-	pb_writer_free(&req);
+	buf_free(&req);
 	if (ret < 0) {
 		if (ret == -EPROTO && grpc_status == 12) /* UNIMPLEMENTED: no CRI here */
 			ret = -ENOTSUP;
 		goto out;
 	}
-	if ((ret = ct_parse_cri_version((const uint8_t *)reply.p, reply.len, q->arena,
+	if ((ret = ct_parse_cri_version((const uint8_t *)reply.data, reply.len, q->arena,
 					&e->version)) < 0) {
 		snprintf(q->err, sizeof(q->err), "Version: malformed reply");
 		goto out;
@@ -79,15 +79,15 @@ int ct_query_cri(struct ct_query *q)
 
 	if ((ret = call(q, SVC "ListPodSandbox", NULL, &reply, NULL)) < 0)
 		goto out;
-	if ((ret = ct_parse_cri_sandboxes((const uint8_t *)reply.p, reply.len, q->arena,
+	if ((ret = ct_parse_cri_sandboxes((const uint8_t *)reply.data, reply.len, q->arena,
 					  &sandboxes)) < 0) {
 		snprintf(q->err, sizeof(q->err), "ListPodSandbox: malformed reply");
 		goto out;
 	}
 	/* ListContainersRequest{filter: {state: {state: CONTAINER_RUNNING}}} */
 	pb_put_varint(&state, 1, 1);
-	pb_put_bytes(&filter, 2, state.p, state.len);
-	pb_put_bytes(&req, 1, filter.p, filter.len);
+	pb_put_bytes(&filter, 2, state.data, state.len);
+	pb_put_bytes(&req, 1, filter.data, filter.len);
 	if (state.oom || filter.oom) {
 		ret = -ENOMEM;
 		goto out;
@@ -95,7 +95,7 @@ int ct_query_cri(struct ct_query *q)
 	ret = call(q, SVC "ListContainers", &req, &reply, NULL);
 	if (ret < 0)
 		goto out;
-	if ((ret = ct_parse_cri_containers((const uint8_t *)reply.p, reply.len, q->arena,
+	if ((ret = ct_parse_cri_containers((const uint8_t *)reply.data, reply.len, q->arena,
 					   &containers)) < 0) {
 		snprintf(q->err, sizeof(q->err), "ListContainers: malformed reply");
 		goto out;
@@ -140,9 +140,9 @@ int ct_query_cri(struct ct_query *q)
 	q->err[0] = 0;
 	ret = 0;
 out:
-	pb_writer_free(&req);
-	pb_writer_free(&filter);
-	pb_writer_free(&state);
-	ct_buf_free(&reply);
+	buf_free(&req);
+	buf_free(&filter);
+	buf_free(&state);
+	buf_free(&reply);
 	return ret;
 }

@@ -33,7 +33,7 @@ static bool alive(struct lxkns_result *r, struct lxkns_container *c)
 static int scan(struct lxkns_result *r, struct arena *a, const char *root, const char *type,
 		struct lxkns_container_engine **ret)
 {
-	struct ct_buf buf = { 0 };
+	struct buf buf = { 0 };
 	struct lxkns_container_engine *e = NULL;
 	int ret_err = 0;
 
@@ -78,12 +78,12 @@ static int scan(struct lxkns_result *r, struct arena *a, const char *root, const
 		if (strcmp(type, LXKNS_ENGINE_RUNC) == 0) {
 			snprintf(path, sizeof(path), "%s/state.json", de->d_name);
 			if (ct_read_file_at(rootfd, path, MAX_STATE, &buf) < 0 ||
-			    (err = ct_parse_runc_state(buf.p, buf.len, a, c)) == -EBADMSG)
+			    (err = ct_parse_runc_state(buf.data, buf.len, a, c)) == -EBADMSG)
 				continue;
 		} else {
 			snprintf(path, sizeof(path), "%s/status", de->d_name);
 			if (ct_read_file_at(rootfd, path, MAX_STATE, &buf) < 0 ||
-			    (err = ct_parse_crun_status(buf.p, buf.len, a, c, &bundle)) == -EBADMSG)
+			    (err = ct_parse_crun_status(buf.data, buf.len, a, c, &bundle)) == -EBADMSG)
 				continue;
 			if (err == 0) {
 				c->id = c->name = arena_strdup(a, de->d_name);
@@ -92,7 +92,7 @@ static int scan(struct lxkns_result *r, struct arena *a, const char *root, const
 			}
 			snprintf(path, sizeof(path), "%s/config.json", de->d_name);
 			if (err == 0 && ct_read_file_at(rootfd, path, MAX_STATE, &buf) == 0)
-				err = ct_parse_oci_annotations(buf.p, buf.len, a, c) == -ENOMEM
+				err = ct_parse_oci_annotations(buf.data, buf.len, a, c) == -ENOMEM
 					      ? -ENOMEM
 					      : 0;
 		}
@@ -106,7 +106,7 @@ static int scan(struct lxkns_result *r, struct arena *a, const char *root, const
 			break;
 	}
 	closedir(d);
-	ct_buf_free(&buf);
+	buf_free(&buf);
 	if (ret_err < 0)
 		return ret_err;
 	*ret = e;

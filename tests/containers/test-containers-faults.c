@@ -304,7 +304,7 @@ int main(int argc, char **argv)
 	if (r) {
 		check_misbehaving(r, &f, ms, "one-shot");
 		check_cri(r, &f, "one-shot");
-		char *doc = json_dump(r, true).p, *again = NULL;
+		char *doc = json_dump(r, true).data, *again = NULL;
 		struct lxkns_result *back = NULL;
 		char *err = NULL;
 		CHECK(doc && strstr(doc, "\"tier\":\"front \\\"end\\\" \\u003c\\u0026\\u003e\""),
@@ -315,7 +315,7 @@ int main(int argc, char **argv)
 		      "JSON: tab, newline and non-ASCII in a label");
 		CHECK(doc && lxkns_result_read_json(doc, strlen(doc), &back, &err) == 0,
 		      "JSON: reads back: %s", err ? err : "ok");
-		again = back ? json_dump(back, true).p : NULL;
+		again = back ? json_dump(back, true).data : NULL;
 		/* the one label that is not UTF-8 reads back as U+FFFD, which is
 		 * then written as itself (as Go does); all else is the same */
 		char *p = doc ? strstr(doc, "\\ufffd") : NULL;

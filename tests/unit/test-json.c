@@ -35,15 +35,15 @@ int main(int argc, char **argv)
 	if (!r)
 		return tap_done();
 
-	struct membuf a = json_dump(r, false);
-	CHECK(a.p != NULL, "written");
-	CHECK(a.p && strstr(a.p, "\"name\": \"x) (y\\nz\"") != NULL, "comm newline escaped");
-	CHECK(a.p && strncmp(a.p, "{\n  \"container-engines\": {},\n", 29) == 0,
+	struct buf a = json_dump(r, false);
+	CHECK(a.data != NULL, "written");
+	CHECK(a.data && strstr(a.data, "\"name\": \"x) (y\\nz\"") != NULL, "comm newline escaped");
+	CHECK(a.data && strncmp(a.data, "{\n  \"container-engines\": {},\n", 29) == 0,
 	      "top-level starts with container-engines, 2-space indent");
-	CHECK_INT(lxkns_result_read_json(a.p, a.len, &back, &err), 0, "read back");
+	CHECK_INT(lxkns_result_read_json(a.data, a.len, &back, &err), 0, "read back");
 	if (back) {
-		struct membuf b = json_dump(back, false);
-		CHECK(b.p && a.len == b.len && memcmp(a.p, b.p, a.len) == 0,
+		struct buf b = json_dump(back, false);
+		CHECK(b.data && a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
 		      "round trip is byte-identical");
 		const struct lxkns_namespace *n = lxkns_result_namespace_by_ino(back, -1, 4026532000);
 		CHECK(n && lxkns_namespace_is_hidden(n) &&
@@ -55,14 +55,14 @@ int main(int argc, char **argv)
 		CHECK_INT(lxkns_process_pid(lxkns_namespace_ealdorman(
 				  lxkns_result_namespace_by_ino(back, -1, 4026531837))),
 			  1, "ealdorman recomputed");
-		free(b.p);
+		free(b.data);
 		lxkns_result_unref(back);
 	}
-	struct membuf c = json_dump(r, true);
-	CHECK(c.p && strstr(c.p, "{\"container-engines\":{},\"container-groups\":{},") == c.p,
+	struct buf c = json_dump(r, true);
+	CHECK(c.data && strstr(c.data, "{\"container-engines\":{},\"container-groups\":{},") == c.data,
 	      "compact output");
-	free(c.p);
-	free(a.p);
+	free(c.data);
+	free(a.data);
 	free(err);
 	lxkns_result_unref(r);
 
