@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytebuf.h"
 #include "containers-internal.h"
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
@@ -23,15 +24,17 @@ struct reader {
 	struct lxkns_result *r;
 	struct u64map tasks_by_tid;
 	struct nsset *last_nss; /* shared with the next process or task if alike */
-	char err[256];
+	/* the caller's message buffer (may be NULL/0): the first failure's text */
+	char *err;
+	size_t errsize;
 };
 
 __attribute__((format(printf, 2, 3))) static int fail(struct reader *rd, const char *fmt, ...)
 {
 	va_list ap;
-	if (!rd->err[0]) {
+	if (rd->err && rd->errsize && !rd->err[0]) {
 		va_start(ap, fmt);
-		vsnprintf(rd->err, sizeof(rd->err), fmt, ap);
+		vsnprintf(rd->err, rd->errsize, fmt, ap);
 		va_end(ap);
 	}
 	return -EBADMSG;
@@ -891,23 +894,23 @@ static int read_document(struct reader *rd, json_t *root)
 }
 
 int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **ret_result,
-			   char **ret_error)
+			   char *err, size_t errsize)
 {
-	struct reader rd = { 0 };
+	struct reader rd = { .err = err, .errsize = errsize };
 	struct lxkns_discover_opts defaults;
 	json_error_t jerr;
 	json_t *root;
 	int r;
 
-	if (ret_error)
-		*ret_error = NULL;
+	if (err && errsize)
+		err[0] = 0;
 	if (!buf || !ret_result)
 		return -EINVAL;
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		if (ret_error && asprintf(ret_error, "line %d, column %d: %s", jerr.line,
-					  jerr.column, jerr.text) < 0)
-			*ret_error = NULL;
+		if (err && errsize)
+			snprintf(err, errsize, "line %d, column %d: %s", jerr.line, jerr.column,
+				 jerr.text);
 		return -EBADMSG;
 	}
 	lxkns_discover_opts_init(&defaults);
@@ -920,8 +923,6 @@ int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **re
 	json_decref(root);
 	u64map_free(&rd.tasks_by_tid);
 	if (r < 0) {
-		if (ret_error && rd.err[0])
-			*ret_error = strdup(rd.err);
 		lxkns_result_unref(rd.r);
 		return r;
 	}
@@ -929,41 +930,25 @@ int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **re
 	return 0;
 }
 
-int lxkns_result_read_json_file(FILE *in, struct lxkns_result **ret_result, char **ret_error)
+int lxkns_result_read_json_file(FILE *in, struct lxkns_result **ret_result, char *err,
+				size_t errsize)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int r;
+	_cleanup_buf_ struct buf b = BUF_INIT;
 
-	if (ret_error)
-		*ret_error = NULL;
+	if (err && errsize)
+		err[0] = 0;
 	for (;;) {
-		if (cap - len < 65536) {
-			if (cap > (size_t)1 << 32) {
-				free(buf);
-				return -EFBIG;
-			}
-			size_t ncap = cap ? cap * 2 : 262144;
-			char *n = realloc(buf, ncap);
-			if (!n) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = n;
-			cap = ncap;
-		}
-		size_t got = fread(buf + len, 1, cap - len, in);
-		len += got;
+		if (b.cap > (size_t)1 << 32)
+			return -EFBIG;
+		if (buf_reserve(&b, 65536) < 0)
+			return -ENOMEM;
+		size_t got = fread(b.data + b.len, 1, b.cap - b.len - 1, in);
+		b.len += got;
 		if (got == 0) {
-			if (ferror(in)) {
-				r = -EIO;
-				free(buf);
-				return r;
-			}
+			if (ferror(in))
+				return -EIO;
 			break;
 		}
 	}
-	r = lxkns_result_read_json(buf, len, ret_result, ret_error);
-	free(buf);
-	return r;
+	return lxkns_result_read_json(b.data, b.len, ret_result, err, errsize);
 }

@@ -475,7 +475,7 @@ static const struct lxkns_container_group *group_of(const struct lxkns_container
 static void test_finish(void)
 {
 	struct lxkns_result *r = NULL;
-	char *err = NULL;
+	char err[512];
 	char plugdir[] = "/tmp/lxkns-ct-plugin.XXXXXX";
 
 	/* a Docker managed plugin's bundle directory with its socket */
@@ -486,9 +486,8 @@ static void test_finish(void)
 	CHECK(bind(sfd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "finish: plugin socket");
 	close(sfd);
 
-	CHECK(lxkns_result_read_json(procs_doc, strlen(procs_doc), &r, &err) == 0,
-	      "finish: process table document: %s", err ? err : "ok");
-	free(err);
+	CHECK(lxkns_result_read_json(procs_doc, strlen(procs_doc), &r, err, sizeof(err)) == 0,
+	      "finish: process table document: %s", err[0] ? err : "ok");
 	if (!r)
 		return;
 	/* no engines at all (the usual case on a host without any) */
@@ -597,10 +596,8 @@ static void test_finish(void)
 	/* the document: written, read back, written again: the same bytes */
 	char *doc = json_dump(r, true).data, *again = NULL;
 	struct lxkns_result *back = NULL;
-	CHECK(doc && lxkns_result_read_json(doc, strlen(doc), &back, &err) == 0,
-	      "finish: the document reads back: %s", err ? err : "ok");
-	free(err);
-	err = NULL;
+	CHECK(doc && lxkns_result_read_json(doc, strlen(doc), &back, err, sizeof(err)) == 0,
+	      "finish: the document reads back: %s", err[0] ? err : "ok");
 	again = back ? json_dump(back, true).data : NULL;
 	CHECK(doc && again && strcmp(doc, again) == 0, "finish: round trip byte for byte");
 	if (back) {
@@ -637,17 +634,15 @@ static const char wire_doc[] =
 
 static void test_wire(void)
 {
-	char doc[4096], *err = NULL;
+	char doc[4096], err[512];
 	struct lxkns_result *r = NULL;
 
 	snprintf(doc, sizeof(doc),
 		 "%s\"discovery-options\":{},\"mounts\":{},\"namespaces\":{},\"processes\":{\"42\":"
 		 "{\"pid\":42,\"ppid\":1,\"name\":\"sleep\"}}}",
 		 wire_doc);
-	CHECK(lxkns_result_read_json(doc, strlen(doc), &r, &err) == 0, "wire: reads: %s",
-	      err ? err : "ok");
-	free(err);
-	err = NULL;
+	CHECK(lxkns_result_read_json(doc, strlen(doc), &r, err, sizeof(err)) == 0, "wire: reads: %s",
+	      err[0] ? err : "ok");
 	if (r) {
 		char *out = json_dump(r, true).data, *part = section(out, "{\"container-engines\"", "\"cpus-online\"");
 		CHECK(part && strncmp(part, wire_doc, strlen(part)) == 0 &&
@@ -683,10 +678,8 @@ static void test_wire(void)
 	};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		snprintf(doc, sizeof(doc), "{%s,\"namespaces\":{},\"processes\":{}}", bad[i].containers);
-		int ret = lxkns_result_read_json(doc, strlen(doc), &r, &err);
-		CHECK(ret == -EBADMSG && err, "wire: rejects %s: %s", bad[i].what, err ? err : "-");
-		free(err);
-		err = NULL;
+		int ret = lxkns_result_read_json(doc, strlen(doc), &r, err, sizeof(err));
+		CHECK(ret == -EBADMSG && err[0], "wire: rejects %s: %s", bad[i].what, err[0] ? err : "-");
 	}
 }
 
