@@ -194,6 +194,8 @@ static void common_opts(CURL *e, const char *sockpath, char *errbuf)
 
 struct ct_http {
 	CURL *easy;
+	/* libcurl's CURLOPT_ERRORBUFFER (its API wants one per handle); the
+	 * text reaches callers only through their err, errsize */
 	char errbuf[CURL_ERROR_SIZE];
 	struct buf headers; /* of the last reply, capped */
 	char sockpath[];
