@@ -148,9 +148,9 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "r:w:T:h")) != -1) {
 		switch (opt) {
-		case 'r': runs = atoi(optarg); break;
-		case 'w': warmup = atoi(optarg); break;
-		case 'T': timeout_s = atol(optarg); break;
+		case 'r': runs = (int)strtol(optarg, NULL, 10); break;
+		case 'w': warmup = (int)strtol(optarg, NULL, 10); break;
+		case 'T': timeout_s = strtol(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -374,11 +374,11 @@ static void scan_fds(int pdfd, const char *pid)
 				cnt.sockets++;
 				if (pidfd < 0)
 					pidfd = SC((int)syscall(SYS_pidfd_open,
-							atoi(pid), 0));
+							(int)strtol(pid, NULL, 10), 0));
 				if (pidfd < 0)
 					continue;
 				sfd = SC((int)syscall(SYS_pidfd_getfd, pidfd,
-						      atoi(d->d_name), 0));
+						      (int)strtol(d->d_name, NULL, 10), 0));
 				if (sfd < 0)
 					continue;
 				nsfd = SC(ioctl(sfd, SIOCGSKNS));
@@ -614,7 +614,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'r':
-			reps = atoi(optarg);
+			reps = (int)strtol(optarg, NULL, 10);
 			if (reps < 1 || reps > 10000) {
 				usage(stderr);
 				return 2;

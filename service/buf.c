@@ -1,69 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "buf.h"
-
-static int buf_reserve(struct buf *b, size_t more)
-{
-	size_t need, cap;
-	char *n;
-
-	if (b->oom)
-		return -ENOMEM;
-	if (more >= (size_t)-1 / 2 - b->len)
-		goto oom;
-	need = b->len + more + 1;
-	if (need <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 256;
-	while (cap < need)
-		cap *= 2;
-	n = realloc(b->data, cap);
-	if (!n)
-		goto oom;
-	b->data = n;
-	b->cap = cap;
-	return 0;
-oom:
-	b->oom = true;
-	return -ENOMEM;
-}
-
-int buf_append(struct buf *b, const char *s, size_t len)
-{
-	if (buf_reserve(b, len) < 0)
-		return -ENOMEM;
-	memcpy(b->data + b->len, s, len);
-	b->len += len;
-	b->data[b->len] = 0;
-	return 0;
-}
-
-int buf_puts(struct buf *b, const char *s)
-{
-	return buf_append(b, s, strlen(s));
-}
-
-int buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || buf_reserve(b, (size_t)n) < 0)
-		return -ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-	return 0;
-}
 
 int buf_json_string(struct buf *b, const char *s)
 {
@@ -109,24 +45,4 @@ int buf_json_string(struct buf *b, const char *s)
 int buf_sink(void *userdata, const char *data, size_t len)
 {
 	return buf_append(userdata, data, len);
-}
-
-char *buf_steal(struct buf *b, size_t *ret_len)
-{
-	char *d = b->oom ? NULL : b->data;
-
-	if (!d)
-		d = b->oom ? NULL : calloc(1, 1);
-	else
-		b->data = NULL;
-	if (ret_len)
-		*ret_len = d ? b->len : 0;
-	buf_free(b);
-	return d;
-}
-
-void buf_free(struct buf *b)
-{
-	free(b->data);
-	*b = (struct buf){ 0 };
 }

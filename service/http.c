@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "http.h"
 #include "log.h"
+#include "strutil.h"
 
 /* How often the reaper looks for connections past their deadline. */
 #define REAPER_PERIOD_MS 100
@@ -343,13 +344,14 @@ int http_split_addr(const char *addr, char *host, size_t host_size, char *port, 
 			return -EINVAL; /* no port, or an IPv6 address without [] */
 		hlen = (size_t)(colon - addr);
 	}
-	if (hlen >= host_size || !colon[1] || strlen(colon + 1) >= port_size ||
-	    strspn(colon + 1, "0123456789") != strlen(colon + 1) || strlen(colon + 1) > 5 ||
-	    atoi(colon + 1) > 65535)
+	size_t plen = strlen(colon + 1);
+	uint64_t pnum;
+	if (hlen >= host_size || plen == 0 || plen >= port_size || plen > 5 ||
+	    safe_atou64_n(colon + 1, plen, &pnum) < 0 || pnum > 65535)
 		return -EINVAL;
 	memcpy(host, h, hlen);
 	host[hlen] = 0;
-	strcpy(port, colon + 1);
+	memcpy(port, colon + 1, plen + 1);
 	return 0;
 }
 
@@ -444,7 +446,7 @@ static int listen_unix(const char *path, int *ret_fd)
 		slog_error("unix socket path too long: %s", path);
 		return -ENAMETOOLONG;
 	}
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;

@@ -51,7 +51,9 @@ void slog(enum slog_level level, const char *fmt, ...)
 	for (char *p = line + n; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	strcat(line, "\n");
+	n = (int)strlen(line); /* vsnprintf left room for it */
+	line[n] = '\n';
+	line[n + 1] = 0;
 	/* One write: lines of concurrent threads do not interleave. */
 	fputs(line, stderr);
 }

@@ -119,15 +119,23 @@ void spa_base(const char *req_path, const char *fw_prefix, const char *fw_uri, c
 	size_t lo, lr, w = 0;
 
 	original_path(req_path, fw_prefix, fw_uri, orig, sizeof(orig) - 1);
-	if (ends_with(req_path, "/") && !ends_with(orig, "/"))
-		strcat(orig, "/");
+	if (ends_with(req_path, "/") && !ends_with(orig, "/")) {
+		size_t l = strlen(orig); /* original_path left a byte free */
+		orig[l] = '/';
+		orig[l + 1] = 0;
+	}
 	base[0] = 0;
 	lo = strlen(orig);
 	lr = strlen(req_path);
 	if (ends_with(orig, req_path))
 		snprintf(base, sizeof(base), "%.*s", (int)(lo - lr), orig);
-	if (!ends_with(base, "/"))
-		strcat(base, "/");
+	if (!ends_with(base, "/")) {
+		size_t l = strlen(base);
+		if (l + 1 < sizeof(base)) {
+			base[l] = '/';
+			base[l + 1] = 0;
+		}
+	}
 
 	for (const unsigned char *p = (const unsigned char *)base; *p && w + 4 < out_size; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||

@@ -52,12 +52,17 @@ int lxkns_result_write_pidmap_json(const struct lxkns_result *result,
 
 /*
  * Reads a DiscoveryResult document back into a new result. Returns 0, or
- * -EBADMSG for a document that is not one (then, if ret_error is not NULL,
- * *ret_error is a malloc'ed one-line explanation with line and column).
+ * -errno: -EBADMSG for a document that is not one, -ENOMEM, and for the
+ * file variant -EIO or -EFBIG. err (errsize bytes, owned by the caller; may
+ * be NULL with errsize 0) receives a one-line explanation of an -EBADMSG
+ * (with line and column for JSON syntax), always NUL-terminated and
+ * truncated to fit; it is "" when there is none (success, or an error whose
+ * strerror() says it all). 512 bytes hold every message in full.
  */
 int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **ret_result,
-			   char **ret_error);
-int lxkns_result_read_json_file(FILE *in, struct lxkns_result **ret_result, char **ret_error);
+			   char *err, size_t errsize);
+int lxkns_result_read_json_file(FILE *in, struct lxkns_result **ret_result, char *err,
+				size_t errsize);
 
 #ifdef __cplusplus
 }

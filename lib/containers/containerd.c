@@ -19,7 +19,7 @@
 #include "containers-internal.h"
 
 static int call(struct ct_query *q, const char *method, const char *ns, const void *req,
-		size_t reqlen, struct ct_buf *reply)
+		size_t reqlen, struct buf *reply)
 {
 	char err[200] = "";
 	int ret = ct_grpc_call(q->sockpath, method, ns, req, reqlen, q->deadline, reply, NULL, err,
@@ -30,7 +30,7 @@ static int call(struct ct_query *q, const char *method, const char *ns, const vo
 }
 
 static int list_namespace(struct ct_query *q, struct lxkns_container_engine *e, const char *ns,
-			  struct ct_buf *reply)
+			  struct buf *reply)
 {
 	struct ct_tasks tasks = { 0 };
 	struct ct_list list = { 0 };
@@ -39,7 +39,7 @@ static int list_namespace(struct ct_query *q, struct lxkns_container_engine *e, 
 
 	if ((ret = call(q, "/containerd.services.tasks.v1.Tasks/List", ns, NULL, 0, reply)) < 0)
 		return ret;
-	if ((ret = ct_parse_ctrd_tasks((const uint8_t *)reply->p, reply->len, q->arena, &tasks)) < 0)
+	if ((ret = ct_parse_ctrd_tasks((const uint8_t *)reply->data, reply->len, q->arena, &tasks)) < 0)
 		goto bad;
 	for (size_t i = 0; i < tasks.count; i++)
 		alive += tasks.items[i].pid > 0;
@@ -48,7 +48,7 @@ static int list_namespace(struct ct_query *q, struct lxkns_container_engine *e, 
 	if ((ret = call(q, "/containerd.services.containers.v1.Containers/List", ns, NULL, 0,
 			reply)) < 0)
 		return ret;
-	if ((ret = ct_parse_ctrd_containers((const uint8_t *)reply->p, reply->len, q->arena,
+	if ((ret = ct_parse_ctrd_containers((const uint8_t *)reply->data, reply->len, q->arena,
 					    &list)) < 0)
 		goto bad;
 	for (size_t i = 0; i < list.count; i++) {
@@ -87,7 +87,7 @@ bad:
 /* The native API; skip_k8s: the CRI plugin reports the k8s.io namespace. */
 static int query_native(struct ct_query *q, bool skip_k8s)
 {
-	struct ct_buf reply = { 0 };
+	struct buf reply = { 0 };
 	struct ct_strv nss = { 0 };
 	struct lxkns_container_engine *e;
 	int ret;
@@ -104,7 +104,7 @@ static int query_native(struct ct_query *q, bool skip_k8s)
 	if ((ret = call(q, "/containerd.services.version.v1.Version/Version", NULL, NULL, 0,
 			&reply)) < 0)
 		goto out;
-	if ((ret = ct_parse_ctrd_version((const uint8_t *)reply.p, reply.len, q->arena,
+	if ((ret = ct_parse_ctrd_version((const uint8_t *)reply.data, reply.len, q->arena,
 					 &e->version)) < 0) {
 		snprintf(q->err, sizeof(q->err), "Version: malformed reply");
 		goto out;
@@ -112,14 +112,14 @@ static int query_native(struct ct_query *q, bool skip_k8s)
 	/* the UUID is younger than the rest (1.5): optional */
 	if (call(q, "/containerd.services.introspection.v1.Introspection/Server", NULL, NULL, 0,
 		 &reply) == 0)
-		ct_parse_ctrd_server((const uint8_t *)reply.p, reply.len, q->arena, &e->id);
+		ct_parse_ctrd_server((const uint8_t *)reply.data, reply.len, q->arena, &e->id);
 	q->err[0] = 0;
 	if (!e->id)
 		e->id = "";
 	if ((ret = call(q, "/containerd.services.namespaces.v1.Namespaces/List", NULL, NULL, 0,
 			&reply)) < 0)
 		goto out;
-	if ((ret = ct_parse_ctrd_namespaces((const uint8_t *)reply.p, reply.len, q->arena, &nss)) <
+	if ((ret = ct_parse_ctrd_namespaces((const uint8_t *)reply.data, reply.len, q->arena, &nss)) <
 	    0) {
 		snprintf(q->err, sizeof(q->err), "Namespaces/List: malformed reply");
 		goto out;
@@ -134,7 +134,7 @@ static int query_native(struct ct_query *q, bool skip_k8s)
 	q->engines[q->engine_count++] = e;
 	ret = 0;
 out:
-	ct_buf_free(&reply);
+	buf_free(&reply);
 	return ret;
 }
 

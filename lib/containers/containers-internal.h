@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include "arena.h"
+#include "bytebuf.h"
 #include "lxkns-internal.h"
 #include "lxkns/containers.h"
 
@@ -97,15 +98,11 @@ HIDDEN int64_t ct_now_ms(void);
 
 /* ---- transport (http.c) ---- */
 
-/* A growable byte buffer (malloc'ed), capped at CT_MAX_REPLY. */
+/* Replies and files are read into the common growable buffer
+ * (common/bytebuf.h), capped at CT_MAX_REPLY. */
 #define CT_MAX_REPLY (64 * 1024 * 1024)
-struct ct_buf {
-	char *p;
-	size_t len, cap;
-};
-HIDDEN void ct_buf_free(struct ct_buf *b);
 /* Reads a whole file (at most max bytes, -EFBIG beyond) into b, NUL-terminated. */
-HIDDEN int ct_read_file_at(int dirfd, const char *path, size_t max, struct ct_buf *b);
+HIDDEN int ct_read_file_at(int dirfd, const char *path, size_t max, struct buf *b);
 
 /* One HTTP/1.1 client over a unix socket; the connection is reused. */
 struct ct_http;
@@ -114,14 +111,14 @@ HIDDEN void ct_http_free(struct ct_http *h);
 /* GET path; the whole exchange must end by deadline (ct_now_ms() based).
  * Returns the HTTP status, or -errno (-ETIMEDOUT, -ECONNREFUSED,
  * -EBADMSG for a reply that is not HTTP) with a message in err. */
-HIDDEN int ct_http_get(struct ct_http *h, const char *path, int64_t deadline, struct ct_buf *body,
+HIDDEN int ct_http_get(struct ct_http *h, const char *path, int64_t deadline, struct buf *body,
 		       char *err, size_t errsize);
 /* A header of the last reply (into buf), or NULL. */
 HIDDEN const char *ct_http_header(struct ct_http *h, const char *name, char *buf, size_t size);
 /* GETs several paths at once (up to 8 connections); statuses[i] and
  * bodies[i] as ct_http_get. Returns 0 or the first transport error. */
 HIDDEN int ct_http_get_many(const char *sockpath, const char *const *paths, size_t n,
-			    int64_t deadline, int *statuses, struct ct_buf *bodies, char *err,
+			    int64_t deadline, int *statuses, struct buf *bodies, char *err,
 			    size_t errsize);
 
 /* Stops a stream from another thread (the watcher's shutdown). */
@@ -149,7 +146,7 @@ HIDDEN int ct_http_stream(const char *sockpath, const char *path, int64_t first_
  * reply (frame stripped). Returns 0, -EPROTO for a non-zero grpc-status
  * (message in err, code in *ret_status if given), or -errno. */
 HIDDEN int ct_grpc_call(const char *sockpath, const char *method, const char *ns,
-			const void *req, size_t reqlen, int64_t deadline, struct ct_buf *reply,
+			const void *req, size_t reqlen, int64_t deadline, struct buf *reply,
 			int *ret_status, char *err, size_t errsize);
 /* A server-streaming gRPC call: fn gets every reply message (and len 0,
  * msg NULL once the reply headers arrived). */
@@ -176,15 +173,11 @@ struct pb_field {
 HIDDEN int pb_next(struct pb_reader *r, struct pb_field *f);
 HIDDEN struct pb_reader pb_reader_of(const void *data, size_t len);
 
-struct pb_writer {
-	uint8_t *p;
-	size_t len, cap;
-	bool oom;
-};
-HIDDEN void pb_put_varint(struct pb_writer *w, uint32_t field, uint64_t v);
-HIDDEN void pb_put_bytes(struct pb_writer *w, uint32_t field, const void *data, size_t len);
-HIDDEN void pb_put_string(struct pb_writer *w, uint32_t field, const char *s);
-HIDDEN void pb_writer_free(struct pb_writer *w);
+/* Protobuf is written into a struct buf (common/bytebuf.h): check oom once
+ * at the end. */
+HIDDEN void pb_put_varint(struct buf *w, uint32_t field, uint64_t v);
+HIDDEN void pb_put_bytes(struct buf *w, uint32_t field, const void *data, size_t len);
+HIDDEN void pb_put_string(struct buf *w, uint32_t field, const char *s);
 
 /* ---- reply parsers (parse-json.c (also OCI runtime state), parse-pb.c,
  * parse-netunix.c): pure, bounded, fuzzed. Objects go into the arena. ---- */

@@ -17,13 +17,13 @@
 
 #define SVC "/runtime.v1.RuntimeService/"
 
-static int call(struct ct_query *q, const char *method, const struct pb_writer *req,
-		struct ct_buf *reply, int *grpc_status)
+static int call(struct ct_query *q, const char *method, const struct buf *req,
+		struct buf *reply, int *grpc_status)
 {
 	char err[200] = "";
 	if (req && req->oom)
 		return -ENOMEM;
-	int ret = ct_grpc_call(q->sockpath, method, NULL, req ? req->p : NULL, req ? req->len : 0,
+	int ret = ct_grpc_call(q->sockpath, method, NULL, req ? req->data : NULL, req ? req->len : 0,
 			       q->deadline, reply, grpc_status, err, sizeof(err));
 	if (ret < 0)
 		snprintf(q->err, sizeof(q->err), "%s: %s", method, err);
@@ -31,74 +31,74 @@ static int call(struct ct_query *q, const char *method, const struct pb_writer *
 }
 
 /* The PID from a verbose (container or sandbox) status. */
-static int status_pid(struct ct_query *q, const char *method, const char *id, struct ct_buf *reply,
+static int status_pid(struct ct_query *q, const char *method, const char *id, struct buf *reply,
 		      pid_t *ret_pid)
 {
-	struct pb_writer req = { 0 };
+	struct buf req = { 0 };
 	int ret;
 
 	pb_put_string(&req, 1, id);
 	pb_put_varint(&req, 2, 1); /* verbose */
 	ret = call(q, method, &req, reply, NULL);
-	pb_writer_free(&req);
+	buf_free(&req);
 	if (ret < 0)
 		return ret;
-	return ct_parse_cri_status_pid((const uint8_t *)reply->p, reply->len, ret_pid);
+	return ct_parse_cri_status_pid((const uint8_t *)reply->data, reply->len, ret_pid);
 }
 
 /* Version: the engine's version; -ENOTSUP when there is no CRI here. */
-static int version(struct ct_query *q, struct lxkns_container_engine *e, struct ct_buf *reply)
+static int version(struct ct_query *q, struct lxkns_container_engine *e, struct buf *reply)
 {
-	struct pb_writer req = { 0 };
+	struct buf req = { 0 };
 	int ret, grpc_status = -1;
 
 	pb_put_string(&req, 1, "0.1.0");
 	ret = call(q, SVC "Version", &req, reply, &grpc_status);
-	pb_writer_free(&req);
+	buf_free(&req);
 	if (ret < 0)
 		return ret == -EPROTO && grpc_status == 12 /* UNIMPLEMENTED: no CRI here */
 			       ? -ENOTSUP
 			       : ret;
-	if ((ret = ct_parse_cri_version((const uint8_t *)reply->p, reply->len, q->arena,
+	if ((ret = ct_parse_cri_version((const uint8_t *)reply->data, reply->len, q->arena,
 					&e->version)) < 0)
 		snprintf(q->err, sizeof(q->err), "Version: malformed reply");
 	return ret;
 }
 
 /* The ready sandboxes and the running containers (without PIDs). */
-static int list(struct ct_query *q, struct ct_buf *reply, struct ct_list *sandboxes,
+static int list(struct ct_query *q, struct buf *reply, struct ct_list *sandboxes,
 		struct ct_list *containers)
 {
-	struct pb_writer req = { 0 }, filter = { 0 }, state = { 0 };
+	struct buf req = { 0 }, filter = { 0 }, state = { 0 };
 	int ret;
 
 	if ((ret = call(q, SVC "ListPodSandbox", NULL, reply, NULL)) < 0)
 		return ret;
-	if ((ret = ct_parse_cri_sandboxes((const uint8_t *)reply->p, reply->len, q->arena,
+	if ((ret = ct_parse_cri_sandboxes((const uint8_t *)reply->data, reply->len, q->arena,
 					  sandboxes)) < 0) {
 		snprintf(q->err, sizeof(q->err), "ListPodSandbox: malformed reply");
 		return ret;
 	}
 	/* ListContainersRequest{filter: {state: {state: CONTAINER_RUNNING}}} */
 	pb_put_varint(&state, 1, 1);
-	pb_put_bytes(&filter, 2, state.p, state.len);
-	pb_put_bytes(&req, 1, filter.p, filter.len);
+	pb_put_bytes(&filter, 2, state.data, state.len);
+	pb_put_bytes(&req, 1, filter.data, filter.len);
 	if (state.oom || filter.oom)
 		ret = -ENOMEM;
 	else
 		ret = call(q, SVC "ListContainers", &req, reply, NULL);
-	if (ret == 0 && (ret = ct_parse_cri_containers((const uint8_t *)reply->p, reply->len,
+	if (ret == 0 && (ret = ct_parse_cri_containers((const uint8_t *)reply->data, reply->len,
 						       q->arena, containers)) < 0)
 		snprintf(q->err, sizeof(q->err), "ListContainers: malformed reply");
-	pb_writer_free(&req);
-	pb_writer_free(&filter);
-	pb_writer_free(&state);
+	buf_free(&req);
+	buf_free(&filter);
+	buf_free(&state);
 	return ret;
 }
 
 /* The sandboxes with a PID into e. */
 static int add_sandboxes(struct ct_query *q, struct lxkns_container_engine *e,
-			 const struct ct_list *sandboxes, struct ct_buf *reply)
+			 const struct ct_list *sandboxes, struct buf *reply)
 {
 	int ret;
 
@@ -119,7 +119,7 @@ static int add_sandboxes(struct ct_query *q, struct lxkns_container_engine *e,
  * into e. */
 static int add_containers(struct ct_query *q, struct lxkns_container_engine *e,
 			  const struct ct_list *sandboxes, const struct ct_list *containers,
-			  struct ct_buf *reply)
+			  struct buf *reply)
 {
 	static const char *const keys[] = { "io.kubernetes.pod.name", "io.kubernetes.pod.namespace",
 					    "io.kubernetes.pod.uid" };
@@ -150,7 +150,7 @@ static int add_containers(struct ct_query *q, struct lxkns_container_engine *e,
 
 static int query(struct ct_query *q)
 {
-	struct ct_buf reply = { 0 };
+	struct buf reply = { 0 };
 	struct ct_list sandboxes = { 0 }, containers = { 0 };
 	struct lxkns_container_engine *e;
 	int ret;
@@ -173,7 +173,7 @@ static int query(struct ct_query *q)
 	q->err[0] = 0;
 	ret = 0;
 out:
-	ct_buf_free(&reply);
+	buf_free(&reply);
 	return ret;
 }
 

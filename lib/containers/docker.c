@@ -22,7 +22,7 @@ static int fail(struct ct_query *q, int err, const char *what, const char *msg)
 }
 
 /* GET path expecting 200 and JSON. */
-static int get_json(struct ct_query *q, struct ct_http *h, const char *path, struct ct_buf *body)
+static int get_json(struct ct_query *q, struct ct_http *h, const char *path, struct buf *body)
 {
 	char err[200] = "";
 	int status = ct_http_get(h, path, q->deadline, body, err, sizeof(err));
@@ -41,7 +41,7 @@ static int inspect_all(struct ct_query *q, struct ct_list *list)
 	size_t n = list->count;
 	char **paths = calloc(n ? n : 1, sizeof(char *));
 	int *statuses = calloc(n ? n : 1, sizeof(int));
-	struct ct_buf *bodies = calloc(n ? n : 1, sizeof(struct ct_buf));
+	struct buf *bodies = calloc(n ? n : 1, sizeof(struct buf));
 	char err[200] = "";
 	int ret = 0;
 
@@ -67,7 +67,7 @@ static int inspect_all(struct ct_query *q, struct ct_list *list)
 		pid_t pid = 0;
 		/* 404: gone meanwhile */
 		if (statuses[i] != 200 ||
-		    ct_parse_docker_inspect(bodies[i].p, bodies[i].len, &pid, &paused, &running) < 0 ||
+		    ct_parse_docker_inspect(bodies[i].data, bodies[i].len, &pid, &paused, &running) < 0 ||
 		    !running || pid <= 0) {
 			c->dropped = true;
 			continue;
@@ -80,7 +80,7 @@ out:
 		if (paths)
 			free(paths[i]);
 		if (bodies)
-			ct_buf_free(&bodies[i]);
+			buf_free(&bodies[i]);
 	}
 	free(paths);
 	free(statuses);
@@ -89,10 +89,10 @@ out:
 }
 
 /* dockerd: version, daemon ID and the container list in parallel. */
-static int docker_basics(struct ct_query *q, struct lxkns_container_engine *e, struct ct_buf *list)
+static int docker_basics(struct ct_query *q, struct lxkns_container_engine *e, struct buf *list)
 {
 	static const char *const paths[] = { "/version", "/info", "/containers/json" };
-	struct ct_buf bodies[3] = { 0 };
+	struct buf bodies[3] = { 0 };
 	int statuses[3];
 	char err[200] = "";
 	int ret = ct_http_get_many(q->sockpath, paths, 3, q->deadline, statuses, bodies, err,
@@ -107,27 +107,27 @@ static int docker_basics(struct ct_query *q, struct lxkns_container_engine *e, s
 			ret = -EBADMSG;
 			goto out;
 		}
-	if ((ret = ct_parse_json_string(bodies[0].p, bodies[0].len, "Version", q->arena,
+	if ((ret = ct_parse_json_string(bodies[0].data, bodies[0].len, "Version", q->arena,
 					&e->version)) < 0) {
 		fail(q, ret, "/version", "not a Docker API reply");
 		goto out;
 	}
-	if ((ret = ct_parse_json_string(bodies[1].p, bodies[1].len, "ID", q->arena, &e->id)) < 0) {
+	if ((ret = ct_parse_json_string(bodies[1].data, bodies[1].len, "ID", q->arena, &e->id)) < 0) {
 		fail(q, ret, "/info", "not a Docker API reply");
 		goto out;
 	}
 	*list = bodies[2];
-	bodies[2] = (struct ct_buf){ 0 };
+	bodies[2] = (struct buf){ 0 };
 out:
 	for (int i = 0; i < 3; i++)
-		ct_buf_free(&bodies[i]);
+		buf_free(&bodies[i]);
 	return ret;
 }
 
 /* podman: its /version and /info take half a second each (it asks its OCI
  * runtime and storage): the version comes from the _ping headers instead,
  * and there is no engine ID. libpod's list has the PIDs. */
-static int podman_basics(struct ct_query *q, struct lxkns_container_engine *e, struct ct_buf *list,
+static int podman_basics(struct ct_query *q, struct lxkns_container_engine *e, struct buf *list,
 			 bool *ret_libpod)
 {
 	struct ct_http *h = ct_http_new(q->sockpath);
@@ -139,7 +139,7 @@ static int podman_basics(struct ct_query *q, struct lxkns_container_engine *e, s
 		return -ENOMEM;
 	if ((ret = get_json(q, h, "/_ping", list)) < 0)
 		goto out;
-	if (list->len < 2 || memcmp(list->p, "OK", 2) != 0) {
+	if (list->len < 2 || memcmp(list->data, "OK", 2) != 0) {
 		ret = fail(q, -EBADMSG, "/_ping", "not the Docker API");
 		goto out;
 	}
@@ -162,7 +162,7 @@ out:
 
 static int query(struct ct_query *q, bool podman)
 {
-	struct ct_buf body = { 0 };
+	struct buf body = { 0 };
 	struct ct_list list = { 0 };
 	struct lxkns_container_engine *e;
 	bool libpod = false;
@@ -180,7 +180,7 @@ static int query(struct ct_query *q, bool podman)
 	ret = podman ? podman_basics(q, e, &body, &libpod) : docker_basics(q, e, &body);
 	if (ret < 0)
 		goto out;
-	ret = ct_parse_docker_list(body.p, body.len, q->arena, libpod, &list);
+	ret = ct_parse_docker_list(body.data, body.len, q->arena, libpod, &list);
 	if (ret < 0) {
 		fail(q, ret, "/containers/json", ret == -EBADMSG ? "not a container list" : NULL);
 		goto out;
@@ -197,7 +197,7 @@ static int query(struct ct_query *q, bool podman)
 	q->engines[q->engine_count++] = e;
 	ret = 0;
 out:
-	ct_buf_free(&body);
+	buf_free(&body);
 	return ret;
 }
 
@@ -215,7 +215,7 @@ static int query_podman(struct ct_query *q)
 static struct lxkns_container *inspect_one(struct ct_query *q, const char *id, bool podman)
 {
 	struct ct_http *h = ct_http_new(q->sockpath);
-	struct ct_buf body = { 0 };
+	struct buf body = { 0 };
 	struct ct_list list = { 0 };
 	struct lxkns_container *c = NULL;
 	char path[256], filters[200];
@@ -233,7 +233,7 @@ static struct lxkns_container *inspect_one(struct ct_query *q, const char *id, b
 	snprintf(path, sizeof(path), "%s?filters=%s",
 		 podman ? "/v4.0.0/libpod/containers/json" : "/containers/json", filters);
 	if (get_json(q, h, path, &body) < 0 ||
-	    ct_parse_docker_list(body.p, body.len, q->arena, podman, &list) < 0 || list.count != 1)
+	    ct_parse_docker_list(body.data, body.len, q->arena, podman, &list) < 0 || list.count != 1)
 		goto out;
 	c = list.items[0];
 	if (!podman) {
@@ -241,7 +241,7 @@ static struct lxkns_container *inspect_one(struct ct_query *q, const char *id, b
 		pid_t pid = 0;
 		snprintf(path, sizeof(path), "/containers/%s/json", id);
 		if (get_json(q, h, path, &body) < 0 ||
-		    ct_parse_docker_inspect(body.p, body.len, &pid, &paused, &running) < 0 ||
+		    ct_parse_docker_inspect(body.data, body.len, &pid, &paused, &running) < 0 ||
 		    !running || pid <= 0) {
 			c = NULL;
 			goto out;
@@ -252,7 +252,7 @@ static struct lxkns_container *inspect_one(struct ct_query *q, const char *id, b
 	if (c->pid <= 0)
 		c = NULL;
 out:
-	ct_buf_free(&body);
+	buf_free(&body);
 	ct_http_free(h);
 	return c;
 }

@@ -34,24 +34,16 @@ const struct ct_engine_ops *ct_engine_ops_of_type(const char *type)
 	return NULL;
 }
 
-int ct_read_file_at(int dirfd, const char *path, size_t max, struct ct_buf *b)
+int ct_read_file_at(int dirfd, const char *path, size_t max, struct buf *b)
 {
 	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	b->len = 0;
+	buf_truncate(b, 0);
 	for (;;) {
-		if (b->cap - b->len < 4097) {
-			size_t ncap = b->cap ? b->cap * 2 : 16384;
-			if (b->cap > max + 8192)
-				return -EFBIG;
-			char *n = realloc(b->p, ncap);
-			if (!n)
-				return -ENOMEM;
-			b->p = n;
-			b->cap = ncap;
-		}
-		ssize_t n = read(fd, b->p + b->len, b->cap - b->len - 1);
+		if (buf_reserve(b, 4096) < 0)
+			return -ENOMEM;
+		ssize_t n = read(fd, b->data + b->len, b->cap - b->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -60,10 +52,10 @@ int ct_read_file_at(int dirfd, const char *path, size_t max, struct ct_buf *b)
 		if (n == 0)
 			break;
 		b->len += (size_t)n;
+		b->data[b->len] = 0;
 		if (b->len > max)
 			return -EFBIG;
 	}
-	b->p[b->len] = 0;
 	return 0;
 }
 
@@ -207,7 +199,7 @@ static int listening_sockets(struct lxkns_result *r, int procfd, const struct lx
 			     enum ct_kind kind, struct listening *l)
 {
 	struct sockset set = { 0 };
-	struct ct_buf unix_table = { 0 };
+	struct buf unix_table = { 0 };
 	char path[48];
 	int ret;
 
@@ -233,7 +225,7 @@ static int listening_sockets(struct lxkns_result *r, int procfd, const struct lx
 		ret = ret == -ENOMEM ? ret : 0;
 		goto out;
 	}
-	ct_parse_net_unix(unix_table.p, unix_table.len, on_listening, l);
+	ct_parse_net_unix(unix_table.data, unix_table.len, on_listening, l);
 	if ((ret = l->err) < 0)
 		goto out;
 	/* keep the API candidates, best first */
@@ -249,7 +241,7 @@ static int listening_sockets(struct lxkns_result *r, int procfd, const struct lx
 out:
 	l->set = NULL;
 	free(set.inos);
-	ct_buf_free(&unix_table);
+	buf_free(&unix_table);
 	return ret;
 }
 

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "containers-internal.h"
+#include "strutil.h"
 
 /*
  * libcurl is loaded on first use (dlopen), not linked: it pulls in some
@@ -120,43 +121,25 @@ static int curl_ready(void)
 #define curl_slist_append cu.slist_append
 #define curl_slist_free_all cu.slist_free_all
 
-void ct_buf_free(struct ct_buf *b)
-{
-	free(b->p);
-	*b = (struct ct_buf){ 0 };
-}
-
-/* Appends, keeping a NUL after the data; false beyond the cap or on OOM. */
-static bool buf_append(struct ct_buf *b, const char *data, size_t len)
+/* Appends a piece of a reply; false beyond CT_MAX_REPLY or on OOM. */
+static bool reply_append(struct buf *b, const char *data, size_t len)
 {
 	if (len > CT_MAX_REPLY - b->len)
 		return false;
-	if (b->cap - b->len <= len) {
-		size_t ncap = b->cap ? b->cap : 4096;
-		while (ncap - b->len <= len)
-			ncap *= 2;
-		char *n = realloc(b->p, ncap);
-		if (!n)
-			return false;
-		b->p = n;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, data, len);
-	b->len += len;
-	b->p[b->len] = 0;
-	return true;
+	return buf_append(b, data, len) == 0;
 }
 
-static void buf_reset(struct ct_buf *b)
+/* Empties a buffer for the next reply (an earlier OOM forgotten). */
+static void reply_reset(struct buf *b)
 {
-	b->len = 0;
-	if (b->p)
-		b->p[0] = 0;
+	if (b->oom)
+		buf_free(b);
+	buf_truncate(b, 0);
 }
 
 static size_t write_buf(char *data, size_t size, size_t n, void *userdata)
 {
-	return buf_append(userdata, data, size * n) ? size * n : 0;
+	return reply_append(userdata, data, size * n) ? size * n : 0;
 }
 
 static void set_msg(char *err, size_t errsize, const char *msg)
@@ -211,23 +194,25 @@ static void common_opts(CURL *e, const char *sockpath, char *errbuf)
 
 struct ct_http {
 	CURL *easy;
+	/* libcurl's CURLOPT_ERRORBUFFER (its API wants one per handle); the
+	 * text reaches callers only through their err, errsize */
 	char errbuf[CURL_ERROR_SIZE];
-	struct ct_buf headers; /* of the last reply, capped */
+	struct buf headers; /* of the last reply, capped */
 	char sockpath[];
 };
 
 static size_t header_buf(char *data, size_t size, size_t n, void *userdata)
 {
-	struct ct_buf *b = userdata;
+	struct buf *b = userdata;
 	if (b->len + size * n <= 16384)
-		buf_append(b, data, size * n);
+		reply_append(b, data, size * n);
 	return size * n;
 }
 
 const char *ct_http_header(struct ct_http *h, const char *name, char *buf, size_t size)
 {
 	size_t nlen = strlen(name);
-	const char *p = h->headers.p, *end = p ? p + h->headers.len : NULL;
+	const char *p = h->headers.data, *end = p ? p + h->headers.len : NULL;
 	while (p && p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *le = eol ? eol : end;
@@ -249,10 +234,11 @@ struct ct_http *ct_http_new(const char *sockpath)
 {
 	if (curl_ready() < 0)
 		return NULL;
-	struct ct_http *h = calloc(1, sizeof(*h) + strlen(sockpath) + 1);
+	size_t len = strlen(sockpath);
+	struct ct_http *h = calloc(1, sizeof(*h) + len + 1);
 	if (!h)
 		return NULL;
-	strcpy(h->sockpath, sockpath);
+	memcpy(h->sockpath, sockpath, len + 1);
 	h->easy = curl_easy_init();
 	if (!h->easy) {
 		free(h);
@@ -266,12 +252,12 @@ void ct_http_free(struct ct_http *h)
 	if (!h)
 		return;
 	curl_easy_cleanup(h->easy);
-	ct_buf_free(&h->headers);
+	buf_free(&h->headers);
 	free(h);
 }
 
 static void get_opts(CURL *e, const char *sockpath, const char *path, long left, char *errbuf,
-		     struct ct_buf *body)
+		     struct buf *body)
 {
 	char url[2048];
 	snprintf(url, sizeof(url), "http://localhost%s", path);
@@ -284,18 +270,18 @@ static void get_opts(CURL *e, const char *sockpath, const char *path, long left,
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, body);
 }
 
-int ct_http_get(struct ct_http *h, const char *path, int64_t deadline, struct ct_buf *body,
+int ct_http_get(struct ct_http *h, const char *path, int64_t deadline, struct buf *body,
 		char *err, size_t errsize)
 {
 	long left = remaining(deadline), status = 0;
 
-	buf_reset(body);
+	reply_reset(body);
 	if (!left) {
 		set_msg(err, errsize, "no answer in time");
 		return -ETIMEDOUT;
 	}
 	get_opts(h->easy, h->sockpath, path, left, h->errbuf, body);
-	buf_reset(&h->headers);
+	reply_reset(&h->headers);
 	curl_easy_setopt(h->easy, CURLOPT_HEADERFUNCTION, header_buf);
 	curl_easy_setopt(h->easy, CURLOPT_HEADERDATA, &h->headers);
 	CURLcode rc = curl_easy_perform(h->easy);
@@ -306,7 +292,7 @@ int ct_http_get(struct ct_http *h, const char *path, int64_t deadline, struct ct
 }
 
 int ct_http_get_many(const char *sockpath, const char *const *paths, size_t n, int64_t deadline,
-		     int *statuses, struct ct_buf *bodies, char *err, size_t errsize)
+		     int *statuses, struct buf *bodies, char *err, size_t errsize)
 {
 	CURLM *m;
 	CURL **easies;
@@ -332,7 +318,7 @@ int ct_http_get_many(const char *sockpath, const char *const *paths, size_t n, i
 	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
 	for (size_t i = 0; i < n; i++) {
 		statuses[i] = 0;
-		buf_reset(&bodies[i]);
+		reply_reset(&bodies[i]);
 		easies[i] = curl_easy_init();
 		if (!easies[i]) {
 			ret = -ENOMEM;
@@ -425,7 +411,7 @@ static bool stopped(struct ct_stopper *s)
 /* ---- gRPC framing ---- */
 
 struct grpc_state {
-	struct ct_buf body;
+	struct buf body;
 	int status; /* grpc-status, -1 until seen */
 	char message[200];
 	bool headers_done;
@@ -435,6 +421,25 @@ struct grpc_state {
 	int fn_ret;
 	bool bad_frame;
 };
+
+/* The value of a "grpc-status:" header line, v[0..len) after the colon:
+ * spaces, a decimal number, then only CR/LF or spaces. The line is not
+ * NUL-terminated, so the parse is bounded by len; a value that is not a
+ * number is gRPC's UNKNOWN (2). */
+static int grpc_status_value(const char *v, size_t len)
+{
+	int64_t st;
+
+	while (len && *v == ' ') {
+		v++;
+		len--;
+	}
+	while (len && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' '))
+		len--;
+	if (safe_atoi64_n(v, len, &st) < 0 || st < 0 || st > INT32_MAX)
+		return 2;
+	return (int)st;
+}
 
 static size_t grpc_header(char *data, size_t size, size_t n, void *userdata)
 {
@@ -448,7 +453,7 @@ static size_t grpc_header(char *data, size_t size, size_t n, void *userdata)
 		return len;
 	}
 	if (len > 12 && strncasecmp(data, "grpc-status:", 12) == 0) {
-		g->status = atoi(data + 12);
+		g->status = grpc_status_value(data + 12, len - 12);
 	} else if (len > 13 && strncasecmp(data, "grpc-message:", 13) == 0) {
 		size_t m = len - 13;
 		const char *v = data + 13;
@@ -471,7 +476,7 @@ static bool grpc_frames(struct grpc_state *g)
 {
 	size_t off = 0;
 	while (g->body.len - off >= 5) {
-		const uint8_t *h = (const uint8_t *)g->body.p + off;
+		const uint8_t *h = (const uint8_t *)g->body.data + off;
 		uint32_t mlen = (uint32_t)h[1] << 24 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 8 | h[4];
 		if (h[0] != 0 || mlen > CT_MAX_REPLY) { /* compressed or absurd */
 			g->bad_frame = true;
@@ -486,15 +491,15 @@ static bool grpc_frames(struct grpc_state *g)
 		}
 		off += 5 + mlen;
 	}
-	memmove(g->body.p, g->body.p + off, g->body.len - off);
-	g->body.len -= off;
+	memmove(g->body.data, g->body.data + off, g->body.len - off);
+	buf_truncate(&g->body, g->body.len - off);
 	return true;
 }
 
 static size_t grpc_write_stream(char *data, size_t size, size_t n, void *userdata)
 {
 	struct grpc_state *g = userdata;
-	if (!buf_append(&g->body, data, size * n) || !grpc_frames(g) || g->fn_ret)
+	if (!reply_append(&g->body, data, size * n) || !grpc_frames(g) || g->fn_ret)
 		return 0;
 	return size * n;
 }
@@ -564,7 +569,7 @@ static int grpc_verdict(struct grpc_state *g, long http, char *err, size_t errsi
 }
 
 struct unary {
-	struct ct_buf *reply;
+	struct buf *reply;
 	int count;
 };
 
@@ -575,11 +580,11 @@ static int unary_msg(void *userdata, const uint8_t *msg, size_t len)
 		return 0;
 	u->count++;
 	u->reply->len = 0;
-	return buf_append(u->reply, (const char *)msg, len) ? 0 : 1;
+	return reply_append(u->reply, (const char *)msg, len) ? 0 : 1;
 }
 
 int ct_grpc_call(const char *sockpath, const char *method, const char *ns, const void *req,
-		 size_t reqlen, int64_t deadline, struct ct_buf *reply, int *ret_status, char *err,
+		 size_t reqlen, int64_t deadline, struct buf *reply, int *ret_status, char *err,
 		 size_t errsize)
 {
 	struct grpc_state g = { .status = -1 };
@@ -592,7 +597,7 @@ int ct_grpc_call(const char *sockpath, const char *method, const char *ns, const
 
 	if (ret_status)
 		*ret_status = -1;
-	buf_reset(reply);
+	reply_reset(reply);
 	if (!left) {
 		set_msg(err, errsize, "no answer in time");
 		return -ETIMEDOUT;
@@ -622,7 +627,7 @@ int ct_grpc_call(const char *sockpath, const char *method, const char *ns, const
 			ret = -EBADMSG;
 		}
 	}
-	ct_buf_free(&g.body);
+	buf_free(&g.body);
 	curl_easy_cleanup(e);
 	curl_slist_free_all(hdrs);
 	free(frame);
@@ -714,7 +719,7 @@ int ct_grpc_stream(const char *sockpath, const char *method, const void *req, si
 	} else {
 		set_msg(err, errsize, ret == -ETIMEDOUT ? "no answer in time" : "stream failed");
 	}
-	ct_buf_free(&g.body);
+	buf_free(&g.body);
 	curl_easy_cleanup(e);
 	curl_slist_free_all(hdrs);
 	free(frame);

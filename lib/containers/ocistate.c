@@ -32,7 +32,7 @@ static bool alive(struct lxkns_result *r, struct lxkns_container *c)
 
 /* One container's state in the directory name below rootfd into c (into
  * buf): 0, 1 to skip it (unreadable, malformed), or -ENOMEM. */
-static int read_runc(int rootfd, const char *name, struct arena *a, struct ct_buf *buf,
+static int read_runc(int rootfd, const char *name, struct arena *a, struct buf *buf,
 		     struct lxkns_container *c)
 {
 	char path[600];
@@ -40,12 +40,12 @@ static int read_runc(int rootfd, const char *name, struct arena *a, struct ct_bu
 
 	snprintf(path, sizeof(path), "%s/state.json", name);
 	if (ct_read_file_at(rootfd, path, MAX_STATE, buf) < 0 ||
-	    (err = ct_parse_runc_state(buf->p, buf->len, a, c)) == -EBADMSG)
+	    (err = ct_parse_runc_state(buf->data, buf->len, a, c)) == -EBADMSG)
 		return 1;
 	return err;
 }
 
-static int read_crun(int rootfd, const char *name, struct arena *a, struct ct_buf *buf,
+static int read_crun(int rootfd, const char *name, struct arena *a, struct buf *buf,
 		     struct lxkns_container *c)
 {
 	char path[600];
@@ -54,7 +54,7 @@ static int read_crun(int rootfd, const char *name, struct arena *a, struct ct_bu
 
 	snprintf(path, sizeof(path), "%s/status", name);
 	if (ct_read_file_at(rootfd, path, MAX_STATE, buf) < 0 ||
-	    (err = ct_parse_crun_status(buf->p, buf->len, a, c, &bundle)) == -EBADMSG)
+	    (err = ct_parse_crun_status(buf->data, buf->len, a, c, &bundle)) == -EBADMSG)
 		return 1;
 	if (err == 0) {
 		c->id = c->name = arena_strdup(a, name);
@@ -63,14 +63,14 @@ static int read_crun(int rootfd, const char *name, struct arena *a, struct ct_bu
 	}
 	snprintf(path, sizeof(path), "%s/config.json", name);
 	if (err == 0 && ct_read_file_at(rootfd, path, MAX_STATE, buf) == 0)
-		err = ct_parse_oci_annotations(buf->p, buf->len, a, c) == -ENOMEM ? -ENOMEM : 0;
+		err = ct_parse_oci_annotations(buf->data, buf->len, a, c) == -ENOMEM ? -ENOMEM : 0;
 	return err;
 }
 
 struct runtime {
 	const char *type; /* LXKNS_ENGINE_* */
 	int rank;	  /* runc before crun */
-	int (*read)(int rootfd, const char *name, struct arena *a, struct ct_buf *buf,
+	int (*read)(int rootfd, const char *name, struct arena *a, struct buf *buf,
 		    struct lxkns_container *c);
 };
 
@@ -97,7 +97,7 @@ static struct lxkns_container_engine *state_engine(struct arena *a, const char *
 static int scan(struct lxkns_result *r, struct arena *a, const char *root,
 		const struct runtime *rt, struct lxkns_container_engine **ret)
 {
-	struct ct_buf buf = { 0 };
+	struct buf buf = { 0 };
 	struct lxkns_container_engine *e = NULL;
 	int ret_err = 0;
 
@@ -136,7 +136,7 @@ static int scan(struct lxkns_result *r, struct arena *a, const char *root,
 			break;
 	}
 	closedir(d);
-	ct_buf_free(&buf);
+	buf_free(&buf);
 	if (ret_err < 0)
 		return ret_err;
 	*ret = e;

@@ -77,32 +77,16 @@ int pb_next(struct pb_reader *r, struct pb_field *f)
 	}
 }
 
-static void reserve(struct pb_writer *w, size_t more)
+static void put_raw_varint(struct buf *w, uint64_t v)
 {
-	if (w->oom || w->cap - w->len >= more)
-		return;
-	size_t ncap = w->cap ? w->cap : 64;
-	while (ncap - w->len < more)
-		ncap *= 2;
-	uint8_t *n = realloc(w->p, ncap);
-	if (!n) {
-		w->oom = true;
-		return;
-	}
-	w->p = n;
-	w->cap = ncap;
-}
-
-static void put_raw_varint(struct pb_writer *w, uint64_t v)
-{
-	reserve(w, 10);
-	if (w->oom)
+	if (buf_reserve(w, 10) < 0)
 		return;
 	do {
 		uint8_t b = v & 0x7f;
 		v >>= 7;
-		w->p[w->len++] = b | (v ? 0x80 : 0);
+		w->data[w->len++] = (char)(b | (v ? 0x80 : 0));
 	} while (v);
+	w->data[w->len] = 0;
 }
 
 /* A field's tag: its number and its wire type. */
@@ -111,30 +95,20 @@ static uint64_t pb_tag(uint32_t field, unsigned wire_type)
 	return (uint64_t)field << 3 | wire_type;
 }
 
-void pb_put_varint(struct pb_writer *w, uint32_t field, uint64_t v)
+void pb_put_varint(struct buf *w, uint32_t field, uint64_t v)
 {
 	put_raw_varint(w, pb_tag(field, PB_VARINT));
 	put_raw_varint(w, v);
 }
 
-void pb_put_bytes(struct pb_writer *w, uint32_t field, const void *data, size_t len)
+void pb_put_bytes(struct buf *w, uint32_t field, const void *data, size_t len)
 {
 	put_raw_varint(w, pb_tag(field, PB_LEN));
 	put_raw_varint(w, len);
-	reserve(w, len);
-	if (w->oom || !len)
-		return;
-	memcpy(w->p + w->len, data, len);
-	w->len += len;
+	buf_append(w, data, len);
 }
 
-void pb_put_string(struct pb_writer *w, uint32_t field, const char *s)
+void pb_put_string(struct buf *w, uint32_t field, const char *s)
 {
 	pb_put_bytes(w, field, s, strlen(s));
-}
-
-void pb_writer_free(struct pb_writer *w)
-{
-	free(w->p);
-	*w = (struct pb_writer){ 0 };
 }

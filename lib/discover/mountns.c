@@ -362,117 +362,182 @@ static int scan_context(struct discovery *d, struct lxkns_namespace *ns, struct 
 	return r;
 }
 
+/* No mount namespace objects wanted: only our own view's bind mounts. */
+static int own_view_bind_mounts(struct discovery *d)
+{
+	struct backlog backlog = { 0 };
+	struct mnt_context ctx = { .rootfd = -1 };
+	int r;
+
+	if (!d->opts.from_bindmounts)
+		return 0;
+	r = context_proc(d, "self", d->self_pid, &ctx);
+	if (r == 0)
+		r = scan_nsfs_mounts(d, NULL, d->self_mntns, &ctx, &backlog);
+	else
+		result_diag(d->r, d->self_pid, r, "mountinfo", "cannot read our own mountinfo: %s",
+			    strerror(-r));
+	context_free(&ctx);
+	u64map_free(&backlog.queued);
+	free(backlog.items);
+	return r < 0 && r != -ENOMEM ? 0 : r;
+}
+
+/* Every known mount namespace: the initial one first (references then start
+ * there), then the others by inode. */
+static int fill_backlog(struct discovery *d, struct backlog *backlog)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < d->r->ns[LXKNS_NS_MNT].count && r >= 0; i++)
+		r = backlog_push(backlog, d->r->ns[LXKNS_NS_MNT].items[i], -1);
+	if (r < 0 || backlog->count <= 1)
+		return r;
+	qsort(backlog->items, backlog->count, sizeof(*backlog->items), cmp_ns_ino);
+	uint64_t init = initial_mntns(d);
+	for (size_t i = 0; i < backlog->count; i++)
+		if (backlog->items[i].mntns->id.ino == init) {
+			struct backlog_item tmp = backlog->items[i];
+			memmove(&backlog->items[1], &backlog->items[0], i * sizeof(tmp));
+			backlog->items[0] = tmp;
+			break;
+		}
+	return r;
+}
+
+/* Reads the mount namespace of backlog item it through its process's /proc
+ * directory: 1 when done with it (read, or reported as unreadable), 0 when
+ * it has no process (any more) and must be entered, or -errno. */
+static int read_via_process(struct discovery *d, struct backlog_item *it, struct backlog *backlog)
+{
+	struct lxkns_namespace *ns = it->mntns;
+	struct mnt_context ctx = { .rootfd = -1 };
+	char dir[24];
+	int r;
+
+	if (it->handle >= 0 || (ns->ref_kind != NS_REF_PROC && ns->ref_kind != NS_REF_TASK))
+		return 0;
+	/* /proc/TID/ works for tasks too, though readdir hides it */
+	fmt_u64(dir, (uint64_t)ns->ref_pid);
+	int e = context_proc(d, dir, ns->ref_pid, &ctx);
+	if (e == 0) {
+		r = scan_context(d, ns, &ctx, backlog); /* may move backlog->items */
+		context_free(&ctx);
+		return r < 0 ? r : 1;
+	}
+	context_free(&ctx);
+	if (!d->pf->real) {
+		cannot_look(d, ns, e);
+		return 1;
+	}
+	return 0; /* the process is gone: enter the namespace instead */
+}
+
+/* The process-less mount namespaces of one round, entered in one batch. */
+struct entry_list {
+	struct enter_item *items;
+	size_t count, cap;
+};
+
+/* Queues backlog item index (it) for entering; 0, or -ENOMEM. */
+static int queue_for_entering(struct discovery *d, struct backlog_item *it, size_t index,
+			      struct entry_list *batch)
+{
+	bool own;
+	int fd = entry_fd(d, it, &own);
+	if (fd < 0) {
+		cannot_look(d, it->mntns, fd);
+		return 0;
+	}
+	if (batch->count == batch->cap) {
+		size_t ncap = batch->cap ? batch->cap * 2 : 16;
+		struct enter_item *n = realloc(batch->items, ncap * sizeof(*n));
+		if (!n) {
+			if (own)
+				nsfs_close(d->pf, fd);
+			return -ENOMEM;
+		}
+		batch->items = n;
+		batch->cap = ncap;
+	}
+	batch->items[batch->count++] = (struct enter_item){
+		.index = index, .nsfd = fd, .close_nsfd = own, .ctx = { .rootfd = -1 }
+	};
+	return 0;
+}
+
+/* Walks the backlog from *next on: reads what has a process, queues the
+ * rest into batch (emptied first). */
+static int collect_round(struct discovery *d, struct backlog *backlog, size_t *next,
+			 struct entry_list *batch)
+{
+	int r = 0;
+
+	batch->count = 0;
+	for (; *next < backlog->count && r >= 0; (*next)++) {
+		r = read_via_process(d, &backlog->items[*next], backlog);
+		if (r > 0) {
+			r = 0;
+			continue;
+		}
+		if (r == 0)
+			r = queue_for_entering(d, &backlog->items[*next], *next, batch);
+		if (r < 0)
+			break;
+	}
+	return r;
+}
+
+/* Enters the batch's mount namespaces and reads what they show. */
+static int enter_round(struct discovery *d, struct backlog *backlog, struct entry_list *batch)
+{
+	int r = enter_batch(d, batch->items, batch->count);
+
+	for (size_t i = 0; i < batch->count; i++) {
+		struct enter_item *e = &batch->items[i];
+		struct lxkns_namespace *ns = backlog->items[e->index].mntns;
+		if (r >= 0) {
+			if (e->err < 0)
+				cannot_look(d, ns, e->err);
+			else
+				r = scan_context(d, ns, &e->ctx, backlog);
+		}
+		context_free(&e->ctx);
+		if (e->close_nsfd)
+			nsfs_close(d->pf, e->nsfd);
+	}
+	return r;
+}
+
+static void backlog_free(struct discovery *d, struct backlog *backlog)
+{
+	for (size_t i = 0; i < backlog->count; i++)
+		if (backlog->items[i].handle >= 0)
+			nsfs_close(d->pf, backlog->items[i].handle);
+	u64map_free(&backlog->queued);
+	free(backlog->items);
+}
+
 int discover_mount_namespaces(struct discovery *d)
 {
 	struct backlog backlog = { 0 };
-	int r = 0;
+	struct entry_list batch = { 0 };
+	size_t next = 0;
+	int r;
 
-	if (!want_type(d, LXKNS_NS_MNT)) {
-		/* no mount namespace objects: only our own view's bind mounts */
-		struct mnt_context ctx = { .rootfd = -1 };
-		if (!d->opts.from_bindmounts)
-			return 0;
-		r = context_proc(d, "self", d->self_pid, &ctx);
-		if (r == 0)
-			r = scan_nsfs_mounts(d, NULL, d->self_mntns, &ctx, &backlog);
-		else
-			result_diag(d->r, d->self_pid, r, "mountinfo",
-				    "cannot read our own mountinfo: %s", strerror(-r));
-		context_free(&ctx);
-		u64map_free(&backlog.queued);
-		free(backlog.items);
-		return r < 0 && r != -ENOMEM ? 0 : r;
-	}
-
-	/* the initial mount namespace first (references then start there),
-	 * then the others by inode */
-	for (size_t i = 0; i < d->r->ns[LXKNS_NS_MNT].count && r >= 0; i++)
-		r = backlog_push(&backlog, d->r->ns[LXKNS_NS_MNT].items[i], -1);
-	if (r >= 0 && backlog.count > 1) {
-		qsort(backlog.items, backlog.count, sizeof(*backlog.items), cmp_ns_ino);
-		uint64_t init = initial_mntns(d);
-		for (size_t i = 0; i < backlog.count; i++)
-			if (backlog.items[i].mntns->id.ino == init) {
-				struct backlog_item tmp = backlog.items[i];
-				memmove(&backlog.items[1], &backlog.items[0], i * sizeof(tmp));
-				backlog.items[0] = tmp;
-				break;
-			}
-	}
+	if (!want_type(d, LXKNS_NS_MNT))
+		return own_view_bind_mounts(d);
+	r = fill_backlog(d, &backlog);
 	/* the backlog grows while we walk it; mount namespaces with a process
 	 * are read at once, the others collected and entered in one batch per
 	 * round (what a batch finds goes into the next round) */
-	size_t next = 0;
-	struct enter_item *batch = NULL;
-	size_t batch_count = 0, batch_cap = 0;
 	while (r >= 0) {
-		batch_count = 0;
-		for (; next < backlog.count && r >= 0; next++) {
-			struct backlog_item *it = &backlog.items[next];
-			struct lxkns_namespace *ns = it->mntns;
-			if (it->handle < 0 &&
-			    (ns->ref_kind == NS_REF_PROC || ns->ref_kind == NS_REF_TASK)) {
-				struct mnt_context ctx = { .rootfd = -1 };
-				char dir[24];
-				/* /proc/TID/ works for tasks too, though readdir hides it */
-				fmt_u64(dir, (uint64_t)ns->ref_pid);
-				int e = context_proc(d, dir, ns->ref_pid, &ctx);
-				if (e == 0) {
-					r = scan_context(d, ns, &ctx, &backlog);
-					context_free(&ctx);
-					continue;
-				}
-				context_free(&ctx);
-				if (!d->pf->real) {
-					cannot_look(d, ns, e);
-					continue;
-				}
-				/* the process is gone: enter the namespace instead */
-			}
-			bool own;
-			int fd = entry_fd(d, it, &own);
-			if (fd < 0) {
-				cannot_look(d, ns, fd);
-				continue;
-			}
-			if (batch_count == batch_cap) {
-				size_t ncap = batch_cap ? batch_cap * 2 : 16;
-				struct enter_item *n = realloc(batch, ncap * sizeof(*n));
-				if (!n) {
-					if (own)
-						nsfs_close(d->pf, fd);
-					r = -ENOMEM;
-					break;
-				}
-				batch = n;
-				batch_cap = ncap;
-			}
-			batch[batch_count++] = (struct enter_item){
-				.index = next, .nsfd = fd, .close_nsfd = own, .ctx = { .rootfd = -1 }
-			};
-		}
-		if (r < 0 || batch_count == 0)
+		r = collect_round(d, &backlog, &next, &batch);
+		if (r < 0 || batch.count == 0)
 			break;
-		r = enter_batch(d, batch, batch_count);
-		for (size_t i = 0; i < batch_count; i++) {
-			struct enter_item *e = &batch[i];
-			struct lxkns_namespace *ns = backlog.items[e->index].mntns;
-			if (r >= 0) {
-				if (e->err < 0)
-					cannot_look(d, ns, e->err);
-				else
-					r = scan_context(d, ns, &e->ctx, &backlog);
-			}
-			context_free(&e->ctx);
-			if (e->close_nsfd)
-				nsfs_close(d->pf, e->nsfd);
-		}
+		r = enter_round(d, &backlog, &batch);
 	}
-	free(batch);
-	for (size_t i = 0; i < backlog.count; i++)
-		if (backlog.items[i].handle >= 0)
-			nsfs_close(d->pf, backlog.items[i].handle);
-	u64map_free(&backlog.queued);
-	free(backlog.items);
+	free(batch.items);
+	backlog_free(d, &backlog);
 	return r;
 }

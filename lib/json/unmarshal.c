@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytebuf.h"
 #include "containers-internal.h"
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
@@ -23,15 +24,17 @@ struct reader {
 	struct lxkns_result *r;
 	struct u64map tasks_by_tid;
 	struct nsset *last_nss; /* shared with the next process or task if alike */
-	char err[256];
+	/* the caller's message buffer (may be NULL/0): the first failure's text */
+	char *err;
+	size_t errsize;
 };
 
 __attribute__((format(printf, 2, 3))) static int fail(struct reader *rd, const char *fmt, ...)
 {
 	va_list ap;
-	if (!rd->err[0]) {
+	if (rd->err && rd->errsize && !rd->err[0]) {
 		va_start(ap, fmt);
-		vsnprintf(rd->err, sizeof(rd->err), fmt, ap);
+		vsnprintf(rd->err, rd->errsize, fmt, ap);
 		va_end(ap);
 	}
 	return -EBADMSG;
@@ -605,178 +608,247 @@ static int read_member_pids(struct reader *rd, json_t *o, const char *what, stru
 	return 0;
 }
 
-static int read_containers(struct reader *rd, json_t *root)
-{
-	json_t *cs = json_object_get(root, "containers");
-	json_t *es = json_object_get(root, "container-engines");
-	json_t *gs = json_object_get(root, "container-groups");
-	struct arena *a = &rd->r->arena;
-	struct u64map by_pid = { 0 }, engines = { 0 }, groups = { 0 };
-	struct ct_ptrs clist = { 0 }, elist = { 0 }, glist = { 0 };
-	const char *key;
-	json_t *o;
-	int err = 0;
+/* The containers part of a document while it is read: its three sections,
+ * what was read so far by refid or PID, and the lists handed to the result. */
+struct ct_doc {
+	json_t *cs, *es, *gs; /* "containers", "container-engines", "container-groups" */
+	struct u64map by_pid, engines, groups;
+	struct ct_ptrs clist, elist, glist;
+};
 
-	if ((cs && !json_is_null(cs) && !json_is_object(cs)) ||
-	    (es && !json_is_null(es) && !json_is_object(es)) ||
-	    (gs && !json_is_null(gs) && !json_is_object(gs)))
+/* Every failure of reading the containers part is -EBADMSG, except running
+ * out of memory where the step itself allocates (-ENOMEM). */
+static int bad_or_oom(int err)
+{
+	return err == -ENOMEM ? err : -EBADMSG;
+}
+
+static int check_sections(struct reader *rd, const struct ct_doc *d)
+{
+	if ((d->cs && !json_is_null(d->cs) && !json_is_object(d->cs)) ||
+	    (d->es && !json_is_null(d->es) && !json_is_object(d->es)) ||
+	    (d->gs && !json_is_null(d->gs) && !json_is_object(d->gs)))
 		return fail(rd, "\"containers\", \"container-engines\" and \"container-groups\" "
 				"must be objects");
-	json_object_foreach (es, key, o) {
-		char what[64];
-		snprintf(what, sizeof(what), "container engine %.32s", key);
-		struct lxkns_container_engine *e = ct_engine_new(a, "");
-		if (!e)
-			goto oom;
-		if (refid_of(rd, key, what, &e->refid) < 0)
-			goto bad;
-		if (!json_is_object(o)) {
-			fail(rd, "%s: not an object", what);
-			goto bad;
-		}
-		e->id = ct_str(rd, o, "id", what, &err);
-		e->type = ct_str(rd, o, "type", what, &err);
-		e->version = ct_str(rd, o, "version", what, &err);
-		e->api = ct_str(rd, o, "api", what, &err);
-		if (err || (json_object_get(o, "pid") &&
-			    get_pid(rd, json_object_get(o, "pid"), what, &e->pid, true) < 0) ||
-		    read_labels(rd, json_object_get(o, "labels"), what, &e->labels) < 0)
-			goto bad;
-		if (u64map_put(&engines, e->refid, e) < 0 ||
-		    ct_push(a, &elist.items, &elist.count, &elist.cap, e) < 0)
-			goto oom;
-	}
-	json_object_foreach (gs, key, o) {
-		char what[64];
-		snprintf(what, sizeof(what), "container group %.32s", key);
-		struct lxkns_container_group *g = arena_alloc(a, sizeof(*g));
-		if (!g)
-			goto oom;
-		if (refid_of(rd, key, what, &g->refid) < 0)
-			goto bad;
-		if (!json_is_object(o)) {
-			fail(rd, "%s: not an object", what);
-			goto bad;
-		}
-		g->name = ct_str(rd, o, "name", what, &err);
-		g->type = ct_str(rd, o, "type", what, &err);
-		g->flavor = ct_str(rd, o, "flavor", what, &err);
-		if (err || read_labels(rd, json_object_get(o, "labels"), what, &g->labels) < 0)
-			goto bad;
-		if (u64map_put(&groups, g->refid, g) < 0 ||
-		    ct_push(a, &glist.items, &glist.count, &glist.cap, g) < 0)
-			goto oom;
-	}
-	json_object_foreach (cs, key, o) {
-		char what[64];
-		uint64_t keypid;
-		json_t *v, *x;
-		size_t i;
-		snprintf(what, sizeof(what), "container %.32s", key);
-		struct lxkns_container *c = ct_container_new(a);
-		if (!c)
-			goto oom;
-		if (!json_is_object(o)) {
-			fail(rd, "%s: not an object", what);
-			goto bad;
-		}
-		if (get_pid(rd, json_object_get(o, "pid"), what, &c->pid, false) < 0)
-			goto bad;
-		if (safe_atou64(key, &keypid) < 0 || keypid != (uint64_t)c->pid) {
-			fail(rd, "%s: key and \"pid\" differ", what);
-			goto bad;
-		}
-		c->id = ct_str(rd, o, "id", what, &err);
-		c->name = ct_str(rd, o, "name", what, &err);
-		c->type = ct_str(rd, o, "type", what, &err);
-		c->flavor = ct_str(rd, o, "flavor", what, &err);
-		v = json_object_get(o, "paused");
-		if (err || (v && !json_is_boolean(v))) {
-			if (!err)
-				fail(rd, "%s: \"paused\" is not a boolean", what);
-			goto bad;
-		}
-		c->paused = json_is_true(v);
-		if (read_labels(rd, json_object_get(o, "labels"), what, &c->labels) < 0)
-			goto bad;
-		v = json_object_get(o, "engine");
-		if (v && !json_is_null(v)) {
-			uint64_t refid = 0;
-			if (get_u64(rd, v, what, &refid) < 0)
-				goto bad;
-			c->engine = refid ? u64map_get(&engines, refid) : NULL;
-			if (refid && !c->engine) {
-				fail(rd, "%s: unknown engine %llu", what, (unsigned long long)refid);
-				goto bad;
-			}
-		}
-		v = json_object_get(o, "groups");
-		if (v && !json_is_null(v) && !json_is_array(v)) {
-			fail(rd, "%s: \"groups\" is not an array", what);
-			goto bad;
-		}
-		json_array_foreach (v, i, x) {
-			uint64_t refid = 0;
-			if (get_u64(rd, x, what, &refid) < 0)
-				goto bad;
-			struct lxkns_container_group *g = u64map_get(&groups, refid);
-			if (!g) {
-				fail(rd, "%s: unknown group %llu", what, (unsigned long long)refid);
-				goto bad;
-			}
-			if (ct_push(a, (void ***)&c->groups, &c->group_count, &c->group_cap, g) < 0)
-				goto oom;
-		}
-		if (u64map_put(&by_pid, (uint64_t)c->pid, c) < 0 ||
-		    ct_push(a, &clist.items, &clist.count, &clist.cap, c) < 0)
-			goto oom;
-		struct lxkns_process *p = u64map_get(&rd->r->proc_by_pid, (uint64_t)c->pid);
-		if (p) {
-			c->process = p;
-			p->container = c;
-		}
-	}
-	/* the member lists of engines and groups, as the document has them */
-	json_object_foreach (es, key, o) {
-		char what[64];
-		uint64_t refid = 0;
-		snprintf(what, sizeof(what), "container engine %.32s", key);
-		safe_atou64(key, &refid);
-		struct lxkns_container_engine *e = u64map_get(&engines, refid);
-		if (read_member_pids(rd, o, what, &by_pid, &e->containers, &e->container_count,
-				     &e->container_cap) < 0)
-			goto bad;
-	}
-	json_object_foreach (gs, key, o) {
-		char what[64];
-		uint64_t refid = 0;
-		snprintf(what, sizeof(what), "container group %.32s", key);
-		safe_atou64(key, &refid);
-		struct lxkns_container_group *g = u64map_get(&groups, refid);
-		if (read_member_pids(rd, o, what, &by_pid, &g->containers, &g->container_count,
-				     &g->container_cap) < 0)
-			goto bad;
-	}
-	if (elist.count > 1)
-		qsort(elist.items, elist.count, sizeof(void *), cmp_engine_refid);
-	if (glist.count > 1)
-		qsort(glist.items, glist.count, sizeof(void *), cmp_group_refid);
-	if (clist.count > 1)
-		qsort(clist.items, clist.count, sizeof(void *), cmp_container_pid);
-	result_attach_containers(rd->r, (struct lxkns_container **)clist.items, clist.count,
-				 (struct lxkns_container_engine **)elist.items, elist.count,
-				 (struct lxkns_container_group **)glist.items, glist.count);
-	u64map_free(&by_pid);
-	u64map_free(&engines);
-	u64map_free(&groups);
 	return 0;
-oom:
-	err = -ENOMEM;
-bad:
-	u64map_free(&by_pid);
-	u64map_free(&engines);
-	u64map_free(&groups);
-	return err == -ENOMEM ? err : -EBADMSG;
+}
+
+static int read_engine(struct reader *rd, struct ct_doc *d, const char *key, json_t *o)
+{
+	struct arena *a = &rd->r->arena;
+	char what[64];
+	int err = 0;
+
+	snprintf(what, sizeof(what), "container engine %.32s", key);
+	struct lxkns_container_engine *e = ct_engine_new(a, "");
+	if (!e)
+		return -ENOMEM;
+	if (refid_of(rd, key, what, &e->refid) < 0)
+		return -EBADMSG;
+	if (!json_is_object(o))
+		return fail(rd, "%s: not an object", what);
+	e->id = ct_str(rd, o, "id", what, &err);
+	e->type = ct_str(rd, o, "type", what, &err);
+	e->version = ct_str(rd, o, "version", what, &err);
+	e->api = ct_str(rd, o, "api", what, &err);
+	if (err || (json_object_get(o, "pid") &&
+		    get_pid(rd, json_object_get(o, "pid"), what, &e->pid, true) < 0) ||
+	    read_labels(rd, json_object_get(o, "labels"), what, &e->labels) < 0)
+		return bad_or_oom(err);
+	if (u64map_put(&d->engines, e->refid, e) < 0 ||
+	    ct_push(a, &d->elist.items, &d->elist.count, &d->elist.cap, e) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int read_group(struct reader *rd, struct ct_doc *d, const char *key, json_t *o)
+{
+	struct arena *a = &rd->r->arena;
+	char what[64];
+	int err = 0;
+
+	snprintf(what, sizeof(what), "container group %.32s", key);
+	struct lxkns_container_group *g = arena_alloc(a, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	if (refid_of(rd, key, what, &g->refid) < 0)
+		return -EBADMSG;
+	if (!json_is_object(o))
+		return fail(rd, "%s: not an object", what);
+	g->name = ct_str(rd, o, "name", what, &err);
+	g->type = ct_str(rd, o, "type", what, &err);
+	g->flavor = ct_str(rd, o, "flavor", what, &err);
+	if (err || read_labels(rd, json_object_get(o, "labels"), what, &g->labels) < 0)
+		return bad_or_oom(err);
+	if (u64map_put(&d->groups, g->refid, g) < 0 ||
+	    ct_push(a, &d->glist.items, &d->glist.count, &d->glist.cap, g) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* A container's own members: pid (matching its key), strings, paused, labels. */
+static int read_container_fields(struct reader *rd, struct lxkns_container *c, const char *key,
+				 json_t *o, const char *what)
+{
+	uint64_t keypid;
+	json_t *v;
+	int err = 0;
+
+	if (!json_is_object(o))
+		return fail(rd, "%s: not an object", what);
+	if (get_pid(rd, json_object_get(o, "pid"), what, &c->pid, false) < 0)
+		return -EBADMSG;
+	if (safe_atou64(key, &keypid) < 0 || keypid != (uint64_t)c->pid)
+		return fail(rd, "%s: key and \"pid\" differ", what);
+	c->id = ct_str(rd, o, "id", what, &err);
+	c->name = ct_str(rd, o, "name", what, &err);
+	c->type = ct_str(rd, o, "type", what, &err);
+	c->flavor = ct_str(rd, o, "flavor", what, &err);
+	v = json_object_get(o, "paused");
+	if (err || (v && !json_is_boolean(v))) {
+		if (!err)
+			fail(rd, "%s: \"paused\" is not a boolean", what);
+		return bad_or_oom(err);
+	}
+	c->paused = json_is_true(v);
+	if (read_labels(rd, json_object_get(o, "labels"), what, &c->labels) < 0)
+		return -EBADMSG;
+	return 0;
+}
+
+/* A container's "engine" and "groups" references, to those read before. */
+static int link_container_refs(struct reader *rd, struct ct_doc *d, struct lxkns_container *c,
+			       json_t *o, const char *what)
+{
+	json_t *v = json_object_get(o, "engine"), *x;
+	size_t i;
+
+	if (v && !json_is_null(v)) {
+		uint64_t refid = 0;
+		if (get_u64(rd, v, what, &refid) < 0)
+			return -EBADMSG;
+		c->engine = refid ? u64map_get(&d->engines, refid) : NULL;
+		if (refid && !c->engine)
+			return fail(rd, "%s: unknown engine %llu", what, (unsigned long long)refid);
+	}
+	v = json_object_get(o, "groups");
+	if (v && !json_is_null(v) && !json_is_array(v))
+		return fail(rd, "%s: \"groups\" is not an array", what);
+	json_array_foreach (v, i, x) {
+		uint64_t refid = 0;
+		if (get_u64(rd, x, what, &refid) < 0)
+			return -EBADMSG;
+		struct lxkns_container_group *g = u64map_get(&d->groups, refid);
+		if (!g)
+			return fail(rd, "%s: unknown group %llu", what, (unsigned long long)refid);
+		if (ct_push(&rd->r->arena, (void ***)&c->groups, &c->group_count, &c->group_cap,
+			    g) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int read_container(struct reader *rd, struct ct_doc *d, const char *key, json_t *o)
+{
+	struct arena *a = &rd->r->arena;
+	char what[64];
+	int r;
+
+	snprintf(what, sizeof(what), "container %.32s", key);
+	struct lxkns_container *c = ct_container_new(a);
+	if (!c)
+		return -ENOMEM;
+	if ((r = read_container_fields(rd, c, key, o, what)) < 0 ||
+	    (r = link_container_refs(rd, d, c, o, what)) < 0)
+		return r;
+	if (u64map_put(&d->by_pid, (uint64_t)c->pid, c) < 0 ||
+	    ct_push(a, &d->clist.items, &d->clist.count, &d->clist.cap, c) < 0)
+		return -ENOMEM;
+	struct lxkns_process *p = u64map_get(&rd->r->proc_by_pid, (uint64_t)c->pid);
+	if (p) {
+		c->process = p;
+		p->container = c;
+	}
+	return 0;
+}
+
+/* The member lists of engines and groups, as the document has them. */
+static int read_member_lists(struct reader *rd, struct ct_doc *d)
+{
+	const char *key;
+	json_t *o;
+
+	json_object_foreach (d->es, key, o) {
+		char what[64];
+		uint64_t refid = 0;
+		snprintf(what, sizeof(what), "container engine %.32s", key);
+		safe_atou64(key, &refid);
+		struct lxkns_container_engine *e = u64map_get(&d->engines, refid);
+		if (read_member_pids(rd, o, what, &d->by_pid, &e->containers, &e->container_count,
+				     &e->container_cap) < 0)
+			return -EBADMSG;
+	}
+	json_object_foreach (d->gs, key, o) {
+		char what[64];
+		uint64_t refid = 0;
+		snprintf(what, sizeof(what), "container group %.32s", key);
+		safe_atou64(key, &refid);
+		struct lxkns_container_group *g = u64map_get(&d->groups, refid);
+		if (read_member_pids(rd, o, what, &d->by_pid, &g->containers, &g->container_count,
+				     &g->container_cap) < 0)
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Engines and groups by refid, containers by PID, into the result. */
+static void attach_sorted(struct reader *rd, struct ct_doc *d)
+{
+	if (d->elist.count > 1)
+		qsort(d->elist.items, d->elist.count, sizeof(void *), cmp_engine_refid);
+	if (d->glist.count > 1)
+		qsort(d->glist.items, d->glist.count, sizeof(void *), cmp_group_refid);
+	if (d->clist.count > 1)
+		qsort(d->clist.items, d->clist.count, sizeof(void *), cmp_container_pid);
+	result_attach_containers(rd->r, (struct lxkns_container **)d->clist.items, d->clist.count,
+				 (struct lxkns_container_engine **)d->elist.items, d->elist.count,
+				 (struct lxkns_container_group **)d->glist.items, d->glist.count);
+}
+
+/* Calls step on every member of the object section (none when it is NULL). */
+static int read_each(struct reader *rd, struct ct_doc *d, json_t *section,
+		     int (*step)(struct reader *rd, struct ct_doc *d, const char *key, json_t *o))
+{
+	const char *key;
+	json_t *o;
+	int r;
+
+	json_object_foreach (section, key, o)
+		if ((r = step(rd, d, key, o)) < 0)
+			return r;
+	return 0;
+}
+
+static int read_containers(struct reader *rd, json_t *root)
+{
+	struct ct_doc d = {
+		.cs = json_object_get(root, "containers"),
+		.es = json_object_get(root, "container-engines"),
+		.gs = json_object_get(root, "container-groups"),
+	};
+	int r;
+
+	if ((r = check_sections(rd, &d)) < 0)
+		return r;
+	if ((r = read_each(rd, &d, d.es, read_engine)) == 0 &&
+	    (r = read_each(rd, &d, d.gs, read_group)) == 0 &&
+	    (r = read_each(rd, &d, d.cs, read_container)) == 0 &&
+	    (r = read_member_lists(rd, &d)) == 0)
+		attach_sorted(rd, &d);
+	u64map_free(&d.by_pid);
+	u64map_free(&d.engines);
+	u64map_free(&d.groups);
+	return r;
 }
 
 static const struct {
@@ -891,23 +963,23 @@ static int read_document(struct reader *rd, json_t *root)
 }
 
 int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **ret_result,
-			   char **ret_error)
+			   char *err, size_t errsize)
 {
-	struct reader rd = { 0 };
+	struct reader rd = { .err = err, .errsize = errsize };
 	struct lxkns_discover_opts defaults;
 	json_error_t jerr;
 	json_t *root;
 	int r;
 
-	if (ret_error)
-		*ret_error = NULL;
+	if (err && errsize)
+		err[0] = 0;
 	if (!buf || !ret_result)
 		return -EINVAL;
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		if (ret_error && asprintf(ret_error, "line %d, column %d: %s", jerr.line,
-					  jerr.column, jerr.text) < 0)
-			*ret_error = NULL;
+		if (err && errsize)
+			snprintf(err, errsize, "line %d, column %d: %s", jerr.line, jerr.column,
+				 jerr.text);
 		return -EBADMSG;
 	}
 	lxkns_discover_opts_init(&defaults);
@@ -920,8 +992,6 @@ int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **re
 	json_decref(root);
 	u64map_free(&rd.tasks_by_tid);
 	if (r < 0) {
-		if (ret_error && rd.err[0])
-			*ret_error = strdup(rd.err);
 		lxkns_result_unref(rd.r);
 		return r;
 	}
@@ -929,41 +999,25 @@ int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **re
 	return 0;
 }
 
-int lxkns_result_read_json_file(FILE *in, struct lxkns_result **ret_result, char **ret_error)
+int lxkns_result_read_json_file(FILE *in, struct lxkns_result **ret_result, char *err,
+				size_t errsize)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int r;
+	_cleanup_buf_ struct buf b = BUF_INIT;
 
-	if (ret_error)
-		*ret_error = NULL;
+	if (err && errsize)
+		err[0] = 0;
 	for (;;) {
-		if (cap - len < 65536) {
-			if (cap > (size_t)1 << 32) {
-				free(buf);
-				return -EFBIG;
-			}
-			size_t ncap = cap ? cap * 2 : 262144;
-			char *n = realloc(buf, ncap);
-			if (!n) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = n;
-			cap = ncap;
-		}
-		size_t got = fread(buf + len, 1, cap - len, in);
-		len += got;
+		if (b.cap > (size_t)1 << 32)
+			return -EFBIG;
+		if (buf_reserve(&b, 65536) < 0)
+			return -ENOMEM;
+		size_t got = fread(b.data + b.len, 1, b.cap - b.len - 1, in);
+		b.len += got;
 		if (got == 0) {
-			if (ferror(in)) {
-				r = -EIO;
-				free(buf);
-				return r;
-			}
+			if (ferror(in))
+				return -EIO;
 			break;
 		}
 	}
-	r = lxkns_result_read_json(buf, len, ret_result, ret_error);
-	free(buf);
-	return r;
+	return lxkns_result_read_json(b.data, b.len, ret_result, err, errsize);
 }

@@ -40,6 +40,9 @@ struct jw {
 	unsigned cache_next;
 	struct jw_cached cache[JW_CACHE_SLOTS];
 	size_t len;
+	/* Not the common struct buf (common/bytebuf.h) on purpose: a fixed
+	 * buffer flushed to the sink when full, so the hot path (every key and
+	 * value of every document) never reallocates nor checks for OOM. */
 	char buf[16384];
 };
 

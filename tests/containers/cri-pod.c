@@ -16,26 +16,26 @@
 
 #include "containers/containers-internal.h"
 
-static int call(const char *sock, const char *method, struct pb_writer *req,
-		struct ct_buf *reply)
+static int call(const char *sock, const char *method, struct buf *req,
+		struct buf *reply)
 {
 	char err[256] = "";
-	int r = ct_grpc_call(sock, method, NULL, req->p, req->len, ct_now_ms() + 60000, reply, NULL,
+	int r = ct_grpc_call(sock, method, NULL, req->data, req->len, ct_now_ms() + 60000, reply, NULL,
 			     err, sizeof(err));
 	if (r < 0)
 		fprintf(stderr, "%s: %s\n", method, err);
 	return r;
 }
 
-static void put_msg(struct pb_writer *w, uint32_t field, struct pb_writer *m)
+static void put_msg(struct buf *w, uint32_t field, struct buf *m)
 {
-	pb_put_bytes(w, field, m->p, m->len);
-	pb_writer_free(m);
+	pb_put_bytes(w, field, m->data, m->len);
+	buf_free(m);
 }
 
-static void put_entry(struct pb_writer *w, uint32_t field, const char *k, const char *v)
+static void put_entry(struct buf *w, uint32_t field, const char *k, const char *v)
 {
-	struct pb_writer e = { 0 };
+	struct buf e = { 0 };
 	pb_put_string(&e, 1, k);
 	pb_put_string(&e, 2, v);
 	put_msg(w, field, &e);
@@ -43,10 +43,10 @@ static void put_entry(struct pb_writer *w, uint32_t field, const char *k, const 
 
 /* PodSandboxConfig: metadata, labels, linux {cgroup_parent, security_context
  * {namespace_options {network: NODE}}} */
-static void sandbox_config(struct pb_writer *w, const char *name, const char *ns, const char *uid,
+static void sandbox_config(struct buf *w, const char *name, const char *ns, const char *uid,
 			   const char *cgroup)
 {
-	struct pb_writer md = { 0 }, linux_ = { 0 }, sec = { 0 }, nso = { 0 };
+	struct buf md = { 0 }, linux_ = { 0 }, sec = { 0 }, nso = { 0 };
 	pb_put_string(&md, 1, name);
 	pb_put_string(&md, 2, uid);
 	pb_put_string(&md, 3, ns);
@@ -60,9 +60,9 @@ static void sandbox_config(struct pb_writer *w, const char *name, const char *ns
 }
 
 /* The first string field of a reply (the ID), printed. */
-static int print_id(struct ct_buf *reply)
+static int print_id(struct buf *reply)
 {
-	struct pb_reader r = pb_reader_of(reply->p, reply->len);
+	struct pb_reader r = pb_reader_of(reply->data, reply->len);
 	struct pb_field f;
 	while (pb_next(&r, &f) > 0)
 		if (f.num == 1 && f.wire == PB_LEN) {
@@ -75,8 +75,8 @@ static int print_id(struct ct_buf *reply)
 
 int main(int argc, char **argv)
 {
-	struct pb_writer req = { 0 }, m = { 0 }, sub = { 0 };
-	struct ct_buf reply = { 0 };
+	struct buf req = { 0 }, m = { 0 }, sub = { 0 };
+	struct buf reply = { 0 };
 	int ret = 2;
 
 	if (argc < 4)
@@ -101,13 +101,13 @@ int main(int argc, char **argv)
 		if (call(sock, "/runtime.v1.RuntimeService/CreateContainer", &req, &reply) < 0) {
 			ret = 1;
 		} else {
-			struct pb_reader r = pb_reader_of(reply.p, reply.len);
+			struct pb_reader r = pb_reader_of(reply.data, reply.len);
 			struct pb_field f;
 			char id[256] = "";
 			while (pb_next(&r, &f) > 0)
 				if (f.num == 1 && f.wire == PB_LEN)
 					snprintf(id, sizeof(id), "%.*s", (int)f.len, f.data);
-			pb_writer_free(&req);
+			buf_free(&req);
 			pb_put_string(&req, 1, id);
 			ret = call(sock, "/runtime.v1.RuntimeService/StartContainer", &req, &reply) < 0;
 			if (!ret)
@@ -120,10 +120,10 @@ int main(int argc, char **argv)
 	} else {
 		goto usage;
 	}
-	pb_writer_free(&req);
-	pb_writer_free(&m);
-	pb_writer_free(&sub);
-	ct_buf_free(&reply);
+	buf_free(&req);
+	buf_free(&m);
+	buf_free(&sub);
+	buf_free(&reply);
 	return ret;
 usage:
 	fprintf(stderr, "usage: cri-pod SOCK run-pod NAME NAMESPACE UID CGROUP-PARENT\n"

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 		o.with_affinity = false;
 		o.container_watcher = w;
 		if (argc > 1)
-			o.container_timeout_ms = (unsigned)atoi(argv[1]);
+			o.container_timeout_ms = (unsigned)strtoul(argv[1], NULL, 10);
 		style.compact = true;
 		if (lxkns_discover(&o, &r) < 0 || lxkns_result_write_json_file(r, &style, stdout) < 0)
 			printf("{}\n");

@@ -304,18 +304,18 @@ int main(int argc, char **argv)
 	if (r) {
 		check_misbehaving(r, &f, ms, "one-shot");
 		check_cri(r, &f, "one-shot");
-		char *doc = json_dump(r, true).p, *again = NULL;
+		char *doc = json_dump(r, true).data, *again = NULL;
 		struct lxkns_result *back = NULL;
-		char *err = NULL;
+		char err[512];
 		CHECK(doc && strstr(doc, "\"tier\":\"front \\\"end\\\" \\u003c\\u0026\\u003e\""),
 		      "JSON: the odd label escaped as Go does");
 		CHECK(doc && strstr(doc, "\"bad\":\"\\ufffd\""),
 		      "JSON: invalid UTF-8 becomes \\ufffd, as in Go");
 		CHECK(doc && strstr(doc, "\"annotation.k8s/note\":\"tab\\there\\nnewline \xe2\x9c\x93\""),
 		      "JSON: tab, newline and non-ASCII in a label");
-		CHECK(doc && lxkns_result_read_json(doc, strlen(doc), &back, &err) == 0,
-		      "JSON: reads back: %s", err ? err : "ok");
-		again = back ? json_dump(back, true).p : NULL;
+		CHECK(doc && lxkns_result_read_json(doc, strlen(doc), &back, err, sizeof(err)) == 0,
+		      "JSON: reads back: %s", err[0] ? err : "ok");
+		again = back ? json_dump(back, true).data : NULL;
 		/* the one label that is not UTF-8 reads back as U+FFFD, which is
 		 * then written as itself (as Go does); all else is the same */
 		char *p = doc ? strstr(doc, "\\ufffd") : NULL;
@@ -325,7 +325,6 @@ int main(int argc, char **argv)
 			memmove(p + 3, p + 6, strlen(p + 6) + 1);
 		CHECK(doc && again && strcmp(doc, again) == 0,
 		      "JSON: round trip byte for byte (but for U+FFFD)");
-		free(err);
 		free(doc);
 		free(again);
 		lxkns_result_unref(back);

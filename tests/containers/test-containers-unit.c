@@ -32,27 +32,29 @@ static char *section(const char *doc, const char *from, const char *to)
 	return a && b ? strndup(a, (size_t)(b - a)) : NULL;
 }
 
+#define U8(p) ((const uint8_t *)(p))
+
 /* map entry {key=1, value=2} */
-static void put_entry(struct pb_writer *w, uint32_t field, const char *k, const char *v)
+static void put_entry(struct buf *w, uint32_t field, const char *k, const char *v)
 {
-	struct pb_writer e = { 0 };
+	struct buf e = { 0 };
 	pb_put_string(&e, 1, k);
 	pb_put_string(&e, 2, v);
-	pb_put_bytes(w, field, e.p, e.len);
-	pb_writer_free(&e);
+	pb_put_bytes(w, field, e.data, e.len);
+	buf_free(&e);
 }
 
-static void put_msg(struct pb_writer *w, uint32_t field, struct pb_writer *m)
+static void put_msg(struct buf *w, uint32_t field, struct buf *m)
 {
-	pb_put_bytes(w, field, m->p, m->len);
-	pb_writer_free(m);
+	pb_put_bytes(w, field, m->data, m->len);
+	buf_free(m);
 }
 
 /* ---- protobuf ---- */
 
 static void test_pb(void)
 {
-	struct pb_writer w = { 0 };
+	struct buf w = { 0 };
 	struct pb_field f;
 	struct pb_reader r;
 
@@ -62,7 +64,7 @@ static void test_pb(void)
 	pb_put_string(&w, 3, "abc");
 	pb_put_bytes(&w, 4, "", 0);
 	CHECK(!w.oom && w.len > 0, "pb: writer");
-	r = pb_reader_of(w.p, w.len);
+	r = pb_reader_of(w.data, w.len);
 	CHECK(pb_next(&r, &f) == 1 && f.num == 1 && f.wire == PB_VARINT && f.v == 0, "pb: field 1 = 0");
 	CHECK(pb_next(&r, &f) == 1 && f.num == 2 && f.v == 300, "pb: field 2 = 300");
 	CHECK(pb_next(&r, &f) == 1 && f.num == 536870911 && f.v == UINT64_MAX,
@@ -72,7 +74,7 @@ static void test_pb(void)
 	      "pb: string");
 	CHECK(pb_next(&r, &f) == 1 && f.num == 4 && f.len == 0, "pb: empty bytes");
 	CHECK(pb_next(&r, &f) == 0, "pb: end");
-	pb_writer_free(&w);
+	buf_free(&w);
 
 	static const struct {
 		const char *what;
@@ -110,14 +112,14 @@ static void test_pb(void)
 static void test_containerd(void)
 {
 	struct arena a = { 0 };
-	struct pb_writer w = { 0 }, m = { 0 };
+	struct buf w = { 0 }, m = { 0 };
 	const char *s = NULL;
 
 	pb_put_string(&w, 1, "1.6.20~ds1");
 	pb_put_string(&w, 2, "rev");
-	CHECK(ct_parse_ctrd_version(w.p, w.len, &a, &s) == 0 && strcmp(s, "1.6.20~ds1") == 0,
+	CHECK(ct_parse_ctrd_version(U8(w.data), w.len, &a, &s) == 0 && strcmp(s, "1.6.20~ds1") == 0,
 	      "containerd: version");
-	pb_writer_free(&w);
+	buf_free(&w);
 
 	/* namespaces: {name, labels} x 3, one nameless */
 	pb_put_string(&m, 1, "default");
@@ -128,10 +130,10 @@ static void test_containerd(void)
 	pb_put_string(&m, 1, "zoo ns");
 	put_msg(&w, 1, &m);
 	struct ct_strv nss = { 0 };
-	CHECK(ct_parse_ctrd_namespaces(w.p, w.len, &a, &nss) == 0 && nss.count == 2 &&
+	CHECK(ct_parse_ctrd_namespaces(U8(w.data), w.len, &a, &nss) == 0 && nss.count == 2 &&
 		      strcmp(nss.items[0], "default") == 0 && strcmp(nss.items[1], "zoo ns") == 0,
 	      "containerd: namespaces (the nameless one skipped)");
-	pb_writer_free(&w);
+	buf_free(&w);
 
 	/* containers: id, labels (one with odd characters), unknown fields */
 	pb_put_string(&m, 1, "c1");
@@ -143,7 +145,7 @@ static void test_containerd(void)
 	pb_put_string(&m, 1, "c2");
 	put_msg(&w, 1, &m);
 	struct ct_list list = { 0 };
-	CHECK(ct_parse_ctrd_containers(w.p, w.len, &a, &list) == 0 && list.count == 2,
+	CHECK(ct_parse_ctrd_containers(U8(w.data), w.len, &a, &list) == 0 && list.count == 2,
 	      "containerd: containers");
 	if (list.count == 2) {
 		CHECK_STR(list.items[0]->id, "c1", "containerd: container id");
@@ -151,7 +153,7 @@ static void test_containerd(void)
 			  "a \"b\" <c> & d\n\xc3\xbc", "containerd: label with odd characters");
 		CHECK_INT(list.items[1]->labels.count, 0, "containerd: no labels");
 	}
-	pb_writer_free(&w);
+	buf_free(&w);
 
 	/* tasks: init tasks (id only, as Tasks/List has them), an exec'ed
 	 * process, a stopped one */
@@ -168,7 +170,7 @@ static void test_containerd(void)
 	pb_put_varint(&m, 4, 77); /* unknown status */
 	put_msg(&w, 1, &m);
 	struct ct_tasks tasks = { 0 };
-	CHECK(ct_parse_ctrd_tasks(w.p, w.len, &a, &tasks) == 0 && tasks.count == 2,
+	CHECK(ct_parse_ctrd_tasks(U8(w.data), w.len, &a, &tasks) == 0 && tasks.count == 2,
 	      "containerd: tasks (the exec'ed process skipped)");
 	if (tasks.count == 2) {
 		CHECK(strcmp(tasks.items[0].container_id, "c1") == 0 && tasks.items[0].pid == 4242 &&
@@ -178,15 +180,15 @@ static void test_containerd(void)
 			      tasks.items[1].status == CTRD_TASK_UNKNOWN,
 		      "containerd: unknown status");
 	}
-	pb_writer_free(&w);
+	buf_free(&w);
 
 	char ns[16], topic[16];
 	pb_put_string(&w, 2, "k8s.io");
 	pb_put_string(&w, 3, "/tasks/start/and/a/very/long/topic");
-	CHECK(ct_parse_ctrd_envelope(w.p, w.len, ns, sizeof(ns), topic, sizeof(topic)) == 0 &&
+	CHECK(ct_parse_ctrd_envelope(U8(w.data), w.len, ns, sizeof(ns), topic, sizeof(topic)) == 0 &&
 		      strcmp(ns, "k8s.io") == 0 && strncmp(topic, "/tasks/start/an", 15) == 0,
 	      "containerd: event envelope (truncated topic)");
-	pb_writer_free(&w);
+	buf_free(&w);
 	CHECK(ct_parse_ctrd_tasks((const uint8_t *)"\x0a\x05\x12\x10", 4, &a, &tasks) == -EBADMSG,
 	      "containerd: malformed tasks reply");
 	arena_free(&a);
@@ -195,16 +197,16 @@ static void test_containerd(void)
 static void test_cri(void)
 {
 	struct arena a = { 0 };
-	struct pb_writer w = { 0 }, m = { 0 }, md = { 0 };
+	struct buf w = { 0 }, m = { 0 }, md = { 0 };
 	const char *s = NULL;
 
 	pb_put_string(&w, 1, "0.1.0");
 	pb_put_string(&w, 2, "cri-o");
 	pb_put_string(&w, 3, "1.28.0");
 	pb_put_string(&w, 4, "v1");
-	CHECK(ct_parse_cri_version(w.p, w.len, &a, &s) == 0 && strcmp(s, "cri-o 1.28.0 [API v1]") == 0,
+	CHECK(ct_parse_cri_version(U8(w.data), w.len, &a, &s) == 0 && strcmp(s, "cri-o 1.28.0 [API v1]") == 0,
 	      "cri: version string");
-	pb_writer_free(&w);
+	buf_free(&w);
 
 	/* sandboxes: one ready, one not ready */
 	pb_put_string(&m, 1, "sb1");
@@ -219,7 +221,7 @@ static void test_cri(void)
 	pb_put_varint(&m, 3, 1); /* NOTREADY */
 	put_msg(&w, 1, &m);
 	struct ct_list sbs = { 0 };
-	CHECK(ct_parse_cri_sandboxes(w.p, w.len, &a, &sbs) == 0 && sbs.count == 1,
+	CHECK(ct_parse_cri_sandboxes(U8(w.data), w.len, &a, &sbs) == 0 && sbs.count == 1,
 	      "cri: ready sandboxes");
 	if (sbs.count == 1) {
 		struct lxkns_container *c = sbs.items[0];
@@ -233,7 +235,7 @@ static void test_cri(void)
 			  "cri: annotations get a prefix");
 		CHECK_STR(ct_label_get(&c->labels, "app"), "web", "cri: sandbox labels");
 	}
-	pb_writer_free(&w);
+	buf_free(&w);
 
 	/* containers: running, exited */
 	pb_put_string(&m, 1, "ct1");
@@ -248,7 +250,7 @@ static void test_cri(void)
 	pb_put_varint(&m, 6, 2);
 	put_msg(&w, 1, &m);
 	struct ct_list cts = { 0 };
-	CHECK(ct_parse_cri_containers(w.p, w.len, &a, &cts) == 0 && cts.count == 1,
+	CHECK(ct_parse_cri_containers(U8(w.data), w.len, &a, &cts) == 0 && cts.count == 1,
 	      "cri: running containers");
 	if (cts.count == 1) {
 		CHECK(strcmp(cts.items[0]->name, "app") == 0 && strcmp(cts.items[0]->pod, "sb1") == 0,
@@ -256,18 +258,18 @@ static void test_cri(void)
 		CHECK_STR(ct_label_get(&cts.items[0]->labels, "io.kubernetes.container.name"), "app",
 			  "cri: container name label");
 	}
-	pb_writer_free(&w);
+	buf_free(&w);
 
 	pid_t pid = 0;
 	pb_put_bytes(&w, 1, "", 0);
 	put_entry(&w, 2, "other", "{}");
 	put_entry(&w, 2, "info", "{\"sandboxID\":\"sb1\",\"pid\":1234,\"runtimeSpec\":{}}");
-	CHECK(ct_parse_cri_status_pid(w.p, w.len, &pid) == 0 && pid == 1234,
+	CHECK(ct_parse_cri_status_pid(U8(w.data), w.len, &pid) == 0 && pid == 1234,
 	      "cri: PID from the verbose status");
-	pb_writer_free(&w);
+	buf_free(&w);
 	put_entry(&w, 2, "info", "{\"pid\":\"1234\"}");
-	CHECK(ct_parse_cri_status_pid(w.p, w.len, &pid) == -EBADMSG, "cri: PID not a number");
-	pb_writer_free(&w);
+	CHECK(ct_parse_cri_status_pid(U8(w.data), w.len, &pid) == -EBADMSG, "cri: PID not a number");
+	buf_free(&w);
 	CHECK(ct_parse_cri_status_pid(NULL, 0, &pid) == -ENOENT, "cri: no info");
 	arena_free(&a);
 }
@@ -473,7 +475,7 @@ static const struct lxkns_container_group *group_of(const struct lxkns_container
 static void test_finish(void)
 {
 	struct lxkns_result *r = NULL;
-	char *err = NULL;
+	char err[512];
 	char plugdir[] = "/tmp/lxkns-ct-plugin.XXXXXX";
 
 	/* a Docker managed plugin's bundle directory with its socket */
@@ -484,9 +486,8 @@ static void test_finish(void)
 	CHECK(bind(sfd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "finish: plugin socket");
 	close(sfd);
 
-	CHECK(lxkns_result_read_json(procs_doc, strlen(procs_doc), &r, &err) == 0,
-	      "finish: process table document: %s", err ? err : "ok");
-	free(err);
+	CHECK(lxkns_result_read_json(procs_doc, strlen(procs_doc), &r, err, sizeof(err)) == 0,
+	      "finish: process table document: %s", err[0] ? err : "ok");
 	if (!r)
 		return;
 	/* no engines at all (the usual case on a host without any) */
@@ -593,13 +594,11 @@ static void test_finish(void)
 		      "finish: labels sorted %zu", i);
 
 	/* the document: written, read back, written again: the same bytes */
-	char *doc = json_dump(r, true).p, *again = NULL;
+	char *doc = json_dump(r, true).data, *again = NULL;
 	struct lxkns_result *back = NULL;
-	CHECK(doc && lxkns_result_read_json(doc, strlen(doc), &back, &err) == 0,
-	      "finish: the document reads back: %s", err ? err : "ok");
-	free(err);
-	err = NULL;
-	again = back ? json_dump(back, true).p : NULL;
+	CHECK(doc && lxkns_result_read_json(doc, strlen(doc), &back, err, sizeof(err)) == 0,
+	      "finish: the document reads back: %s", err[0] ? err : "ok");
+	again = back ? json_dump(back, true).data : NULL;
 	CHECK(doc && again && strcmp(doc, again) == 0, "finish: round trip byte for byte");
 	if (back) {
 		const struct lxkns_container *bin = lxkns_result_container_by_pid(back, 401);
@@ -635,19 +634,17 @@ static const char wire_doc[] =
 
 static void test_wire(void)
 {
-	char doc[4096], *err = NULL;
+	char doc[4096], err[512];
 	struct lxkns_result *r = NULL;
 
 	snprintf(doc, sizeof(doc),
 		 "%s\"discovery-options\":{},\"mounts\":{},\"namespaces\":{},\"processes\":{\"42\":"
 		 "{\"pid\":42,\"ppid\":1,\"name\":\"sleep\"}}}",
 		 wire_doc);
-	CHECK(lxkns_result_read_json(doc, strlen(doc), &r, &err) == 0, "wire: reads: %s",
-	      err ? err : "ok");
-	free(err);
-	err = NULL;
+	CHECK(lxkns_result_read_json(doc, strlen(doc), &r, err, sizeof(err)) == 0, "wire: reads: %s",
+	      err[0] ? err : "ok");
 	if (r) {
-		char *out = json_dump(r, true).p, *part = section(out, "{\"container-engines\"", "\"cpus-online\"");
+		char *out = json_dump(r, true).data, *part = section(out, "{\"container-engines\"", "\"cpus-online\"");
 		CHECK(part && strncmp(part, wire_doc, strlen(part)) == 0 &&
 			      strlen(part) + strlen("\"cpus-online\":[],") == strlen(wire_doc),
 		      "wire: containers, engines and groups written back byte for byte");
@@ -681,10 +678,8 @@ static void test_wire(void)
 	};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		snprintf(doc, sizeof(doc), "{%s,\"namespaces\":{},\"processes\":{}}", bad[i].containers);
-		int ret = lxkns_result_read_json(doc, strlen(doc), &r, &err);
-		CHECK(ret == -EBADMSG && err, "wire: rejects %s: %s", bad[i].what, err ? err : "-");
-		free(err);
-		err = NULL;
+		int ret = lxkns_result_read_json(doc, strlen(doc), &r, err, sizeof(err));
+		CHECK(ret == -EBADMSG && err[0], "wire: rejects %s: %s", bad[i].what, err[0] ? err : "-");
 	}
 }
 

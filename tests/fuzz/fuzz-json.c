@@ -18,14 +18,13 @@ static int null_sink(void *userdata, const char *buf, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lxkns_result *r = NULL;
-	char *err = NULL;
-	if (lxkns_result_read_json((const char *)data, size, &r, &err) == 0) {
+	char err[512];
+	if (lxkns_result_read_json((const char *)data, size, &r, err, sizeof(err)) == 0) {
 		size_t n = 0;
 		/* not assert(): it must hold in release builds too */
 		if (lxkns_result_write_json(r, NULL, null_sink, &n) != 0 || n == 0)
 			abort();
 		lxkns_result_unref(r);
 	}
-	free(err);
 	return 0;
 }

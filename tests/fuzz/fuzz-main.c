@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bytebuf.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int run_file(const char *path)
@@ -21,28 +23,25 @@ static int run_file(const char *path)
 		perror(path);
 		return 1;
 	}
-	size_t cap = 1 << 16, len = 0;
-	uint8_t *buf = malloc(cap);
-	for (size_t n; buf && (n = fread(buf + len, 1, cap - len, f)) > 0;) {
-		len += n;
-		if (len == cap) {
-			uint8_t *nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-			}
-			buf = nb;
-		}
-	}
+	struct buf b = BUF_INIT;
+	size_t n;
+	do {
+		if (buf_reserve(&b, 1 << 16) < 0)
+			break;
+		n = fread(b.data + b.len, 1, b.cap - b.len - 1, f);
+		b.len += n;
+	} while (n > 0);
 	fclose(f);
-	if (!buf)
+	if (b.oom) {
+		buf_free(&b);
 		return 1;
+	}
 	/* an exact-size copy so ASan catches reads past the end */
-	uint8_t *exact = malloc(len ? len : 1);
-	memcpy(exact, buf, len);
-	LLVMFuzzerTestOneInput(exact, len);
+	uint8_t *exact = malloc(b.len ? b.len : 1);
+	memcpy(exact, b.data, b.len);
+	LLVMFuzzerTestOneInput(exact, b.len);
 	free(exact);
-	free(buf);
+	buf_free(&b);
 	printf("ok - %s\n", path);
 	return 0;
 }

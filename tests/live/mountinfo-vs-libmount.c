@@ -48,6 +48,8 @@
 #include <libmount.h>
 #include <lxkns/mounts.h>
 
+#include "bytebuf.h"
+
 static bool verbose;
 static unsigned long n_files, n_entries, n_escaped, n_diffs, n_skipped, n_unstable, n_normalised;
 
@@ -57,42 +59,31 @@ static char *read_all(const char *path, size_t *ret_len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	size_t cap = 16384, len = 0;
-	char *buf = malloc(cap + 1);
-	if (!buf) {
-		close(fd);
-		return NULL;
-	}
+	struct buf b = BUF_INIT;
 	for (;;) {
-		if (len == cap) {
-			char *n = realloc(buf, cap * 2 + 1);
-			if (!n) {
-				free(buf);
-				close(fd);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = n;
-			cap *= 2;
+		if (buf_reserve(&b, 16384) < 0) {
+			buf_free(&b);
+			close(fd);
+			errno = ENOMEM;
+			return NULL;
 		}
-		ssize_t r = read(fd, buf + len, cap - len);
+		ssize_t r = read(fd, b.data + b.len, b.cap - b.len - 1);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			int e = errno;
-			free(buf);
+			buf_free(&b);
 			close(fd);
 			errno = e;
 			return NULL;
 		}
 		if (r == 0)
 			break;
-		len += (size_t)r;
+		b.len += (size_t)r;
+		b.data[b.len] = 0;
 	}
 	close(fd);
-	buf[len] = 0;
-	*ret_len = len;
-	return buf;
+	return buf_steal(&b, ret_len);
 }
 
 /* Decodes \ooo escapes like the kernel's mangle() counterpart. */
@@ -194,23 +185,19 @@ static char *tags_string(const struct lxkns_mount *m)
 	for (size_t i = 0; i < n; i++) {
 		const char *v;
 		const char *k = lxkns_mount_tag_at(m, i, &v);
-		cap += strlen(k ? k : "") + strlen(v ? v : "") + 2;
+		cap += strlen(k ? k : "(null)") + strlen(v ? v : "") + 2;
 	}
 	char *s = calloc(1, cap);
 	if (!s) {
 		perror("calloc");
 		exit(1);
 	}
+	size_t w = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *v;
 		const char *k = lxkns_mount_tag_at(m, i, &v);
-		if (i)
-			strcat(s, " ");
-		strcat(s, k ? k : "(null)");
-		if (v && *v) {
-			strcat(s, ":");
-			strcat(s, v);
-		}
+		w += (size_t)snprintf(s + w, cap - w, "%s%s%s%s", i ? " " : "", k ? k : "(null)",
+				      v && *v ? ":" : "", v && *v ? v : "");
 	}
 	return s;
 }

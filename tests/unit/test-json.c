@@ -13,10 +13,10 @@
 #include "json-dump.h"
 #include "tap.h"
 
-static int read_doc(const char *doc, char **err)
+static int read_doc(const char *doc, char *err, size_t errsize)
 {
 	struct lxkns_result *r = NULL;
-	int ret = lxkns_result_read_json(doc, strlen(doc), &r, err);
+	int ret = lxkns_result_read_json(doc, strlen(doc), &r, err, errsize);
 	lxkns_result_unref(r);
 	return ret;
 }
@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 {
 	struct lxkns_discover_opts opts;
 	struct lxkns_result *r = NULL, *back = NULL;
-	char *err = NULL;
+	char err[512];
 
 	if (argc < 2)
 		return 2;
@@ -35,15 +35,15 @@ int main(int argc, char **argv)
 	if (!r)
 		return tap_done();
 
-	struct membuf a = json_dump(r, false);
-	CHECK(a.p != NULL, "written");
-	CHECK(a.p && strstr(a.p, "\"name\": \"x) (y\\nz\"") != NULL, "comm newline escaped");
-	CHECK(a.p && strncmp(a.p, "{\n  \"container-engines\": {},\n", 29) == 0,
+	struct buf a = json_dump(r, false);
+	CHECK(a.data != NULL, "written");
+	CHECK(a.data && strstr(a.data, "\"name\": \"x) (y\\nz\"") != NULL, "comm newline escaped");
+	CHECK(a.data && strncmp(a.data, "{\n  \"container-engines\": {},\n", 29) == 0,
 	      "top-level starts with container-engines, 2-space indent");
-	CHECK_INT(lxkns_result_read_json(a.p, a.len, &back, &err), 0, "read back");
+	CHECK_INT(lxkns_result_read_json(a.data, a.len, &back, err, sizeof(err)), 0, "read back");
 	if (back) {
-		struct membuf b = json_dump(back, false);
-		CHECK(b.p && a.len == b.len && memcmp(a.p, b.p, a.len) == 0,
+		struct buf b = json_dump(back, false);
+		CHECK(b.data && a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
 		      "round trip is byte-identical");
 		const struct lxkns_namespace *n = lxkns_result_namespace_by_ino(back, -1, 4026532000);
 		CHECK(n && lxkns_namespace_is_hidden(n) &&
@@ -55,15 +55,14 @@ int main(int argc, char **argv)
 		CHECK_INT(lxkns_process_pid(lxkns_namespace_ealdorman(
 				  lxkns_result_namespace_by_ino(back, -1, 4026531837))),
 			  1, "ealdorman recomputed");
-		free(b.p);
+		free(b.data);
 		lxkns_result_unref(back);
 	}
-	struct membuf c = json_dump(r, true);
-	CHECK(c.p && strstr(c.p, "{\"container-engines\":{},\"container-groups\":{},") == c.p,
+	struct buf c = json_dump(r, true);
+	CHECK(c.data && strstr(c.data, "{\"container-engines\":{},\"container-groups\":{},") == c.data,
 	      "compact output");
-	free(c.p);
-	free(a.p);
-	free(err);
+	free(c.data);
+	free(a.data);
 	lxkns_result_unref(r);
 
 	/* broken documents: an error, a message, no crash */
@@ -87,18 +86,14 @@ int main(int argc, char **argv)
 		"{\"namespaces\": {}, \"processes\": {}, \"processes\": {}}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err = NULL;
-		int ret = read_doc(bad[i], &err);
-		CHECK(ret == -EBADMSG && err && *err, "bad document %zu rejected: %s", i,
-		      err ? err : "(no message)");
-		free(err);
+		int ret = read_doc(bad[i], err, sizeof(err));
+		CHECK(ret == -EBADMSG && err[0], "bad document %zu rejected: %s", i,
+		      err[0] ? err : "(no message)");
 	}
 	/* an old-style string reference and a minimal document are fine */
-	err = NULL;
 	CHECK_INT(read_doc("{\"namespaces\": {\"7\": {\"nsid\": 7, \"type\": \"net\", "
 			   "\"reference\": \"/proc/1/ns/net\"}}, \"processes\": {}}",
-			   &err),
+			   err, sizeof(err)),
 		  0, "string reference accepted");
-	free(err);
 	return tap_done();
 }

@@ -17,7 +17,7 @@ void labels_setup(const struct tool_opts *o)
 	opts = o;
 }
 
-void label_procname(struct sbuf *sb, const struct lxkns_process *proc)
+void label_procname(struct buf *sb, const struct lxkns_process *proc)
 {
 	const char *argv0 = lxkns_process_cmdline_count(proc) ? lxkns_process_cmdline_at(proc, 0)
 							      : NULL;
@@ -25,21 +25,21 @@ void label_procname(struct sbuf *sb, const struct lxkns_process *proc)
 	enum tool_procname mode = opts ? opts->procname : TOOL_PROC_NAME;
 
 	if (mode == TOOL_PROC_EXE && argv0 && *argv0) {
-		sbuf_puts(sb, argv0);
+		buf_puts(sb, argv0);
 		return;
 	}
 	if (mode == TOOL_PROC_BASENAME && argv0) {
 		const char *slash = strrchr(argv0, '/');
 		const char *base = slash ? slash + 1 : argv0;
 		if (*base) {
-			sbuf_puts(sb, base);
+			buf_puts(sb, base);
 			return;
 		}
 	}
 	if (name && *name)
-		sbuf_puts(sb, name);
+		buf_puts(sb, name);
 	else if (mode == TOOL_PROC_BASENAME)
-		sbuf_printf(sb, "process (%d)", (int)lxkns_process_pid(proc));
+		buf_printf(sb, "process (%d)", (int)lxkns_process_pid(proc));
 }
 
 static bool is_hex64(const char *s, size_t len)
@@ -52,12 +52,12 @@ static bool is_hex64(const char *s, size_t len)
 	return true;
 }
 
-void label_cgroup(struct sbuf *sb, const char *path)
+void label_cgroup(struct buf *sb, const char *path)
 {
 	if (!path)
 		return;
 	if (opts && opts->cgroup_full) {
-		sbuf_puts(sb, path);
+		buf_puts(sb, path);
 		return;
 	}
 	for (const char *p = path;;) {
@@ -65,26 +65,26 @@ void label_cgroup(struct sbuf *sb, const char *path)
 		size_t len = slash ? (size_t)(slash - p) : strlen(p);
 
 		if (is_hex64(p, len)) {
-			sbuf_putn(sb, p, 12);
-			sbuf_puts(sb, "…");
+			buf_append(sb, p, 12);
+			buf_puts(sb, "…");
 		} else {
-			sbuf_putn(sb, p, len);
+			buf_append(sb, p, len);
 		}
 		if (!slash)
 			break;
-		sbuf_putc(sb, '/');
+		buf_putc(sb, '/');
 		p = slash + 1;
 	}
 }
 
-void label_ref(struct sbuf *sb, const struct lxkns_namespace *ns)
+void label_ref(struct buf *sb, const struct lxkns_namespace *ns)
 {
 	size_t n = lxkns_namespace_ref_count(ns);
 
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			sbuf_puts(sb, "»");
-		sbuf_puts(sb, lxkns_namespace_ref_at(ns, i));
+			buf_puts(sb, "»");
+		buf_puts(sb, lxkns_namespace_ref_at(ns, i));
 	}
 }
 
@@ -94,56 +94,56 @@ static const char *const icons[_LXKNS_NS_TYPE_MAX] = {
 	[LXKNS_NS_NET] = "⇄ ",	  [LXKNS_NS_TIME] = "⏲ ",
 };
 
-void label_nsid_styled(struct sbuf *sb, const struct lxkns_namespace *ns, enum style_elem elem)
+void label_nsid_styled(struct buf *sb, const struct lxkns_namespace *ns, enum style_elem elem)
 {
 	enum lxkns_ns_type type = lxkns_namespace_type(ns);
 
 	if (opts && opts->icon) {
-		sbuf_puts(sb, icons[type]);
-		sbuf_putc(sb, ' ');
+		buf_puts(sb, icons[type]);
+		buf_putc(sb, ' ');
 	}
 	style_printf(sb, elem, "%s:[%llu]", lxkns_ns_type_name(type),
 		     (unsigned long long)lxkns_namespace_id(ns).ino);
 }
 
-void label_nsid(struct sbuf *sb, const struct lxkns_namespace *ns)
+void label_nsid(struct buf *sb, const struct lxkns_namespace *ns)
 {
 	label_nsid_styled(sb, ns, (enum style_elem)lxkns_namespace_type(ns));
 }
 
-void label_container(struct sbuf *sb, const struct lxkns_process *proc)
+void label_container(struct buf *sb, const struct lxkns_process *proc)
 {
 	const struct lxkns_container *c = lxkns_process_container(proc);
 	char name[512];
 
 	if (!c)
 		return;
-	sbuf_puts(sb, "container ");
+	buf_puts(sb, "container ");
 	style_quote(sb, STYLE_CONTAINER, lxkns_container_display_name(c, name, sizeof(name)));
-	sbuf_putc(sb, ' ');
+	buf_putc(sb, ' ');
 }
 
-static void process_label(struct sbuf *sb, const struct lxkns_process *proc)
+static void process_label(struct buf *sb, const struct lxkns_process *proc)
 {
 	/* a container's initial process: its container instead of its cgroup */
 	const char *cg = lxkns_process_container(proc) ? NULL : lxkns_process_cpu_cgroup(proc);
-	struct sbuf name = SBUF_INIT;
+	struct buf name = BUF_INIT;
 
 	label_procname(&name, proc);
 	label_container(sb, proc);
-	sbuf_puts(sb, "process ");
-	style_quote(sb, STYLE_PROCESS, sbuf_str(&name));
-	sbuf_printf(sb, " (%d)", (int)lxkns_process_pid(proc));
+	buf_puts(sb, "process ");
+	style_quote(sb, STYLE_PROCESS, xbuf_str(&name));
+	buf_printf(sb, " (%d)", (int)lxkns_process_pid(proc));
 	if (cg && *cg) {
-		sbuf_truncate(&name, 0);
+		buf_truncate(&name, 0);
 		label_cgroup(&name, cg);
-		sbuf_puts(sb, " controlled by ");
-		style_quote(sb, STYLE_CGROUP, sbuf_str(&name));
+		buf_puts(sb, " controlled by ");
+		style_quote(sb, STYLE_CGROUP, xbuf_str(&name));
 	}
-	sbuf_free(&name);
+	buf_free(&name);
 }
 
-void label_nsref(struct sbuf *sb, const struct lxkns_namespace *ns)
+void label_nsref(struct buf *sb, const struct lxkns_namespace *ns)
 {
 	const struct lxkns_process *ealdorman = lxkns_namespace_ealdorman(ns);
 	size_t n;
@@ -157,7 +157,7 @@ void label_nsref(struct sbuf *sb, const struct lxkns_namespace *ns)
 			const struct lxkns_process *p = lxkns_namespace_leader_at(ns, i);
 			if (p == ealdorman)
 				continue;
-			sbuf_puts(sb, ", ");
+			buf_puts(sb, ", ");
 			process_label(sb, p);
 		}
 		return;
@@ -169,55 +169,55 @@ void label_nsref(struct sbuf *sb, const struct lxkns_namespace *ns)
 			const struct lxkns_process *p = lxkns_task_process(t);
 
 			if (i)
-				sbuf_puts(sb, ", ");
-			sbuf_puts(sb, "task ");
+				buf_puts(sb, ", ");
+			buf_puts(sb, "task ");
 			style_quote(sb, STYLE_TASK, lxkns_task_name(t));
-			sbuf_printf(sb, " [%d]", (int)lxkns_task_tid(t));
+			buf_printf(sb, " [%d]", (int)lxkns_task_tid(t));
 			if (p) {
-				struct sbuf name = SBUF_INIT;
+				struct buf name = BUF_INIT;
 				label_procname(&name, p);
-				sbuf_puts(sb, " of ");
-				style_quote(sb, STYLE_PROCESS, sbuf_str(&name));
-				sbuf_printf(sb, " (%d)", (int)lxkns_process_pid(p));
-				sbuf_free(&name);
+				buf_puts(sb, " of ");
+				style_quote(sb, STYLE_PROCESS, xbuf_str(&name));
+				buf_printf(sb, " (%d)", (int)lxkns_process_pid(p));
+				buf_free(&name);
 			}
 		}
 		return;
 	}
 	n = lxkns_namespace_ref_count(ns);
 	if (n) {
-		struct sbuf ref = SBUF_INIT;
+		struct buf ref = BUF_INIT;
 		const char *first = lxkns_namespace_ref_at(ns, 0);
 
 		label_ref(&ref, ns);
 		/* a single /proc/ path is a process's, task's or fd's; a chain
 		 * (mount namespace, then path) is a bind mount */
-		sbuf_puts(sb, n == 1 && first && strncmp(first, "/proc/", 6) == 0
+		buf_puts(sb, n == 1 && first && strncmp(first, "/proc/", 6) == 0
 				      ? "referenced from process/task "
 				      : "bind-mounted at ");
-		style_quote(sb, STYLE_PATH, sbuf_str(&ref));
-		sbuf_free(&ref);
+		style_quote(sb, STYLE_PATH, xbuf_str(&ref));
+		buf_free(&ref);
 	}
 }
 
-void label_ns(struct sbuf *sb, const struct lxkns_namespace *ns)
+void label_ns(struct buf *sb, const struct lxkns_namespace *ns)
 {
 	size_t len;
 
 	label_nsid(sb, ns);
-	sbuf_putc(sb, ' ');
+	buf_putc(sb, ' ');
 	len = sb->len;
 	label_nsref(sb, ns);
 	if (sb->len == len)
-		sbuf_truncate(sb, len - 1);
+		buf_truncate(sb, len - 1);
 }
 
-void label_owner_uid(struct sbuf *sb, const struct lxkns_namespace *userns)
+void label_owner_uid(struct buf *sb, const struct lxkns_namespace *userns)
 {
 	uid_t uid;
 	const char *name;
 
-	sbuf_puts(sb, "UID ");
+	buf_puts(sb, "UID ");
 	if (!userns || !lxkns_namespace_owner_uid(userns, &uid)) {
 		style_puts(sb, STYLE_UNKNOWN, "???");
 		return;
@@ -225,13 +225,13 @@ void label_owner_uid(struct sbuf *sb, const struct lxkns_namespace *userns)
 	style_printf(sb, STYLE_OWNER, "%u", (unsigned)uid);
 	name = lxkns_namespace_user_name(userns);
 	if (name && *name) {
-		sbuf_puts(sb, " (");
+		buf_puts(sb, " (");
 		style_quote(sb, STYLE_OWNER, name);
-		sbuf_putc(sb, ')');
+		buf_putc(sb, ')');
 	}
 }
 
-void label_unknown_ns(struct sbuf *sb, enum lxkns_ns_type type)
+void label_unknown_ns(struct buf *sb, enum lxkns_ns_type type)
 {
 	enum style_elem elem = (enum style_elem)type;
 

@@ -27,7 +27,7 @@
 #include <lxkns/lxkns.h>
 
 #include "options.h"
-#include "sbuf.h"
+#include "xalloc.h"
 
 /* The namespace types in the order of their names (cgroup, ipc, mnt, net,
  * pid, time, user, uts). */
@@ -38,28 +38,28 @@ extern const enum lxkns_ns_type labels_lexical_types[_LXKNS_NS_TYPE_MAX];
 void labels_setup(const struct tool_opts *o);
 
 /* The process name as --proc asks for (comm, basename or argv[0]). */
-void label_procname(struct sbuf *sb, const struct lxkns_process *proc);
+void label_procname(struct buf *sb, const struct lxkns_process *proc);
 /* "container "NAME" " when proc is a container's initial process (with the
  * enclosing container's name as "[prefix]:" for engines in containers, as
  * the lxkns UI shows it), else nothing. */
-void label_container(struct sbuf *sb, const struct lxkns_process *proc);
+void label_container(struct buf *sb, const struct lxkns_process *proc);
 /* A control group path for display (--cgroup=short cuts 64-hex IDs). */
-void label_cgroup(struct sbuf *sb, const char *path);
+void label_cgroup(struct buf *sb, const char *path);
 /* The reference chain joined by "»". */
-void label_ref(struct sbuf *sb, const struct lxkns_namespace *ns);
+void label_ref(struct buf *sb, const struct lxkns_namespace *ns);
 
 /* "[icon ]type:[ino]" in the namespace type's colour. */
-void label_nsid(struct sbuf *sb, const struct lxkns_namespace *ns);
+void label_nsid(struct buf *sb, const struct lxkns_namespace *ns);
 /* Same in another colour (nscaps colours user namespaces by verdict). */
-void label_nsid_styled(struct sbuf *sb, const struct lxkns_namespace *ns, enum style_elem elem);
+void label_nsid_styled(struct buf *sb, const struct lxkns_namespace *ns, enum style_elem elem);
 /* The reference label by the rules above; nothing for a hidden namespace. */
-void label_nsref(struct sbuf *sb, const struct lxkns_namespace *ns);
+void label_nsref(struct buf *sb, const struct lxkns_namespace *ns);
 /* label_nsid, then a space and label_nsref when there is one. */
-void label_ns(struct sbuf *sb, const struct lxkns_namespace *ns);
+void label_ns(struct buf *sb, const struct lxkns_namespace *ns);
 /* "UID n ("name")" of a user namespace's owner; the name only when
  * known, "UID ???" when the UID is unknown. */
-void label_owner_uid(struct sbuf *sb, const struct lxkns_namespace *userns);
+void label_owner_uid(struct buf *sb, const struct lxkns_namespace *userns);
 /* "pid:[???]" for a namespace of a type that could not be read. */
-void label_unknown_ns(struct sbuf *sb, enum lxkns_ns_type type);
+void label_unknown_ns(struct buf *sb, enum lxkns_ns_type type);
 
 #endif

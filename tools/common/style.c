@@ -154,40 +154,40 @@ const char *style_sgr(enum style_elem elem)
 	return (int)elem >= 0 && elem < _STYLE_MAX ? sgr[elem] : "";
 }
 
-void style_begin(struct sbuf *sb, enum style_elem elem)
+void style_begin(struct buf *sb, enum style_elem elem)
 {
 	const char *s = style_sgr(elem);
 	if (*s)
-		sbuf_puts(sb, s);
+		buf_puts(sb, s);
 }
 
-void style_end(struct sbuf *sb, enum style_elem elem)
+void style_end(struct buf *sb, enum style_elem elem)
 {
 	if (*style_sgr(elem))
-		sbuf_puts(sb, "\033[0m");
+		buf_puts(sb, "\033[0m");
 }
 
-void style_puts(struct sbuf *sb, enum style_elem elem, const char *text)
+void style_puts(struct buf *sb, enum style_elem elem, const char *text)
 {
 	style_begin(sb, elem);
-	sbuf_puts(sb, text);
+	buf_puts(sb, text);
 	style_end(sb, elem);
 }
 
-void style_quote(struct sbuf *sb, enum style_elem elem, const char *text)
+void style_quote(struct buf *sb, enum style_elem elem, const char *text)
 {
 	style_begin(sb, elem);
-	sbuf_quote(sb, text);
+	tool_quote(sb, text);
 	style_end(sb, elem);
 }
 
-void style_printf(struct sbuf *sb, enum style_elem elem, const char *fmt, ...)
+void style_printf(struct buf *sb, enum style_elem elem, const char *fmt, ...)
 {
 	va_list ap;
 
 	style_begin(sb, elem);
 	va_start(ap, fmt);
-	sbuf_vprintf(sb, fmt, ap);
+	buf_vprintf(sb, fmt, ap);
 	va_end(ap);
 	style_end(sb, elem);
 }

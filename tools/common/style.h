@@ -11,7 +11,7 @@
 
 #include <lxkns/species.h>
 
-#include "sbuf.h"
+#include "xalloc.h"
 
 /* Styled elements; the first _LXKNS_NS_TYPE_MAX are the namespace types
  * (indexed by enum lxkns_ns_type). */
@@ -46,12 +46,12 @@ bool style_colour(void);
 const char *style_sgr(enum style_elem elem);
 /* Wraps what is appended between style_begin() and style_end() in the
  * element's colour (no-ops without colour). */
-void style_begin(struct sbuf *sb, enum style_elem elem);
-void style_end(struct sbuf *sb, enum style_elem elem);
+void style_begin(struct buf *sb, enum style_elem elem);
+void style_end(struct buf *sb, enum style_elem elem);
 /* Appends text, or a Go-quoted string, in the element's colour. */
-void style_puts(struct sbuf *sb, enum style_elem elem, const char *text);
-void style_quote(struct sbuf *sb, enum style_elem elem, const char *text);
-void style_printf(struct sbuf *sb, enum style_elem elem, const char *fmt, ...)
+void style_puts(struct buf *sb, enum style_elem elem, const char *text);
+void style_quote(struct buf *sb, enum style_elem elem, const char *text);
+void style_printf(struct buf *sb, enum style_elem elem, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* The colour of an element as "#rrggbb" for other renderers (Graphviz):

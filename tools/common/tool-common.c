@@ -83,20 +83,19 @@ int tool_parse_type_filter(const char *s, unsigned *mask)
 int tool_read_input(const char *path, struct lxkns_result **ret)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
-	char *err = NULL;
+	char err[512];
 	int r;
 
 	if (!f) {
 		tool_fail("cannot open '%s': %s", path, strerror(errno));
 		return -errno;
 	}
-	r = lxkns_result_read_json_file(f, ret, &err);
+	r = lxkns_result_read_json_file(f, ret, err, sizeof(err));
 	if (f != stdin)
 		fclose(f);
 	if (r < 0) {
 		tool_fail("cannot read a discovery from '%s': %s", strcmp(path, "-") ? path : "stdin",
-			  err ? err : strerror(-r));
-		free(err);
+			  err[0] ? err : strerror(-r));
 	}
 	return r;
 }

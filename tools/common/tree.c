@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sbuf.h"
+#include "xalloc.h"
 #include "style.h"
 #include "tree.h"
 
@@ -54,7 +54,7 @@ size_t tree_depth(const struct tree_node *node)
 
 /* first: what goes before the label; rest (in sb): before every other line
  * of this subtree. */
-static void render(const struct tree_node *n, const char *first, struct sbuf *rest, FILE *out)
+static void render(const struct tree_node *n, const char *first, struct buf *rest, FILE *out)
 {
 	const struct style_glyphs *g = style_glyphs();
 	size_t keep = rest->len;
@@ -64,7 +64,7 @@ static void render(const struct tree_node *n, const char *first, struct sbuf *re
 	fputs(n->label, out);
 	fputc('\n', out);
 	for (size_t i = 0; i < n->nprops; i++) {
-		fputs(sbuf_str(rest), out);
+		fputs(xbuf_str(rest), out);
 		fputs(kids ? g->nofork : g->blank, out);
 		fputs(g->prop, out);
 		fputc(' ', out);
@@ -73,29 +73,29 @@ static void render(const struct tree_node *n, const char *first, struct sbuf *re
 	}
 	for (size_t i = 0; i < n->nkids; i++) {
 		bool last = i + 1 == n->nkids && !n->truncated;
-		struct sbuf head = SBUF_INIT;
+		struct buf head = BUF_INIT;
 
-		sbuf_puts(&head, sbuf_str(rest));
-		sbuf_puts(&head, last ? g->last : g->fork);
-		sbuf_puts(rest, last ? g->blank : g->nofork);
-		render(n->kids[i], sbuf_str(&head), rest, out);
-		sbuf_truncate(rest, keep);
-		sbuf_free(&head);
+		buf_puts(&head, xbuf_str(rest));
+		buf_puts(&head, last ? g->last : g->fork);
+		buf_puts(rest, last ? g->blank : g->nofork);
+		render(n->kids[i], xbuf_str(&head), rest, out);
+		buf_truncate(rest, keep);
+		buf_free(&head);
 	}
 	if (n->truncated)
-		fprintf(out, "%s%s…\n", sbuf_str(rest), g->last);
+		fprintf(out, "%s%s…\n", xbuf_str(rest), g->last);
 }
 
 void tree_render(const struct tree *t, FILE *out)
 {
-	struct sbuf rest = SBUF_INIT;
+	struct buf rest = BUF_INIT;
 
 	for (size_t i = 0; i < t->nroots; i++) {
-		sbuf_truncate(&rest, 0);
-		sbuf_puts(&rest, "");
+		buf_truncate(&rest, 0);
+		buf_puts(&rest, "");
 		render(t->roots[i], "", &rest, out);
 	}
-	sbuf_free(&rest);
+	buf_free(&rest);
 }
 
 void tree_free(struct tree *t)

@@ -151,10 +151,10 @@ static const struct lxkns_task *first_loose_thread(const struct lxkns_namespace 
 	return best;
 }
 
-static void set(struct libscols_line *ln, size_t cell, struct sbuf *sb)
+static void set(struct libscols_line *ln, size_t cell, struct buf *sb)
 {
 	if (sb->len)
-		scols_line_refer_data(ln, cell, sbuf_take(sb));
+		scols_line_refer_data(ln, cell, xbuf_take(sb));
 }
 
 static void fill(struct libscols_line *ln, const struct cols *cols,
@@ -165,7 +165,7 @@ static void fill(struct libscols_line *ln, const struct cols *cols,
 	enum lxkns_ns_type type = lxkns_namespace_type(ns);
 	const struct lxkns_namespace *userns =
 		type == LXKNS_NS_USER ? ns : lxkns_namespace_owner(ns);
-	struct sbuf sb = SBUF_INIT;
+	struct buf sb = BUF_INIT;
 
 	for (size_t i = 0; i < cols->n; i++) {
 		const struct lxkns_namespace *rel;
@@ -173,74 +173,74 @@ static void fill(struct libscols_line *ln, const struct cols *cols,
 
 		switch (cols->list[i]) {
 		case COL_NAMESPACE:
-			sbuf_printf(&sb, "%llu", (unsigned long long)lxkns_namespace_id(ns).ino);
+			buf_printf(&sb, "%llu", (unsigned long long)lxkns_namespace_id(ns).ino);
 			break;
 		case COL_TYPE:
-			sbuf_puts(&sb, lxkns_ns_type_name(type));
+			buf_puts(&sb, lxkns_ns_type_name(type));
 			break;
 		case COL_CONTAINER:
 			if (ealdorman && lxkns_process_container(ealdorman)) {
 				char name[512];
-				sbuf_puts(&sb, lxkns_container_display_name(
+				buf_puts(&sb, lxkns_container_display_name(
 						       lxkns_process_container(ealdorman), name,
 						       sizeof(name)));
 			}
 			break;
 		case COL_PID:
 			if (ealdorman)
-				sbuf_printf(&sb, "%d", (int)lxkns_process_pid(ealdorman));
+				buf_printf(&sb, "%d", (int)lxkns_process_pid(ealdorman));
 			else if (loose)
-				sbuf_printf(&sb, "%d", (int)lxkns_task_tid(loose));
+				buf_printf(&sb, "%d", (int)lxkns_task_tid(loose));
 			break;
 		case COL_PROCESS:
 			if (ealdorman) {
 				label_procname(&sb, ealdorman);
 			} else if (loose) {
-				sbuf_putc(&sb, '[');
-				sbuf_puts(&sb, lxkns_task_name(loose));
-				sbuf_putc(&sb, ']');
+				buf_putc(&sb, '[');
+				buf_puts(&sb, lxkns_task_name(loose));
+				buf_putc(&sb, ']');
 			}
 			break;
 		case COL_COMMENT:
 			if (ealdorman || loose) {
-				sbuf_puts(&sb, "cgroup:");
+				buf_puts(&sb, "cgroup:");
 				label_cgroup(&sb, ealdorman ? lxkns_process_cpu_cgroup(ealdorman)
 							    : lxkns_task_cpu_cgroup(loose));
 			} else if (lxkns_namespace_ref_count(ns)) {
-				sbuf_puts(&sb, "bound:");
+				buf_puts(&sb, "bound:");
 				label_ref(&sb, ns);
 			} else {
-				sbuf_puts(&sb, "???");
+				buf_puts(&sb, "???");
 			}
 			break;
 		case COL_NPROCS:
-			sbuf_printf(&sb, "%zu",
+			buf_printf(&sb, "%zu",
 				    (size_t)(uintptr_t)u64map_get(nprocs, lxkns_namespace_id(ns).ino));
 			break;
 		case COL_OWNER:
 			rel = lxkns_namespace_owner(ns);
 			if (rel)
-				sbuf_printf(&sb, "%llu", (unsigned long long)lxkns_namespace_id(rel).ino);
+				buf_printf(&sb, "%llu", (unsigned long long)lxkns_namespace_id(rel).ino);
 			break;
 		case COL_PARENT:
 			rel = lxkns_namespace_parent(ns);
 			if (rel)
-				sbuf_printf(&sb, "%llu", (unsigned long long)lxkns_namespace_id(rel).ino);
+				buf_printf(&sb, "%llu", (unsigned long long)lxkns_namespace_id(rel).ino);
 			break;
 		case COL_UID:
 			if (userns && lxkns_namespace_owner_uid(userns, &uid))
-				sbuf_printf(&sb, "%u", (unsigned)uid);
+				buf_printf(&sb, "%u", (unsigned)uid);
 			break;
 		case COL_USER:
 			if (userns)
-				sbuf_puts(&sb, lxkns_namespace_user_name(userns));
+				buf_puts(&sb, lxkns_namespace_user_name(userns));
 			break;
 		case COL_REFERENCE:
 			label_ref(&sb, ns);
 			break;
 		case COL_LEADERS:
 			for (size_t k = 0; k < lxkns_namespace_leader_count(ns); k++)
-				sbuf_printf(&sb, "%s%d", k ? "," : "",
+				buf_printf(&sb, "%s%d", k ? "," : "",
 					    (int)lxkns_process_pid(lxkns_namespace_leader_at(ns, k)));
 			break;
 		default:
@@ -251,7 +251,7 @@ static void fill(struct libscols_line *ln, const struct cols *cols,
 					     style_sgr((enum style_elem)type));
 		set(ln, i, &sb);
 	}
-	sbuf_free(&sb);
+	buf_free(&sb);
 }
 
 int main(int argc, char **argv)

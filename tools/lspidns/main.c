@@ -36,13 +36,13 @@ static void add_userns(struct tree *t, struct tree_node *parent,
 		       const struct lxkns_namespace *userns,
 		       const struct lxkns_namespace *const *pidns, size_t n)
 {
-	struct sbuf sb = SBUF_INIT;
+	struct buf sb = BUF_INIT;
 	struct tree_node *node;
 
 	label_ns(&sb, userns);
-	sbuf_puts(&sb, " created by ");
+	buf_puts(&sb, " created by ");
 	label_owner_uid(&sb, userns);
-	node = tree_add(t, parent, sbuf_take(&sb));
+	node = tree_add(t, parent, xbuf_take(&sb));
 	for (size_t i = 0; node && i < n; i++)
 		add_pidns(t, node, pidns[i]);
 }
@@ -79,13 +79,13 @@ static void add_list(struct tree *t, struct tree_node *parent, const struct lxkn
 
 static void add_pidns(struct tree *t, struct tree_node *parent, const struct lxkns_namespace *ns)
 {
-	struct sbuf sb = SBUF_INIT;
+	struct buf sb = BUF_INIT;
 	struct tree_node *node;
 	size_t n = lxkns_namespace_child_count(ns);
 	const struct lxkns_namespace **kids;
 
 	label_ns(&sb, ns);
-	node = tree_add(t, parent, sbuf_take(&sb));
+	node = tree_add(t, parent, xbuf_take(&sb));
 	if (!node || !n)
 		return;
 	kids = xcalloc(n, sizeof(*kids));

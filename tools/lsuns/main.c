@@ -31,13 +31,13 @@ static void usage(FILE *out)
 static void add_userns(struct tree *t, struct tree_node *parent, const struct lxkns_namespace *ns,
 		       const struct tool_opts *o, bool details)
 {
-	struct sbuf sb = SBUF_INIT;
+	struct buf sb = BUF_INIT;
 	struct tree_node *node;
 
 	label_ns(&sb, ns);
-	sbuf_puts(&sb, " created by ");
+	buf_puts(&sb, " created by ");
 	label_owner_uid(&sb, ns);
-	node = tree_add(t, parent, sbuf_take(&sb));
+	node = tree_add(t, parent, xbuf_take(&sb));
 	if (!node)
 		return;
 	for (size_t k = 0; details && k < _LXKNS_NS_TYPE_MAX; k++) {
@@ -48,7 +48,7 @@ static void add_userns(struct tree *t, struct tree_node *parent, const struct lx
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			label_ns(&sb, lxkns_namespace_owned_at(ns, type, i));
-			tree_prop(node, sbuf_take(&sb));
+			tree_prop(node, xbuf_take(&sb));
 		}
 	}
 	for (size_t i = 0; i < lxkns_namespace_child_count(ns); i++)

@@ -116,14 +116,14 @@ static void add_caps(struct tree_node *node, uint64_t mask)
 	}
 	qsort(names, n, sizeof(names[0]), cmp_str);
 	for (size_t i = 0; i < n; i += 4) {
-		struct sbuf sb = SBUF_INIT;
+		struct buf sb = BUF_INIT;
 		for (size_t k = i; k < n && k < i + 4; k++) {
 			if (k + 1 < n && k + 1 < i + 4)
-				sbuf_printf(&sb, "%-*s ", (int)width, names[k]);
+				buf_printf(&sb, "%-*s ", (int)width, names[k]);
 			else
-				sbuf_puts(&sb, names[k]);
+				buf_puts(&sb, names[k]);
 		}
-		tree_prop(node, sbuf_take(&sb));
+		tree_prop(node, xbuf_take(&sb));
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
@@ -205,21 +205,21 @@ static struct tree_node *add_userns(struct tree *t, struct tree_node *parent,
 				    bool target)
 {
 	enum verdict v = verdict_in(s, ns);
-	struct sbuf sb = SBUF_INIT;
+	struct buf sb = BUF_INIT;
 	struct tree_node *node;
 	size_t len;
 
-	sbuf_puts(&sb, marks[v]);
-	sbuf_putc(&sb, ' ');
+	buf_puts(&sb, marks[v]);
+	buf_putc(&sb, ' ');
 	if (target)
-		sbuf_puts(&sb, "target ");
+		buf_puts(&sb, "target ");
 	label_nsid_styled(&sb, ns, verdict_style[v]);
-	sbuf_putc(&sb, ' ');
+	buf_putc(&sb, ' ');
 	len = sb.len;
 	label_nsref(&sb, ns);
 	if (sb.len == len)
-		sbuf_truncate(&sb, len - 1);
-	node = tree_add(t, parent, sbuf_take(&sb));
+		buf_truncate(&sb, len - 1);
+	node = tree_add(t, parent, xbuf_take(&sb));
 	if (node && target)
 		add_target_props(node, s, v);
 	return node;
@@ -228,15 +228,15 @@ static struct tree_node *add_userns(struct tree *t, struct tree_node *parent,
 static void add_process(struct tree *t, struct tree_node *parent, const struct subject *s,
 			const struct lxkns_process *p)
 {
-	struct sbuf sb = SBUF_INIT, name = SBUF_INIT;
+	struct buf sb = BUF_INIT, name = BUF_INIT;
 	struct tree_node *node;
 
 	label_procname(&name, p);
-	sbuf_puts(&sb, "process ");
-	style_quote(&sb, STYLE_PROCESS, sbuf_str(&name));
-	sbuf_printf(&sb, " (%d)", (int)lxkns_process_pid(p));
-	sbuf_free(&name);
-	node = tree_add(t, parent, sbuf_take(&sb));
+	buf_puts(&sb, "process ");
+	style_quote(&sb, STYLE_PROCESS, xbuf_str(&name));
+	buf_printf(&sb, " (%d)", (int)lxkns_process_pid(p));
+	buf_free(&name);
+	node = tree_add(t, parent, xbuf_take(&sb));
 	if (!node || !s->proccaps)
 		return;
 	if (s->caps)
@@ -248,12 +248,12 @@ static void add_process(struct tree *t, struct tree_node *parent, const struct s
 static void add_target(struct tree *t, struct tree_node *parent, const struct subject *s,
 		       const struct lxkns_namespace *target, enum verdict v)
 {
-	struct sbuf sb = SBUF_INIT;
+	struct buf sb = BUF_INIT;
 	struct tree_node *node;
 
-	sbuf_puts(&sb, "target ");
+	buf_puts(&sb, "target ");
 	label_ns(&sb, target);
-	node = tree_add(t, parent, sbuf_take(&sb));
+	node = tree_add(t, parent, xbuf_take(&sb));
 	if (node)
 		add_target_props(node, s, v);
 }
@@ -441,11 +441,11 @@ int main(int argc, char **argv)
 	tuserns = lxkns_namespace_type(target) == LXKNS_NS_USER ? target
 								 : lxkns_namespace_owner(target);
 	if (!tuserns) {
-		struct sbuf sb = SBUF_INIT;
+		struct buf sb = BUF_INIT;
 		style_setup(false, STYLE_THEME_DARK, STYLE_TREE_LINE);
 		label_nsid(&sb, target);
-		tool_fail("the owning user namespace of %s is unknown", sbuf_str(&sb));
-		sbuf_free(&sb);
+		tool_fail("the owning user namespace of %s is unknown", xbuf_str(&sb));
+		buf_free(&sb);
 		goto out;
 	}
 	if (!have_euid || !have_caps) {

@@ -44,45 +44,45 @@ static void usage(FILE *out)
 }
 
 /* s as the inside of a DOT double-quoted string */
-static void dot_escape(struct sbuf *sb, const char *s)
+static void dot_escape(struct buf *sb, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			sbuf_putc(sb, '\\');
+			buf_putc(sb, '\\');
 		if ((unsigned char)*s < 0x20)
 			continue; /* labels carry no control bytes; be safe */
-		sbuf_putc(sb, *s);
+		buf_putc(sb, *s);
 	}
 }
 
 static void node(FILE *out, const struct lxkns_namespace *ns)
 {
 	enum lxkns_ns_type type = lxkns_namespace_type(ns);
-	struct sbuf label = SBUF_INIT, line = SBUF_INIT;
+	struct buf label = BUF_INIT, line = BUF_INIT;
 	/* the light theme's colours: graphs have a white background */
 	const char *fill = style_theme_rgb(STYLE_THEME_LIGHT, (enum style_elem)type);
 
 	label_nsid(&line, ns);
-	dot_escape(&label, sbuf_str(&line));
-	sbuf_truncate(&line, 0);
+	dot_escape(&label, xbuf_str(&line));
+	buf_truncate(&line, 0);
 	label_nsref(&line, ns);
 	if (line.len) {
-		sbuf_puts(&label, "\\n");
-		dot_escape(&label, sbuf_str(&line));
+		buf_puts(&label, "\\n");
+		dot_escape(&label, xbuf_str(&line));
 	}
 	if (type == LXKNS_NS_USER) {
-		sbuf_truncate(&line, 0);
-		sbuf_puts(&line, "created by ");
+		buf_truncate(&line, 0);
+		buf_puts(&line, "created by ");
 		label_owner_uid(&line, ns);
-		sbuf_puts(&label, "\\n");
-		dot_escape(&label, sbuf_str(&line));
+		buf_puts(&label, "\\n");
+		dot_escape(&label, xbuf_str(&line));
 	}
 	fprintf(out, "\t\tns%llu [label=\"%s\", fillcolor=\"%s\"%s];\n",
-		(unsigned long long)lxkns_namespace_id(ns).ino, sbuf_str(&label),
+		(unsigned long long)lxkns_namespace_id(ns).ino, xbuf_str(&label),
 		fill ? fill : "#ffffff",
 		type == LXKNS_NS_USER || type == LXKNS_NS_PID ? "" : ", shape=note");
-	sbuf_free(&label);
-	sbuf_free(&line);
+	buf_free(&label);
+	buf_free(&line);
 }
 
 static unsigned long long ino(const struct lxkns_namespace *ns)

@@ -38,7 +38,7 @@ static const struct lxkns_namespace *pidns_of(const struct lxkns_process *p)
 
 static char *process_label(const struct lxkns_process *p)
 {
-	struct sbuf sb = SBUF_INIT, name = SBUF_INIT;
+	struct buf sb = BUF_INIT, name = BUF_INIT;
 	size_t n = lxkns_process_namespaced_pid_count(p);
 	const char *cg = lxkns_process_cpu_cgroup(p);
 
@@ -46,48 +46,48 @@ static char *process_label(const struct lxkns_process *p)
 	if (!pidns_of(p)) {
 		/* its PID namespace could not be read */
 		label_unknown_ns(&sb, LXKNS_NS_PID);
-		sbuf_putc(&sb, ' ');
-		style_quote(&sb, STYLE_PROCESS, sbuf_str(&name));
-		sbuf_printf(&sb, " (%d/", (int)lxkns_process_pid(p));
+		buf_putc(&sb, ' ');
+		style_quote(&sb, STYLE_PROCESS, xbuf_str(&name));
+		buf_printf(&sb, " (%d/", (int)lxkns_process_pid(p));
 		style_puts(&sb, STYLE_UNKNOWN, "???");
-		sbuf_putc(&sb, ')');
-		sbuf_free(&name);
-		return sbuf_take(&sb);
+		buf_putc(&sb, ')');
+		buf_free(&name);
+		return xbuf_take(&sb);
 	}
 	label_container(&sb, p); /* container "NAME", then no cgroup */
 	if (lxkns_process_container(p))
 		cg = NULL;
-	style_quote(&sb, STYLE_PROCESS, sbuf_str(&name));
-	sbuf_puts(&sb, " (");
+	style_quote(&sb, STYLE_PROCESS, xbuf_str(&name));
+	buf_puts(&sb, " (");
 	if (n > 1) {
 		for (size_t i = 0; i < n; i++)
-			sbuf_printf(&sb, "%s%d", i ? "/" : "",
+			buf_printf(&sb, "%s%d", i ? "/" : "",
 				    (int)lxkns_process_namespaced_pid_at(p, i, NULL));
 	} else {
-		sbuf_printf(&sb, "%d", (int)lxkns_process_pid(p));
+		buf_printf(&sb, "%d", (int)lxkns_process_pid(p));
 	}
-	sbuf_putc(&sb, ')');
+	buf_putc(&sb, ')');
 	if (cg && *cg) {
-		sbuf_truncate(&name, 0);
+		buf_truncate(&name, 0);
 		label_cgroup(&name, cg);
-		sbuf_puts(&sb, " controlled by ");
-		style_quote(&sb, STYLE_CGROUP, sbuf_str(&name));
+		buf_puts(&sb, " controlled by ");
+		style_quote(&sb, STYLE_CGROUP, xbuf_str(&name));
 	}
-	sbuf_free(&name);
-	return sbuf_take(&sb);
+	buf_free(&name);
+	return xbuf_take(&sb);
 }
 
 static char *pidns_label(const struct lxkns_namespace *ns)
 {
-	struct sbuf sb = SBUF_INIT;
+	struct buf sb = BUF_INIT;
 	const struct lxkns_namespace *owner = lxkns_namespace_owner(ns);
 
 	label_nsid(&sb, ns);
 	if (owner) {
-		sbuf_puts(&sb, ", owned by ");
+		buf_puts(&sb, ", owned by ");
 		label_owner_uid(&sb, owner);
 	}
-	return sbuf_take(&sb);
+	return xbuf_take(&sb);
 }
 
 static void add_process(struct tree *t, struct tree_node *parent, const struct lxkns_process *p);

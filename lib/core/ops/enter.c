@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bytebuf.h"
 #include "cleanup.h"
 #include "lxkns-internal.h"
 #include "ops/kernel-compat.h"
@@ -390,8 +391,7 @@ int lxkns_mntns_read_file(const struct lxkns_result *r, const struct lxkns_names
 			  const char *path, size_t max, char **ret_buf, size_t *ret_len)
 {
 	_cleanup_close_ int rootfd = -1, fd = -1;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	_cleanup_buf_ struct buf b = BUF_INIT;
 
 	if (!r || !mntns || mntns->type != LXKNS_NS_MNT || !path || !ret_buf)
 		return -EINVAL;
@@ -418,41 +418,25 @@ int lxkns_mntns_read_file(const struct lxkns_result *r, const struct lxkns_names
 	if (fd < 0)
 		return fd;
 	for (;;) {
-		if (len + 1 >= cap) {
-			size_t ncap = cap ? cap * 2 : 8192;
-			if (ncap > max + 2)
-				ncap = max + 2;
-			if (ncap <= cap) {
-				free(buf);
-				return -EFBIG;
-			}
-			char *n = realloc(buf, ncap);
-			if (!n) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = n;
-			cap = ncap;
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (buf_reserve(&b, 8192) < 0)
+			return -ENOMEM;
+		/* at most max + 1 bytes: one more than max tells -EFBIG */
+		size_t room = b.cap - b.len - 1;
+		if (max - b.len < room)
+			room = max - b.len + 1;
+		ssize_t n = read(fd, b.data + b.len, room);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			int e = -errno;
-			free(buf);
-			return e;
+			return -errno;
 		}
 		if (n == 0)
 			break;
-		len += (size_t)n;
-		if (len > max) {
-			free(buf);
+		b.len += (size_t)n;
+		b.data[b.len] = 0;
+		if (b.len > max)
 			return -EFBIG;
-		}
 	}
-	buf[len] = 0;
-	*ret_buf = buf;
-	if (ret_len)
-		*ret_len = len;
-	return 0;
+	*ret_buf = buf_steal(&b, ret_len);
+	return *ret_buf ? 0 : -ENOMEM;
 }

@@ -76,6 +76,9 @@ void readbuf_free(struct readbuf *b)
 	b->heap = false;
 }
 
+/* struct readbuf is not the common struct buf (common/bytebuf.h) on
+ * purpose: it starts on the caller's stack, so the thousands of small
+ * /proc reads of a discovery allocate nothing. */
 static ssize_t read_at(const struct procfs *pf, int dirfd, const char *name, struct readbuf *b,
 		       size_t max, bool short_is_eof)
 {

@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 	if (lxkns_discover(&opts, &r) < 0)
 		return 3;
 	for (int i = 1; i < argc; i++) {
-		pid_t pid = (pid_t)atoi(argv[i]);
+		pid_t pid = (pid_t)strtol(argv[i], NULL, 10);
 		const struct lxkns_process *p = lxkns_result_process_by_pid(r, pid);
 		if (!p) {
 			printf("%d ?\n", (int)pid);

@@ -75,12 +75,12 @@ static int usage(void)
 
 static int sockns(const char *pid, const char *fdno)
 {
-    int pidfd = (int)syscall(SYS_pidfd_open, atoi(pid), 0);
+    int pidfd = (int)syscall(SYS_pidfd_open, (int)strtol(pid, NULL, 10), 0);
     if (pidfd < 0) {
         fprintf(stderr, "nsrel: pidfd_open(%s): %s\n", pid, strerror(errno));
         return 1;
     }
-    int fd = (int)syscall(SYS_pidfd_getfd, pidfd, atoi(fdno), 0);
+    int fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)strtol(fdno, NULL, 10), 0);
     if (fd < 0) {
         fprintf(stderr, "nsrel: pidfd_getfd(%s, %s): %s\n", pid, fdno, strerror(errno));
         return 1;

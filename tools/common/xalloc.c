@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sbuf.h"
+#include "xalloc.h"
 #include "tool-common.h"
 
 static void oom(void)
@@ -61,61 +61,6 @@ void xgrow(void **items, size_t *cap, size_t need, size_t size)
 	*cap = ncap;
 }
 
-static void reserve(struct sbuf *sb, size_t extra)
-{
-	if (extra >= SIZE_MAX - sb->len - 1)
-		oom();
-	if (sb->len + extra + 1 <= sb->cap)
-		return;
-	size_t ncap = sb->cap ? sb->cap : 64;
-	while (ncap < sb->len + extra + 1)
-		ncap *= 2;
-	sb->buf = xrealloc(sb->buf, ncap);
-	sb->cap = ncap;
-}
-
-void sbuf_putn(struct sbuf *sb, const char *s, size_t n)
-{
-	reserve(sb, n);
-	memcpy(sb->buf + sb->len, s, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-void sbuf_puts(struct sbuf *sb, const char *s)
-{
-	sbuf_putn(sb, s, strlen(s));
-}
-
-void sbuf_putc(struct sbuf *sb, char c)
-{
-	sbuf_putn(sb, &c, 1);
-}
-
-void sbuf_vprintf(struct sbuf *sb, const char *fmt, va_list ap)
-{
-	va_list aq;
-	int n;
-
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		return;
-	reserve(sb, (size_t)n);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	sb->len += (size_t)n;
-}
-
-void sbuf_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	sbuf_vprintf(sb, fmt, ap);
-	va_end(ap);
-}
-
 /* Length of a valid UTF-8 sequence at s (at most avail bytes), 0 if none;
  * the code point goes to *cp. */
 static size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *cp)
@@ -148,12 +93,12 @@ static size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *cp)
 	return n;
 }
 
-void sbuf_quote(struct sbuf *sb, const char *str)
+void tool_quote(struct buf *sb, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
 	size_t len = strlen((const char *)s);
 
-	sbuf_putc(sb, '"');
+	buf_putc(sb, '"');
 	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
 		uint32_t cp;
@@ -161,89 +106,76 @@ void sbuf_quote(struct sbuf *sb, const char *str)
 
 		switch (c) {
 		case '"':
-			sbuf_puts(sb, "\\\"");
+			buf_puts(sb, "\\\"");
 			i++;
 			continue;
 		case '\\':
-			sbuf_puts(sb, "\\\\");
+			buf_puts(sb, "\\\\");
 			i++;
 			continue;
 		case '\a':
-			sbuf_puts(sb, "\\a");
+			buf_puts(sb, "\\a");
 			i++;
 			continue;
 		case '\b':
-			sbuf_puts(sb, "\\b");
+			buf_puts(sb, "\\b");
 			i++;
 			continue;
 		case '\f':
-			sbuf_puts(sb, "\\f");
+			buf_puts(sb, "\\f");
 			i++;
 			continue;
 		case '\n':
-			sbuf_puts(sb, "\\n");
+			buf_puts(sb, "\\n");
 			i++;
 			continue;
 		case '\r':
-			sbuf_puts(sb, "\\r");
+			buf_puts(sb, "\\r");
 			i++;
 			continue;
 		case '\t':
-			sbuf_puts(sb, "\\t");
+			buf_puts(sb, "\\t");
 			i++;
 			continue;
 		case '\v':
-			sbuf_puts(sb, "\\v");
+			buf_puts(sb, "\\v");
 			i++;
 			continue;
 		default:
 			break;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			sbuf_printf(sb, "\\x%02x", c);
+			buf_printf(sb, "\\x%02x", c);
 			i++;
 			continue;
 		}
 		n = utf8_seq(s + i, len - i, &cp);
 		if (n == 0) {
-			sbuf_printf(sb, "\\x%02x", c);
+			buf_printf(sb, "\\x%02x", c);
 			i++;
 		} else if ((cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029 ||
 			   cp == 0xfeff) {
-			sbuf_printf(sb, "\\u%04x", (unsigned)cp);
+			buf_printf(sb, "\\u%04x", (unsigned)cp);
 			i += n;
 		} else {
-			sbuf_putn(sb, (const char *)s + i, n);
+			buf_append(sb, (const char *)s + i, n);
 			i += n;
 		}
 	}
-	sbuf_putc(sb, '"');
+	buf_putc(sb, '"');
 }
 
-void sbuf_truncate(struct sbuf *sb, size_t len)
+const char *xbuf_str(const struct buf *sb)
 {
-	if (len < sb->len) {
-		sb->len = len;
-		sb->buf[len] = '\0';
-	}
+	if (sb->oom)
+		oom();
+	return buf_str(sb);
 }
 
-const char *sbuf_str(const struct sbuf *sb)
+char *xbuf_take(struct buf *sb)
 {
-	return sb->buf ? sb->buf : "";
-}
-
-char *sbuf_take(struct sbuf *sb)
-{
-	char *s = sb->buf ? sb->buf : xstrdup("");
-	sb->buf = NULL;
-	sb->len = sb->cap = 0;
+	char *s = buf_steal(sb, NULL);
+	if (!s)
+		oom();
 	return s;
-}
-
-void sbuf_free(struct sbuf *sb)
-{
-	free(sb->buf);
-	sb->buf = NULL;
-	sb->len = sb->cap = 0;
 }
