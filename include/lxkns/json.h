@@ -34,6 +34,8 @@ typedef int (*lxkns_json_sink)(void *userdata, const char *buf, size_t len);
  * Returns 0 or the first -errno of the sink. */
 int lxkns_result_write_json(const struct lxkns_result *result, const struct lxkns_json_style *style,
 			    lxkns_json_sink sink, void *userdata);
+/* Writes the DiscoveryResult document to a stdio stream and flushes it.
+ * Returns 0, -EIO when a write fails, or the -errno of fflush(). */
 int lxkns_result_write_json_file(const struct lxkns_result *result,
 				 const struct lxkns_json_style *style, FILE *out);
 
@@ -61,6 +63,9 @@ int lxkns_result_write_pidmap_json(const struct lxkns_result *result,
  */
 int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **ret_result,
 			   char *err, size_t errsize);
+/* Reads a DiscoveryResult document from a stdio stream to its end, then as
+ * lxkns_result_read_json() (the same err convention); also -EIO when reading
+ * fails and -EFBIG beyond 4 GiB. */
 int lxkns_result_read_json_file(FILE *in, struct lxkns_result **ret_result, char *err,
 				size_t errsize);
 

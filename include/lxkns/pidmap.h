@@ -32,9 +32,14 @@ const struct lxkns_process *lxkns_result_process_by_nspid(const struct lxkns_res
 							  pid_t pid,
 							  const struct lxkns_namespace *pidns);
 
-/* A process's PIDs, from the outermost known PID namespace (index 0) down
- * to its own; ret_pidns (may be NULL) receives the PID namespace of each. */
+/* The number of a process's PIDs whose PID namespace is known: NSpid
+ * levels, as far as its PID namespace's chain of parents reaches (0 without
+ * NSpid or without the process's PID namespace). */
 size_t lxkns_process_namespaced_pid_count(const struct lxkns_process *proc);
+/* The index-th of a process's PIDs, from the outermost known PID namespace
+ * (index 0) down to its own; *ret_pidns (may be NULL) receives that PID
+ * namespace (borrowed). 0 when index is out of range (then *ret_pidns is
+ * left alone). */
 pid_t lxkns_process_namespaced_pid_at(const struct lxkns_process *proc, size_t index,
 				      const struct lxkns_namespace **ret_pidns);
 
