@@ -60,12 +60,6 @@ static int parse_switch(const char *value, bool *ret)
 
 static int parse_types(const char *value, unsigned *ret_mask)
 {
-	/* Go lxkns' filter letters, next to the type names. */
-	static const char letters[][2] = {
-		[LXKNS_NS_MNT] = "m", [LXKNS_NS_CGROUP] = "c", [LXKNS_NS_UTS] = "u",
-		[LXKNS_NS_IPC] = "i", [LXKNS_NS_USER] = "U",	[LXKNS_NS_PID] = "p",
-		[LXKNS_NS_NET] = "n", [LXKNS_NS_TIME] = "t",
-	};
 	unsigned mask = 0;
 	const char *p = value ? value : "";
 
@@ -78,10 +72,10 @@ static int parse_types(const char *value, unsigned *ret_mask)
 			return -EINVAL;
 		memcpy(tok, p, len);
 		tok[len] = 0;
+		/* a type name, or Go lxkns' filter letter */
 		t = lxkns_ns_type_from_name(tok);
-		for (int i = 0; t < 0 && i < _LXKNS_NS_TYPE_MAX; i++)
-			if (strcmp(tok, letters[i]) == 0)
-				t = i;
+		if (t < 0 && len == 1)
+			t = lxkns_ns_type_from_letter(tok[0]);
 		if (t < 0)
 			return -EINVAL;
 		mask |= LXKNS_NS_TYPE_BIT(t);

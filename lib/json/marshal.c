@@ -13,14 +13,9 @@
 #include "containers-internal.h"
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
+#include "species-internal.h"
 #include "strutil.h"
 #include "writer.h"
-
-/* scanned-namespace-types lists types in CLONE_NEW* bit order. */
-static const enum lxkns_ns_type clone_order[_LXKNS_NS_TYPE_MAX] = {
-	LXKNS_NS_TIME, LXKNS_NS_MNT, LXKNS_NS_CGROUP, LXKNS_NS_UTS,
-	LXKNS_NS_IPC,  LXKNS_NS_USER, LXKNS_NS_PID,  LXKNS_NS_NET,
-};
 
 static void write_key_u64(struct jw *w, uint64_t v)
 {
@@ -60,9 +55,10 @@ static void write_options(struct jw *w, const struct lxkns_discover_opts *o)
 	JW_KEY(w, "scanned-namespace-types");
 	jw_array_open(w);
 	unsigned mask = o->type_mask ? o->type_mask : LXKNS_NS_TYPE_ALL;
+	/* scanned-namespace-types lists types in CLONE_NEW* bit order */
 	for (int i = 0; i < _LXKNS_NS_TYPE_MAX; i++)
-		if (mask & LXKNS_NS_TYPE_BIT(clone_order[i]))
-			jw_string(w, lxkns_ns_type_name(clone_order[i]));
+		if (mask & LXKNS_NS_TYPE_BIT(species_clone_order(i)))
+			jw_string(w, lxkns_ns_type_name(species_clone_order(i)));
 	jw_array_close(w);
 	/* ours, beyond lxkns: old clients ignore unknown keys */
 	JW_KEY(w, "from-sockets");
@@ -175,18 +171,9 @@ static void write_ns_refs(struct jw *w, struct lxkns_namespace *const ns[_LXKNS_
 {
 	JW_KEY(w, "namespaces");
 	jw_object_open(w);
-	static const struct {
-		const char *name;
-		size_t len;
-	} keys[_LXKNS_NS_TYPE_MAX] = {
-		[LXKNS_NS_MNT] = { "mnt", 3 },	 [LXKNS_NS_CGROUP] = { "cgroup", 6 },
-		[LXKNS_NS_UTS] = { "uts", 3 },	 [LXKNS_NS_IPC] = { "ipc", 3 },
-		[LXKNS_NS_USER] = { "user", 4 }, [LXKNS_NS_PID] = { "pid", 3 },
-		[LXKNS_NS_NET] = { "net", 3 },	 [LXKNS_NS_TIME] = { "time", 4 },
-	};
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
 		if (ns[t]) {
-			jw_key_plain(w, keys[t].name, keys[t].len);
+			jw_key_plain(w, lxkns_ns_type_name(t), species_name_len(t));
 			jw_number_text(w, ns[t]->idstr, ns[t]->idlen);
 		}
 	jw_object_close(w);
