@@ -13,6 +13,7 @@
 #include "containers-internal.h"
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
+#include "options-internal.h"
 #include "species-internal.h"
 #include "strutil.h"
 #include "writer.h"
@@ -25,44 +26,42 @@ static void write_key_u64(struct jw *w, uint64_t v)
 
 static void write_options(struct jw *w, const struct lxkns_discover_opts *o)
 {
+	const struct lxkns_discover_option *opt;
+	unsigned mask = o->type_mask ? o->type_mask : LXKNS_NS_TYPE_ALL;
+
 	JW_KEY(w, "discovery-options");
 	jw_object_open(w);
-	JW_KEY(w, "from-procs");
-	jw_bool(w, o->from_procs);
-	JW_KEY(w, "from-tasks");
-	jw_bool(w, o->from_tasks);
-	JW_KEY(w, "from-fds");
-	jw_bool(w, o->from_fds);
-	JW_KEY(w, "from-bindmounts");
-	jw_bool(w, o->from_bindmounts);
-	JW_KEY(w, "with-hierarchy");
-	jw_bool(w, o->with_hierarchy);
-	JW_KEY(w, "with-ownership");
-	jw_bool(w, o->with_ownership);
-	JW_KEY(w, "with-freezer");
-	jw_bool(w, o->with_freezer);
-	JW_KEY(w, "with-mounts");
-	jw_bool(w, o->with_mounts);
-	JW_KEY(w, "with-socket-processes");
-	jw_bool(w, false);
-	JW_KEY(w, "with-affinity-scheduling");
-	jw_bool(w, o->with_affinity);
-	JW_KEY(w, "with-task-affinity-scheduling");
-	jw_bool(w, o->with_task_affinity);
-	JW_KEY(w, "labels");
-	jw_object_open(w);
-	jw_object_close(w);
-	JW_KEY(w, "scanned-namespace-types");
-	jw_array_open(w);
-	unsigned mask = o->type_mask ? o->type_mask : LXKNS_NS_TYPE_ALL;
-	/* scanned-namespace-types lists types in CLONE_NEW* bit order */
-	for (int i = 0; i < _LXKNS_NS_TYPE_MAX; i++)
-		if (mask & LXKNS_NS_TYPE_BIT(species_clone_order(i)))
-			jw_string(w, lxkns_ns_type_name(species_clone_order(i)));
-	jw_array_close(w);
-	/* ours, beyond lxkns: old clients ignore unknown keys */
-	JW_KEY(w, "from-sockets");
-	jw_bool(w, o->from_sockets);
+	/* Go's key order (the option table's json ranks); from
+	 * OPTIONS_JSON_OURS on ours, beyond lxkns: old clients ignore them */
+	for (unsigned rank = 1; rank <= OPTIONS_JSON_RANK_MAX; rank++) {
+		switch (rank) {
+		case OPTIONS_JSON_SOCKET_PROCESSES:
+			JW_KEY(w, "with-socket-processes");
+			jw_bool(w, false);
+			continue;
+		case OPTIONS_JSON_LABELS:
+			JW_KEY(w, "labels");
+			jw_object_open(w);
+			jw_object_close(w);
+			continue;
+		case OPTIONS_JSON_TYPES:
+			/* in CLONE_NEW* bit order */
+			JW_KEY(w, "scanned-namespace-types");
+			jw_array_open(w);
+			for (int i = 0; i < _LXKNS_NS_TYPE_MAX; i++)
+				if (mask & LXKNS_NS_TYPE_BIT(species_clone_order(i)))
+					jw_string(w, lxkns_ns_type_name(species_clone_order(i)));
+			jw_array_close(w);
+			continue;
+		default:
+			break;
+		}
+		opt = options_by_json_rank(rank);
+		if (opt) {
+			jw_key_plain(w, opt->json_key, strlen(opt->json_key));
+			jw_bool(w, lxkns_discover_option_get(opt, o));
+		}
+	}
 	jw_object_close(w);
 }
 
