@@ -171,6 +171,17 @@ for page in sorted(os.listdir(os.path.join(SRC, "docs/man"))):
         check(found == want_pairs, f"{page}: the namespace types and their letters",
               diff(want_pairs, found))
 
+# the tools' help texts (string literals in C, joined)
+want_help = "(" + ", ".join(f"{nm}/{letter_of[nm]}" for nm in names_sorted) + ")"
+for d, _, files in sorted(os.walk(os.path.join(SRC, "tools"))):
+    for fn in sorted(f for f in files if f.endswith(".c")):
+        src = open(os.path.join(d, fn), encoding="utf-8").read()
+        text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', src)).replace("\\n", " ")
+        text = re.sub(r" +", " ", text)
+        for found in re.findall(r"\(cgroup/c,[^)]*\)", text):
+            check(found == want_help, f"{os.path.relpath(d, SRC)}/{fn}: the --filter help's types",
+                  diff(want_help, found))
+
 # ---- README -----------------------------------------------------------------
 readme = read("README.md")
 rows = re.findall(r"^\| `([a-z-]+)(?:=[^`]*)?` \|[^|]*\| (`[a-z-]+`|–) \|$", readme, re.M)
