@@ -350,7 +350,8 @@ static int build_ref(struct lxkns_result *r, struct lxkns_namespace *ns, int dep
 	if (!prefix_count) {
 		/* the mount namespace itself was not discovered (type filter):
 		 * name it through the process whose mount table we read */
-		if (!proc_path(buf, sizeof(buf), ns->ref_pid, "/ns/", "mnt", 0))
+		if (!proc_path(buf, sizeof(buf), ns->ref_pid, "/ns/",
+				lxkns_ns_type_name(LXKNS_NS_MNT), 0))
 			return -EINVAL;
 		fallback = arena_strdup(&r->arena, buf);
 		if (!fallback)
