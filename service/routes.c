@@ -34,7 +34,8 @@ static void type_list(char *buf, size_t size)
 
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
 		int k = t;
-		while (k > 0 && strcmp(lxkns_ns_type_name(order[k - 1]), lxkns_ns_type_name(t)) > 0) {
+		while (k > 0 &&
+		       strcmp(lxkns_ns_type_name(order[k - 1]), lxkns_ns_type_name(t)) > 0) {
 			order[k] = order[k - 1];
 			k--;
 		}

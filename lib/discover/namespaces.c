@@ -48,7 +48,8 @@ static struct lxkns_namespace *related(struct discovery *d, struct lxkns_namespa
 				result_diag(d->r, 0, h, parent ? "NS_GET_PARENT" : "NS_GET_USERNS",
 					    "%s of %s:[%llu] failed: %s",
 					    parent ? "NS_GET_PARENT" : "NS_GET_USERNS",
-					    lxkns_ns_type_name(ns->type), (unsigned long long)ns->id.ino,
+					    lxkns_ns_type_name(ns->type),
+					    (unsigned long long)ns->id.ino,
 					    strerror(-h));
 			*warned = true;
 		}
@@ -173,7 +174,8 @@ int discover_from_procs(struct discovery *d)
 			if (!(set->resolved & (1u << t))) {
 				struct lxkns_namespace *ns = result_namespace_find(r, id.ino);
 				if (!ns || ns->type != t) {
-					pid_ns_path(path, sizeof(path), p->pid, 0, lxkns_ns_type_name(t));
+					pid_ns_path(path, sizeof(path), p->pid, 0,
+						    lxkns_ns_type_name(t));
 					ns = ns_register_path(d, t, id, path, p->pid, &created);
 				}
 				if (!ns)
@@ -228,7 +230,8 @@ int discover_from_tasks(struct discovery *d)
 					set->resolved |= (uint8_t)(1u << t);
 					continue;
 				}
-				pid_ns_path(path, sizeof(path), p->pid, task->tid, lxkns_ns_type_name(t));
+				pid_ns_path(path, sizeof(path), p->pid, task->tid,
+					    lxkns_ns_type_name(t));
 				struct lxkns_namespace *ns =
 					ns_register_path(d, t, id, path, task->tid, NULL);
 				if (!ns)

@@ -19,7 +19,7 @@ int main(void)
 		       lxkns_ns_type_clone_flag(t));
 	for (size_t i = 0; (o = lxkns_discover_option_at(i)); i++)
 		printf("option\t%s\t%s\t%s\t%d\t%s\t%s\n", o->query, o->flag,
-		       o->json_key ? o->json_key : "-", o->on_by_default, o->flag_also ? o->flag_also : "-",
-		       o->help);
+		       o->json_key ? o->json_key : "-", o->on_by_default,
+		       o->flag_also ? o->flag_also : "-", o->help);
 	return ferror(stdout) || fflush(stdout) ? 1 : 0;
 }

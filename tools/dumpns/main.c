@@ -125,6 +125,7 @@ static void apply_switch(struct lxkns_discover_opts *opts, const struct lxkns_di
 int main(int argc, char **argv)
 {
 	const struct option *longopts = make_longopts();
+	const struct lxkns_discover_option *sw;
 	struct lxkns_json_style style = LXKNS_JSON_STYLE_DEFAULT;
 	struct lxkns_discover_opts opts;
 	struct lxkns_result *result = NULL;
@@ -184,8 +185,9 @@ int main(int argc, char **argv)
 			printf("dumpns (lxkns) %s\n", LXKNS_VERSION);
 			return 0;
 		default:
-			if (c >= OPT_SWITCH && lxkns_discover_option_at((size_t)(c - OPT_SWITCH))) {
-				apply_switch(&opts, lxkns_discover_option_at((size_t)(c - OPT_SWITCH)));
+			sw = c >= OPT_SWITCH ? lxkns_discover_option_at((size_t)(c - OPT_SWITCH)) : NULL;
+			if (sw) {
+				apply_switch(&opts, sw);
 				break;
 			}
 			usage(stderr);
