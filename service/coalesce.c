@@ -89,24 +89,27 @@ void doc_default_opts(enum doc_kind kind, struct lxkns_discover_opts *o)
 	}
 }
 
-/* Everything that tells two discoveries apart, in one number. */
+/*
+ * Everything that tells two discoveries apart, in one number: one bit per
+ * namespace type (bits 0 .. _LXKNS_NS_TYPE_MAX - 1), the document kind
+ * above them, and one bit per switch of the option table above that.
+ */
+#define KEY_KIND_SHIFT _LXKNS_NS_TYPE_MAX
+#define KEY_KIND_BITS 4
+#define KEY_OPTION_SHIFT (KEY_KIND_SHIFT + KEY_KIND_BITS)
+_Static_assert(_DOC_KIND_MAX <= 1 << KEY_KIND_BITS, "document kinds overflow their key bits");
+_Static_assert(KEY_OPTION_SHIFT + LXKNS_DISCOVER_OPTION_MAX <= 64,
+	       "namespace types, document kind and options do not fit the cache key");
+
 static uint64_t doc_key(enum doc_kind kind, const struct lxkns_discover_opts *o)
 {
-	const bool flags[] = {
-		o->from_procs,	    o->from_tasks,     o->from_fds,	     o->from_sockets,
-		o->from_bindmounts, o->with_hierarchy, o->with_ownership,    o->with_user_names,
-		o->with_nspids,	    o->with_mounts,    o->with_freezer,	     o->with_affinity,
-		o->with_task_affinity,
-#ifdef LXKNS_SERVICE_CONTAINERS
-		o->with_containers,
-#endif
-	};
+	const struct lxkns_discover_option *opt;
 	unsigned mask = o->type_mask ? o->type_mask & LXKNS_NS_TYPE_ALL : LXKNS_NS_TYPE_ALL;
-	uint64_t key = (uint64_t)kind | (uint64_t)mask << 8;
+	uint64_t key = (uint64_t)mask | (uint64_t)kind << KEY_KIND_SHIFT;
 
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (flags[i])
-			key |= 1ull << (16 + i);
+	for (size_t i = 0; (opt = lxkns_discover_option_at(i)); i++)
+		if (lxkns_discover_option_get(opt, o))
+			key |= 1ull << (KEY_OPTION_SHIFT + i);
 	return key;
 }
 

@@ -12,31 +12,44 @@
 #include "routes.h"
 #include "spa.h"
 
-/* Query switches and the discovery option each sets. */
-static const struct {
-	const char *name;
-	size_t offset; /* of a bool in struct lxkns_discover_opts */
-} switches[] = {
-	{ "procs", offsetof(struct lxkns_discover_opts, from_procs) },
-	{ "tasks", offsetof(struct lxkns_discover_opts, from_tasks) },
-	{ "fds", offsetof(struct lxkns_discover_opts, from_fds) },
-	{ "sockets", offsetof(struct lxkns_discover_opts, from_sockets) },
-	{ "bindmounts", offsetof(struct lxkns_discover_opts, from_bindmounts) },
-	{ "hierarchy", offsetof(struct lxkns_discover_opts, with_hierarchy) },
-	{ "ownership", offsetof(struct lxkns_discover_opts, with_ownership) },
-	{ "usernames", offsetof(struct lxkns_discover_opts, with_user_names) },
-	{ "pidmap", offsetof(struct lxkns_discover_opts, with_nspids) },
-	{ "mounts", offsetof(struct lxkns_discover_opts, with_mounts) },
-	{ "freezer", offsetof(struct lxkns_discover_opts, with_freezer) },
-	{ "affinity", offsetof(struct lxkns_discover_opts, with_affinity) },
-	{ "task-affinity", offsetof(struct lxkns_discover_opts, with_task_affinity) },
-};
-
 bool routes_no_containers;
 
-#define ACCEPTED_PARAMS                                                                            \
-	"types, procs, tasks, fds, sockets, bindmounts, hierarchy, ownership, usernames, pidmap, " \
-	"mounts, freezer, affinity, task-affinity, containers"
+/* "types, procs, tasks, ...": types, then the query switches of the option
+ * table (include/lxkns/options.h) in its order. */
+static void accepted_params(char *buf, size_t size)
+{
+	const struct lxkns_discover_option *o;
+	size_t len = (size_t)snprintf(buf, size, "types");
+
+	for (size_t i = 0; (o = lxkns_discover_option_at(i)) && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, ", %s", o->query);
+}
+
+/* "cgroup, ipc, ... (or c, i, ...)": the type names in alphabetical order,
+ * then their filter letters in the same order. */
+static void type_list(char *buf, size_t size)
+{
+	int order[_LXKNS_NS_TYPE_MAX];
+	size_t len = 0;
+
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
+		int k = t;
+		while (k > 0 &&
+		       strcmp(lxkns_ns_type_name(order[k - 1]), lxkns_ns_type_name(t)) > 0) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = t;
+	}
+	buf[0] = 0;
+	for (int i = 0; i < _LXKNS_NS_TYPE_MAX && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+					lxkns_ns_type_name(order[i]));
+	for (int i = 0; i < _LXKNS_NS_TYPE_MAX && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%c%s", i ? ", " : " (or ",
+					lxkns_ns_type_letter(order[i]),
+					i == _LXKNS_NS_TYPE_MAX - 1 ? ")" : "");
+}
 
 static int parse_switch(const char *value, bool *ret)
 {
@@ -60,12 +73,6 @@ static int parse_switch(const char *value, bool *ret)
 
 static int parse_types(const char *value, unsigned *ret_mask)
 {
-	/* Go lxkns' filter letters, next to the type names. */
-	static const char letters[][2] = {
-		[LXKNS_NS_MNT] = "m", [LXKNS_NS_CGROUP] = "c", [LXKNS_NS_UTS] = "u",
-		[LXKNS_NS_IPC] = "i", [LXKNS_NS_USER] = "U",	[LXKNS_NS_PID] = "p",
-		[LXKNS_NS_NET] = "n", [LXKNS_NS_TIME] = "t",
-	};
 	unsigned mask = 0;
 	const char *p = value ? value : "";
 
@@ -78,10 +85,10 @@ static int parse_types(const char *value, unsigned *ret_mask)
 			return -EINVAL;
 		memcpy(tok, p, len);
 		tok[len] = 0;
+		/* a type name, or Go lxkns' filter letter */
 		t = lxkns_ns_type_from_name(tok);
-		for (int i = 0; t < 0 && i < _LXKNS_NS_TYPE_MAX; i++)
-			if (strcmp(tok, letters[i]) == 0)
-				t = i;
+		if (t < 0 && len == 1)
+			t = lxkns_ns_type_from_letter(tok[0]);
 		if (t < 0)
 			return -EINVAL;
 		mask |= LXKNS_NS_TYPE_BIT(t);
@@ -98,41 +105,38 @@ static int parse_types(const char *value, unsigned *ret_mask)
 int routes_apply_param(struct lxkns_discover_opts *opts, const char *key, const char *value,
 		       char *err, size_t err_size)
 {
+	const struct lxkns_discover_option *o;
+	char list[256];
 	bool on;
 
 	if (strcmp(key, "types") == 0) {
 		if (parse_types(value, &opts->type_mask) < 0) {
-			snprintf(err, err_size,
-				 "invalid types '%s': comma-separated cgroup, ipc, mnt, net, pid, "
-				 "time, user, uts (or c, i, m, n, p, t, U, u)",
-				 value ? value : "");
+			type_list(list, sizeof(list));
+			snprintf(err, err_size, "invalid types '%s': comma-separated %s",
+				 value ? value : "", list);
 			return -EINVAL;
 		}
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++) {
-		if (strcmp(key, switches[i].name) != 0)
-			continue;
-		if (parse_switch(value, &on) < 0) {
-			snprintf(err, err_size, "invalid value '%s' for %s: on/off, true/false, 1/0, yes/no",
-				 value, key);
-			return -EINVAL;
-		}
-		*(bool *)((char *)opts + switches[i].offset) = on;
-		return 0;
+	o = lxkns_discover_option_by_query(key);
+	if (!o) {
+		accepted_params(list, sizeof(list));
+		snprintf(err, err_size, "unknown query parameter '%s' (accepted: %s)", key, list);
+		return -EINVAL;
 	}
+	if (parse_switch(value, &on) < 0) {
+		snprintf(err, err_size, "invalid value '%s' for %s: on/off, true/false, 1/0, yes/no",
+			 value, key);
+		return -EINVAL;
+	}
+	/* containers: refused where the service cannot discover them */
 	if (strcmp(key, "containers") == 0) {
-		if (parse_switch(value, &on) < 0) {
-			snprintf(err, err_size, "invalid value '%s' for %s: on/off, true/false, 1/0, yes/no",
-				 value, key);
-			return -EINVAL;
-		}
 #ifdef LXKNS_SERVICE_CONTAINERS
 		if (on && routes_no_containers) {
 			snprintf(err, err_size, "containers=%s: the service runs with --no-containers", value ? value : "");
 			return -EINVAL;
 		}
-		opts->with_containers = on;
+		lxkns_discover_option_set(o, opts, on);
 #else
 		if (on) {
 			snprintf(err, err_size, "containers=%s: this version discovers no containers "
@@ -143,8 +147,8 @@ int routes_apply_param(struct lxkns_discover_opts *opts, const char *key, const 
 #endif
 		return 0;
 	}
-	snprintf(err, err_size, "unknown query parameter '%s' (accepted: " ACCEPTED_PARAMS ")", key);
-	return -EINVAL;
+	lxkns_discover_option_set(o, opts, on);
+	return 0;
 }
 
 uint64_t routes_max_age_ms(const char *cc)

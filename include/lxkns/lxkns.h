@@ -9,6 +9,7 @@
 #include <lxkns/species.h>
 #include <lxkns/model.h>
 #include <lxkns/discover.h>
+#include <lxkns/options.h>
 #include <lxkns/json.h>
 #include <lxkns/mounts.h>
 #include <lxkns/pidmap.h>

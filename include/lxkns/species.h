@@ -53,6 +53,14 @@ unsigned long lxkns_ns_type_clone_flag(enum lxkns_ns_type type);
 /* The type of a single CLONE_NEW* flag, or -EINVAL. */
 int lxkns_ns_type_from_clone_flag(unsigned long flag);
 
+/* Go lxkns' filter letter of a type ('m', 'c', 'u', 'i', 'U', 'p', 'n',
+ * 't'), as accepted by the tools' --filter and the service's types=; 0 for an
+ * invalid type. */
+char lxkns_ns_type_letter(enum lxkns_ns_type type);
+
+/* The type of a filter letter ('U'), or -EINVAL. */
+int lxkns_ns_type_from_letter(char letter);
+
 /*
  * Parses a namespace given by a user: "net:[4026531840]" (type and inode) or
  * a bare inode number "4026531840" (then *ret_type is _LXKNS_NS_TYPE_INVALID).

@@ -23,25 +23,16 @@
 
 void lxkns_discover_opts_init(struct lxkns_discover_opts *opts)
 {
+	const struct lxkns_discover_option *o;
+
 	*opts = (struct lxkns_discover_opts){
 		.type_mask = LXKNS_NS_TYPE_ALL,
-		.from_procs = true,
-		.from_tasks = true,
-		.from_fds = true,
-		.from_sockets = true,
-		.from_bindmounts = true,
-		.with_hierarchy = true,
-		.with_ownership = true,
-		.with_user_names = true,
-		.with_nspids = true,
-		.with_mounts = true,
-		.with_freezer = true,
-		.with_affinity = true,
-		.with_task_affinity = false,
-		.with_containers = true,
 		.container_timeout_ms = 0,
 		.container_watcher = NULL,
 	};
+	/* the switches: their defaults are in the option table (options.c) */
+	for (size_t i = 0; (o = lxkns_discover_option_at(i)); i++)
+		lxkns_discover_option_set(o, opts, o->on_by_default);
 }
 
 static void note_initial(struct discovery *d)

@@ -11,13 +11,8 @@
 #include <string.h>
 
 #include "discover-internal.h"
+#include "species-internal.h"
 #include "strutil.h"
-
-static const char *const type_names[_LXKNS_NS_TYPE_MAX] = {
-	[LXKNS_NS_MNT] = "mnt",	  [LXKNS_NS_CGROUP] = "cgroup", [LXKNS_NS_UTS] = "uts",
-	[LXKNS_NS_IPC] = "ipc",	  [LXKNS_NS_USER] = "user",	[LXKNS_NS_PID] = "pid",
-	[LXKNS_NS_NET] = "net",	  [LXKNS_NS_TIME] = "time",
-};
 
 static void relate(struct discovery *d, struct lxkns_namespace *ns, int handle, int depth);
 
@@ -53,7 +48,8 @@ static struct lxkns_namespace *related(struct discovery *d, struct lxkns_namespa
 				result_diag(d->r, 0, h, parent ? "NS_GET_PARENT" : "NS_GET_USERNS",
 					    "%s of %s:[%llu] failed: %s",
 					    parent ? "NS_GET_PARENT" : "NS_GET_USERNS",
-					    type_names[ns->type], (unsigned long long)ns->id.ino,
+					    lxkns_ns_type_name(ns->type),
+					    (unsigned long long)ns->id.ino,
 					    strerror(-h));
 			*warned = true;
 		}
@@ -88,7 +84,7 @@ static void relate(struct discovery *d, struct lxkns_namespace *ns, int handle, 
 	} else if (d->opts.with_ownership && want_type(d, LXKNS_NS_USER)) {
 		ns->owner = related(d, ns, handle, false, depth);
 	}
-	if (d->opts.with_hierarchy && (ns->type == LXKNS_NS_USER || ns->type == LXKNS_NS_PID))
+	if (d->opts.with_hierarchy && species_hierarchical(ns->type))
 		ns->parent = related(d, ns, handle, true, depth);
 }
 
@@ -134,24 +130,31 @@ struct lxkns_namespace *ns_register_path(struct discovery *d, enum lxkns_ns_type
 		result_diag(d->r, pid, ESRCH, path,
 			    "%s changed its namespace during the scan: no owner or parent for "
 			    "%s:[%llu]",
-			    path, type_names[type], (unsigned long long)id.ino);
+			    path, lxkns_ns_type_name(type), (unsigned long long)id.ino);
 	nsfs_close(d->pf, h);
 	return ns;
 }
 
-/* Processes: the user namespaces first, then PID, then the rest, so that
- * owners are usually known before what they own. */
-static const enum lxkns_ns_type scan_order[_LXKNS_NS_TYPE_MAX] = {
-	LXKNS_NS_USER, LXKNS_NS_PID, LXKNS_NS_MNT, LXKNS_NS_CGROUP,
-	LXKNS_NS_UTS,  LXKNS_NS_IPC, LXKNS_NS_NET, LXKNS_NS_TIME,
-};
+/* Processes: the user namespaces first, then the other hierarchical ones
+ * (PID), then the rest, so that owners are usually known before what they
+ * own. */
+static int scan_rank(enum lxkns_ns_type t)
+{
+	return t == LXKNS_NS_USER ? 0 : species_hierarchical(t) ? 1 : 2;
+}
 
 int discover_from_procs(struct discovery *d)
 {
 	struct lxkns_result *r = d->r;
+	enum lxkns_ns_type scan_order[_LXKNS_NS_TYPE_MAX];
+	int n = 0;
 	char path[64];
 
-	for (int k = 0; k < _LXKNS_NS_TYPE_MAX; k++) {
+	for (int rank = 0; rank < 3; rank++)
+		for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
+			if (scan_rank(t) == rank)
+				scan_order[n++] = t;
+	for (int k = 0; k < n; k++) {
 		enum lxkns_ns_type t = scan_order[k];
 		if (!want_type(d, t))
 			continue;
@@ -171,7 +174,8 @@ int discover_from_procs(struct discovery *d)
 			if (!(set->resolved & (1u << t))) {
 				struct lxkns_namespace *ns = result_namespace_find(r, id.ino);
 				if (!ns || ns->type != t) {
-					pid_ns_path(path, sizeof(path), p->pid, 0, type_names[t]);
+					pid_ns_path(path, sizeof(path), p->pid, 0,
+						    lxkns_ns_type_name(t));
 					ns = ns_register_path(d, t, id, path, p->pid, &created);
 				}
 				if (!ns)
@@ -184,11 +188,11 @@ int discover_from_procs(struct discovery *d)
 				set->resolved |= (uint8_t)(1u << t);
 			}
 			/* pid_for_children, time_for_children */
-			int slot = t == LXKNS_NS_PID ? 0 : t == LXKNS_NS_TIME ? 1 : -1;
+			int slot = species_children_slot(t);
 			if (slot < 0 || !p->for_children[slot].ino ||
 			    p->for_children[slot].ino == id.ino)
 				continue;
-			const char *entry = slot ? "time_for_children" : "pid_for_children";
+			const char *entry = species_children_name(t);
 			pid_ns_path(path, sizeof(path), p->pid, 0, entry);
 			struct lxkns_namespace *ns =
 				ns_register_path(d, t, p->for_children[slot], path, p->pid, &created);
@@ -226,7 +230,8 @@ int discover_from_tasks(struct discovery *d)
 					set->resolved |= (uint8_t)(1u << t);
 					continue;
 				}
-				pid_ns_path(path, sizeof(path), p->pid, task->tid, type_names[t]);
+				pid_ns_path(path, sizeof(path), p->pid, task->tid,
+					    lxkns_ns_type_name(t));
 				struct lxkns_namespace *ns =
 					ns_register_path(d, t, id, path, task->tid, NULL);
 				if (!ns)

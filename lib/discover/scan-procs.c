@@ -25,6 +25,7 @@
 #include "discover-internal.h"
 #include "rawsys.h"
 #include "procfs/parse.h"
+#include "species-internal.h"
 #include "strutil.h"
 
 #define MAX_NSPID 64
@@ -94,12 +95,6 @@ static bool errno_is_gone(int e)
 {
 	return e == -ENOENT || e == -ESRCH;
 }
-
-static const char *const ns_entry[_LXKNS_NS_TYPE_MAX] = {
-	[LXKNS_NS_MNT] = "ns/mnt",   [LXKNS_NS_CGROUP] = "ns/cgroup", [LXKNS_NS_UTS] = "ns/uts",
-	[LXKNS_NS_IPC] = "ns/ipc",   [LXKNS_NS_USER] = "ns/user",     [LXKNS_NS_PID] = "ns/pid",
-	[LXKNS_NS_NET] = "ns/net",   [LXKNS_NS_TIME] = "ns/time",
-};
 
 static ssize_t wread(struct worker *w, int dirfd, const char *name, size_t max)
 {
@@ -297,7 +292,7 @@ static void read_ns(struct worker *w, int dirfd, pid_t id, struct proc_common *c
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
 		if (!want_type(d, t))
 			continue;
-		int r = procfs_ns_at(d->pf, dirfd, ns_entry[t], t, &ids[t]);
+		int r = procfs_ns_at(d->pf, dirfd, species_ns_entry(t), t, &ids[t]);
 		if (r < 0) {
 			ids[t].ino = 0;
 			ids[t].dev = 0;
@@ -535,16 +530,13 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
 	if (d->opts.from_procs) {
 		read_ns(w, dirfd, pid, &p->c, NULL);
 		/* where children go: only when it differs from its own */
-		static const struct {
-			int type;
-			const char *entry;
-		} fc[2] = { { LXKNS_NS_PID, "ns/pid_for_children" },
-			    { LXKNS_NS_TIME, "ns/time_for_children" } };
-		for (int i = 0; i < 2; i++)
-			if (want_type(d, fc[i].type) && pc_ino(&p->c, fc[i].type) &&
-			    procfs_ns_at(d->pf, dirfd, fc[i].entry, fc[i].type,
+		for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
+			int i = species_children_slot(t);
+			if (i >= 0 && want_type(d, t) && pc_ino(&p->c, t) &&
+			    procfs_ns_at(d->pf, dirfd, species_children_entry(t), t,
 					 &p->for_children[i]) < 0)
 				p->for_children[i].ino = 0;
+		}
 	}
 	if (d->opts.with_nspids)
 		read_nspid(w, dirfd, &p->pid, &p->c);

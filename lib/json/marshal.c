@@ -13,14 +13,10 @@
 #include "containers-internal.h"
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
+#include "options-internal.h"
+#include "species-internal.h"
 #include "strutil.h"
 #include "writer.h"
-
-/* scanned-namespace-types lists types in CLONE_NEW* bit order. */
-static const enum lxkns_ns_type clone_order[_LXKNS_NS_TYPE_MAX] = {
-	LXKNS_NS_TIME, LXKNS_NS_MNT, LXKNS_NS_CGROUP, LXKNS_NS_UTS,
-	LXKNS_NS_IPC,  LXKNS_NS_USER, LXKNS_NS_PID,  LXKNS_NS_NET,
-};
 
 static void write_key_u64(struct jw *w, uint64_t v)
 {
@@ -30,43 +26,42 @@ static void write_key_u64(struct jw *w, uint64_t v)
 
 static void write_options(struct jw *w, const struct lxkns_discover_opts *o)
 {
+	const struct lxkns_discover_option *opt;
+	unsigned mask = o->type_mask ? o->type_mask : LXKNS_NS_TYPE_ALL;
+
 	JW_KEY(w, "discovery-options");
 	jw_object_open(w);
-	JW_KEY(w, "from-procs");
-	jw_bool(w, o->from_procs);
-	JW_KEY(w, "from-tasks");
-	jw_bool(w, o->from_tasks);
-	JW_KEY(w, "from-fds");
-	jw_bool(w, o->from_fds);
-	JW_KEY(w, "from-bindmounts");
-	jw_bool(w, o->from_bindmounts);
-	JW_KEY(w, "with-hierarchy");
-	jw_bool(w, o->with_hierarchy);
-	JW_KEY(w, "with-ownership");
-	jw_bool(w, o->with_ownership);
-	JW_KEY(w, "with-freezer");
-	jw_bool(w, o->with_freezer);
-	JW_KEY(w, "with-mounts");
-	jw_bool(w, o->with_mounts);
-	JW_KEY(w, "with-socket-processes");
-	jw_bool(w, false);
-	JW_KEY(w, "with-affinity-scheduling");
-	jw_bool(w, o->with_affinity);
-	JW_KEY(w, "with-task-affinity-scheduling");
-	jw_bool(w, o->with_task_affinity);
-	JW_KEY(w, "labels");
-	jw_object_open(w);
-	jw_object_close(w);
-	JW_KEY(w, "scanned-namespace-types");
-	jw_array_open(w);
-	unsigned mask = o->type_mask ? o->type_mask : LXKNS_NS_TYPE_ALL;
-	for (int i = 0; i < _LXKNS_NS_TYPE_MAX; i++)
-		if (mask & LXKNS_NS_TYPE_BIT(clone_order[i]))
-			jw_string(w, lxkns_ns_type_name(clone_order[i]));
-	jw_array_close(w);
-	/* ours, beyond lxkns: old clients ignore unknown keys */
-	JW_KEY(w, "from-sockets");
-	jw_bool(w, o->from_sockets);
+	/* Go's key order (the option table's json ranks); from
+	 * OPTIONS_JSON_OURS on ours, beyond lxkns: old clients ignore them */
+	for (unsigned rank = 1; rank <= OPTIONS_JSON_RANK_MAX; rank++) {
+		switch (rank) {
+		case OPTIONS_JSON_SOCKET_PROCESSES:
+			JW_KEY(w, "with-socket-processes");
+			jw_bool(w, false);
+			continue;
+		case OPTIONS_JSON_LABELS:
+			JW_KEY(w, "labels");
+			jw_object_open(w);
+			jw_object_close(w);
+			continue;
+		case OPTIONS_JSON_TYPES:
+			/* in CLONE_NEW* bit order */
+			JW_KEY(w, "scanned-namespace-types");
+			jw_array_open(w);
+			for (int i = 0; i < _LXKNS_NS_TYPE_MAX; i++)
+				if (mask & LXKNS_NS_TYPE_BIT(species_clone_order(i)))
+					jw_string(w, lxkns_ns_type_name(species_clone_order(i)));
+			jw_array_close(w);
+			continue;
+		default:
+			break;
+		}
+		opt = options_by_json_rank(rank);
+		if (opt) {
+			jw_key_plain(w, opt->json_key, strlen(opt->json_key));
+			jw_bool(w, lxkns_discover_option_get(opt, o));
+		}
+	}
 	jw_object_close(w);
 }
 
@@ -175,18 +170,9 @@ static void write_ns_refs(struct jw *w, struct lxkns_namespace *const ns[_LXKNS_
 {
 	JW_KEY(w, "namespaces");
 	jw_object_open(w);
-	static const struct {
-		const char *name;
-		size_t len;
-	} keys[_LXKNS_NS_TYPE_MAX] = {
-		[LXKNS_NS_MNT] = { "mnt", 3 },	 [LXKNS_NS_CGROUP] = { "cgroup", 6 },
-		[LXKNS_NS_UTS] = { "uts", 3 },	 [LXKNS_NS_IPC] = { "ipc", 3 },
-		[LXKNS_NS_USER] = { "user", 4 }, [LXKNS_NS_PID] = { "pid", 3 },
-		[LXKNS_NS_NET] = { "net", 3 },	 [LXKNS_NS_TIME] = { "time", 4 },
-	};
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
 		if (ns[t]) {
-			jw_key_plain(w, keys[t].name, keys[t].len);
+			jw_key_plain(w, lxkns_ns_type_name(t), species_name_len(t));
 			jw_number_text(w, ns[t]->idstr, ns[t]->idlen);
 		}
 	jw_object_close(w);

@@ -851,40 +851,26 @@ static int read_containers(struct reader *rd, json_t *root)
 	return r;
 }
 
-static const struct {
-	const char *key;
-	size_t offset;
-} option_keys[] = {
-	{ "from-procs", offsetof(struct lxkns_discover_opts, from_procs) },
-	{ "from-tasks", offsetof(struct lxkns_discover_opts, from_tasks) },
-	{ "from-fds", offsetof(struct lxkns_discover_opts, from_fds) },
-	{ "from-sockets", offsetof(struct lxkns_discover_opts, from_sockets) },
-	{ "from-bindmounts", offsetof(struct lxkns_discover_opts, from_bindmounts) },
-	{ "with-hierarchy", offsetof(struct lxkns_discover_opts, with_hierarchy) },
-	{ "with-ownership", offsetof(struct lxkns_discover_opts, with_ownership) },
-	{ "with-mounts", offsetof(struct lxkns_discover_opts, with_mounts) },
-	{ "with-freezer", offsetof(struct lxkns_discover_opts, with_freezer) },
-	{ "with-affinity-scheduling", offsetof(struct lxkns_discover_opts, with_affinity) },
-	{ "with-task-affinity-scheduling",
-	  offsetof(struct lxkns_discover_opts, with_task_affinity) },
-};
-
 static int read_options(struct reader *rd, json_t *o)
 {
 	struct lxkns_discover_opts *opts = &rd->r->opts;
+	const struct lxkns_discover_option *opt;
 	json_t *v;
 
 	if (!o)
 		return 0;
 	if (!json_is_object(o))
 		return fail(rd, "\"discovery-options\" is not an object");
-	for (size_t i = 0; i < sizeof(option_keys) / sizeof(option_keys[0]); i++) {
-		v = json_object_get(o, option_keys[i].key);
+	/* the switches with a key (the option table, lib/discover/options.c) */
+	for (size_t i = 0; (opt = lxkns_discover_option_at(i)); i++) {
+		if (!opt->json_key)
+			continue;
+		v = json_object_get(o, opt->json_key);
 		if (v && !json_is_boolean(v))
 			return fail(rd, "discovery-options: \"%s\" is not a boolean",
-				    option_keys[i].key);
+				    opt->json_key);
 		if (v)
-			*(bool *)((char *)opts + option_keys[i].offset) = json_is_true(v);
+			lxkns_discover_option_set(opt, opts, json_is_true(v));
 	}
 	/* documents of Go lxkns have no from-sockets: it scanned them with fds */
 	if (!json_object_get(o, "from-sockets"))

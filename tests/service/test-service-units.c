@@ -110,6 +110,18 @@ int main(void)
 	struct lxkns_discover_opts o;
 	char err[512];
 	lxkns_discover_opts_init(&o);
+	/* the error texts, built from the type and option tables, byte for byte */
+	routes_apply_param(&o, "task", "1", err, sizeof(err));
+	CHECK_STR(err,
+		  "unknown query parameter 'task' (accepted: types, procs, tasks, fds, sockets, "
+		  "bindmounts, hierarchy, ownership, usernames, pidmap, mounts, freezer, affinity, "
+		  "task-affinity, containers)",
+		  "unknown parameter: the accepted list");
+	routes_apply_param(&o, "types", "nett", err, sizeof(err));
+	CHECK_STR(err,
+		  "invalid types 'nett': comma-separated cgroup, ipc, mnt, net, pid, time, user, uts "
+		  "(or c, i, m, n, p, t, U, u)",
+		  "invalid types: names and letters");
 	routes_apply_param(&o, "types", "pid,n", err, sizeof(err));
 	routes_apply_param(&o, "fds", "off", err, sizeof(err));
 	routes_apply_param(&o, "hierarchy", "0", err, sizeof(err));

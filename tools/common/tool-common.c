@@ -47,14 +47,6 @@ int tool_parse_int(const char *s, int min, int max, int *ret)
 
 int tool_parse_type_filter(const char *s, unsigned *mask)
 {
-	static const struct {
-		const char *letter;
-		enum lxkns_ns_type type;
-	} letters[] = {
-		{ "c", LXKNS_NS_CGROUP }, { "i", LXKNS_NS_IPC }, { "m", LXKNS_NS_MNT },
-		{ "n", LXKNS_NS_NET },	  { "p", LXKNS_NS_PID }, { "t", LXKNS_NS_TIME },
-		{ "U", LXKNS_NS_USER },	  { "u", LXKNS_NS_UTS },
-	};
 	char *copy = strdup(s ? s : ""), *save = NULL;
 	unsigned m = 0;
 	int ret = 0;
@@ -63,9 +55,8 @@ int tool_parse_type_filter(const char *s, unsigned *mask)
 		return -ENOMEM;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int t = lxkns_ns_type_from_name(tok);
-		for (size_t i = 0; t < 0 && i < sizeof(letters) / sizeof(letters[0]); i++)
-			if (strcmp(tok, letters[i].letter) == 0)
-				t = letters[i].type;
+		if (t < 0 && tok[0] && !tok[1])
+			t = lxkns_ns_type_from_letter(tok[0]);
 		if (t < 0) {
 			ret = -EINVAL;
 			break;

@@ -14,8 +14,27 @@
 #include "config.h"
 #include "tool-common.h"
 
+/* The type names for --filter's help, in alphabetical order: "cgroup,ipc,...". */
+static void print_type_names(FILE *out)
+{
+	const char *prev = "";
+
+	for (int n = 0; n < _LXKNS_NS_TYPE_MAX; n++) {
+		const char *next = NULL;
+		for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
+			const char *name = lxkns_ns_type_name(t);
+			if (strcmp(name, prev) > 0 && (!next || strcmp(name, next) < 0))
+				next = name;
+		}
+		fprintf(out, "%s%s", n ? "," : "", next);
+		prev = next;
+	}
+}
+
 static void usage(FILE *out)
 {
+	const struct lxkns_discover_option *o;
+
 	fputs("Usage: dumpns [OPTIONS]\n"
 	      "\n"
 	      "Discovers all Linux namespaces and prints them as the JSON document of\n"
@@ -31,22 +50,14 @@ static void usage(FILE *out)
 	      "\n"
 	      "Discovery (default: everything):\n"
 	      "  -f, --filter TYPE[,TYPE]  only these namespace types\n"
-	      "                            (cgroup,ipc,mnt,net,pid,time,user,uts)\n"
-	      "      --no-procs         do not scan /proc/PID/ns of processes\n"
-	      "      --no-tasks         do not scan threads (no loose threads)\n"
-	      "      --no-fds           do not scan fds for namespace references\n"
-	      "      --no-sockets       do not look up the network namespaces of sockets\n"
-	      "      --no-bindmounts    do not scan bind-mounted namespaces\n"
-	      "      --no-hierarchy     no user/PID hierarchy (no hidden parents)\n"
-	      "      --no-ownership     no owning user namespaces\n"
-	      "      --no-user-names    no owner user names from /etc/passwd\n"
-	      "      --no-pidmap        do not read NSpid from /proc/PID/status\n"
-	      "      --no-mounts        no mount tables (the \"mounts\" key stays empty)\n"
-	      "      --no-freezer       do not read the cgroup freezer state\n"
-	      "      --no-affinity      no CPU affinity (and no online CPUs)\n"
-	      "      --task-affinity    the CPU affinity of every task, not only of leaders\n"
-	      "      --no-containers    do not ask container engines for their containers\n"
-	      "      --container-timeout MS  skip an engine that takes longer (default 3000)\n"
+	      "                            (",
+	      out);
+	print_type_names(out);
+	fputs(")\n", out);
+	/* the switches: the option table (include/lxkns/options.h) */
+	for (size_t i = 0; (o = lxkns_discover_option_at(i)); i++)
+		fprintf(out, "      --%-17s%s\n", o->flag, o->help);
+	fputs("      --container-timeout MS  skip an engine that takes longer (default 3000)\n"
 	      "      --threads N        worker threads for the process scan (0: auto)\n"
 	      "      --proc DIR         read DIR instead of /proc (a real procfs or a fixture)\n"
 	      "      --input FILE|-     read a saved discovery instead of discovering\n"
@@ -58,50 +69,26 @@ static void usage(FILE *out)
 
 enum {
 	OPT_DIAG = 0x100,
-	OPT_NO_PROCS,
-	OPT_NO_TASKS,
-	OPT_NO_FDS,
-	OPT_NO_SOCKETS,
-	OPT_NO_BINDMOUNTS,
-	OPT_NO_HIERARCHY,
-	OPT_NO_OWNERSHIP,
-	OPT_NO_USER_NAMES,
-	OPT_NO_PIDMAP,
-	OPT_NO_MOUNTS,
-	OPT_NO_FREEZER,
-	OPT_NO_AFFINITY,
-	OPT_TASK_AFFINITY,
-	OPT_NO_CONTAINERS,
 	OPT_CONTAINER_TIMEOUT,
 	OPT_THREADS,
 	OPT_PROC,
 	OPT_INPUT,
 	OPT_PROCESSES,
 	OPT_PIDMAP,
+	OPT_SWITCH = 0x200, /* + the index in the option table */
 };
 
-int main(int argc, char **argv)
+/* getopt's table: ours, with the option table's flags in the middle. */
+static const struct option *make_longopts(void)
 {
-	static const struct option longopts[] = {
+	static const struct option head[] = {
 		{ "compact", no_argument, NULL, 'c' },
 		{ "tab", no_argument, NULL, 't' },
 		{ "indent", required_argument, NULL, 'i' },
 		{ "filter", required_argument, NULL, 'f' },
 		{ "diagnostics", no_argument, NULL, OPT_DIAG },
-		{ "no-procs", no_argument, NULL, OPT_NO_PROCS },
-		{ "no-tasks", no_argument, NULL, OPT_NO_TASKS },
-		{ "no-fds", no_argument, NULL, OPT_NO_FDS },
-		{ "no-sockets", no_argument, NULL, OPT_NO_SOCKETS },
-		{ "no-bindmounts", no_argument, NULL, OPT_NO_BINDMOUNTS },
-		{ "no-hierarchy", no_argument, NULL, OPT_NO_HIERARCHY },
-		{ "no-ownership", no_argument, NULL, OPT_NO_OWNERSHIP },
-		{ "no-user-names", no_argument, NULL, OPT_NO_USER_NAMES },
-		{ "no-pidmap", no_argument, NULL, OPT_NO_PIDMAP },
-		{ "no-mounts", no_argument, NULL, OPT_NO_MOUNTS },
-		{ "no-freezer", no_argument, NULL, OPT_NO_FREEZER },
-		{ "no-affinity", no_argument, NULL, OPT_NO_AFFINITY },
-		{ "task-affinity", no_argument, NULL, OPT_TASK_AFFINITY },
-		{ "no-containers", no_argument, NULL, OPT_NO_CONTAINERS },
+	};
+	static const struct option tail[] = {
 		{ "container-timeout", required_argument, NULL, OPT_CONTAINER_TIMEOUT },
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "proc", required_argument, NULL, OPT_PROC },
@@ -112,6 +99,33 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
+	static struct option all[sizeof(head) / sizeof(head[0]) + LXKNS_DISCOVER_OPTION_MAX +
+				 sizeof(tail) / sizeof(tail[0])];
+	const size_t nhead = sizeof(head) / sizeof(head[0]);
+	const struct lxkns_discover_option *o;
+	size_t n = 0;
+
+	memcpy(all, head, sizeof(head));
+	for (; (o = lxkns_discover_option_at(n)); n++)
+		all[nhead + n] = (struct option){ o->flag, no_argument, NULL, OPT_SWITCH + (int)n };
+	memcpy(all + nhead + n, tail, sizeof(tail));
+	return all;
+}
+
+/* A switch's flag sets the opposite of its default (and flag_also alike). */
+static void apply_switch(struct lxkns_discover_opts *opts, const struct lxkns_discover_option *o)
+{
+	bool on = !o->on_by_default;
+
+	lxkns_discover_option_set(o, opts, on);
+	if (o->flag_also)
+		lxkns_discover_option_set(lxkns_discover_option_by_query(o->flag_also), opts, on);
+}
+
+int main(int argc, char **argv)
+{
+	const struct option *longopts = make_longopts();
+	const struct lxkns_discover_option *sw;
 	struct lxkns_json_style style = LXKNS_JSON_STYLE_DEFAULT;
 	struct lxkns_discover_opts opts;
 	struct lxkns_result *result = NULL;
@@ -142,49 +156,6 @@ int main(int argc, char **argv)
 		case OPT_DIAG:
 			diagnostics = true;
 			break;
-		case OPT_NO_PROCS:
-			opts.from_procs = false;
-			break;
-		case OPT_NO_TASKS:
-			opts.from_tasks = false;
-			break;
-		case OPT_NO_FDS:
-			opts.from_fds = false;
-			break;
-		case OPT_NO_SOCKETS:
-			opts.from_sockets = false;
-			break;
-		case OPT_NO_BINDMOUNTS:
-			opts.from_bindmounts = false;
-			break;
-		case OPT_NO_HIERARCHY:
-			opts.with_hierarchy = false;
-			break;
-		case OPT_NO_OWNERSHIP:
-			opts.with_ownership = false;
-			break;
-		case OPT_NO_USER_NAMES:
-			opts.with_user_names = false;
-			break;
-		case OPT_NO_PIDMAP:
-			opts.with_nspids = false;
-			break;
-		case OPT_NO_MOUNTS:
-			opts.with_mounts = false;
-			break;
-		case OPT_NO_FREEZER:
-			opts.with_freezer = false;
-			break;
-		case OPT_NO_AFFINITY:
-			opts.with_affinity = false;
-			opts.with_task_affinity = false;
-			break;
-		case OPT_TASK_AFFINITY:
-			opts.with_task_affinity = true;
-			break;
-		case OPT_NO_CONTAINERS:
-			opts.with_containers = false;
-			break;
 		case OPT_CONTAINER_TIMEOUT:
 			if (tool_parse_int(optarg, 1, 600000, &value) < 0)
 				return tool_fail("invalid container timeout '%s' (1..600000 ms)", optarg);
@@ -214,6 +185,11 @@ int main(int argc, char **argv)
 			printf("dumpns (lxkns) %s\n", LXKNS_VERSION);
 			return 0;
 		default:
+			sw = c >= OPT_SWITCH ? lxkns_discover_option_at((size_t)(c - OPT_SWITCH)) : NULL;
+			if (sw) {
+				apply_switch(&opts, sw);
+				break;
+			}
 			usage(stderr);
 			return 1;
 		}

@@ -94,10 +94,10 @@ static void write_dot(FILE *out, const struct lxkns_result *r, const struct tool
 {
 	static const struct {
 		enum lxkns_ns_type type;
-		const char *name, *label;
+		const char *label;
 	} clusters[] = {
-		{ LXKNS_NS_USER, "user", "user namespaces" },
-		{ LXKNS_NS_PID, "pid", "PID namespaces" },
+		{ LXKNS_NS_USER, "user namespaces" },
+		{ LXKNS_NS_PID, "PID namespaces" },
 	};
 
 	fputs("digraph namespaces {\n"
@@ -107,8 +107,8 @@ static void write_dot(FILE *out, const struct lxkns_result *r, const struct tool
 	      out);
 	for (size_t c = 0; c < sizeof(clusters) / sizeof(clusters[0]); c++) {
 		size_t n = lxkns_result_namespace_count(r, clusters[c].type);
-		fprintf(out, "\tsubgraph cluster_%s {\n\t\tlabel=\"%s\";\n", clusters[c].name,
-			clusters[c].label);
+		fprintf(out, "\tsubgraph cluster_%s {\n\t\tlabel=\"%s\";\n",
+			lxkns_ns_type_name(clusters[c].type), clusters[c].label);
 		for (size_t i = 0; i < n; i++)
 			node(out, lxkns_result_namespace_at(r, clusters[c].type, i));
 		fputs("\t}\n", out);

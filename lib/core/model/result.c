@@ -13,6 +13,7 @@
 
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
+#include "species-internal.h"
 #include "strutil.h"
 
 struct lxkns_result *result_new(const struct lxkns_discover_opts *opts)
@@ -208,7 +209,7 @@ int result_link(struct lxkns_result *r, bool compute_leaders)
 					ns->owner = o;
 			}
 			if (!ns->parent && ns->parent_ino &&
-			    (t == LXKNS_NS_USER || t == LXKNS_NS_PID)) {
+			    species_hierarchical(t)) {
 				struct lxkns_namespace *p = result_namespace_find(r, ns->parent_ino);
 				if (p && p->type == ns->type && p != ns)
 					ns->parent = p;
@@ -218,7 +219,7 @@ int result_link(struct lxkns_result *r, bool compute_leaders)
 				return -ENOMEM;
 			if (ns->owner && ptrvec_push(&ns->owner->owned[t], ns) < 0)
 				return -ENOMEM;
-			if (!ns->parent && (t == LXKNS_NS_USER || t == LXKNS_NS_PID) &&
+			if (!ns->parent && species_hierarchical(t) &&
 			    ptrvec_push(&r->roots[t], ns) < 0)
 				return -ENOMEM;
 		}
@@ -349,7 +350,8 @@ static int build_ref(struct lxkns_result *r, struct lxkns_namespace *ns, int dep
 	if (!prefix_count) {
 		/* the mount namespace itself was not discovered (type filter):
 		 * name it through the process whose mount table we read */
-		if (!proc_path(buf, sizeof(buf), ns->ref_pid, "/ns/", "mnt", 0))
+		if (!proc_path(buf, sizeof(buf), ns->ref_pid, "/ns/",
+				lxkns_ns_type_name(LXKNS_NS_MNT), 0))
 			return -EINVAL;
 		fallback = arena_strdup(&r->arena, buf);
 		if (!fallback)

@@ -191,6 +191,9 @@ static const enum lxkns_ns_type enter_order[] = {
 	LXKNS_NS_CGROUP, LXKNS_NS_IPC, LXKNS_NS_UTS, LXKNS_NS_NET,
 	LXKNS_NS_PID,	 LXKNS_NS_MNT, LXKNS_NS_TIME,
 };
+/* a new namespace type needs its place here */
+_Static_assert(sizeof(enter_order) / sizeof(enter_order[0]) == _LXKNS_NS_TYPE_MAX - 1,
+	       "enter_order lacks a namespace type");
 
 struct nsfds {
 	int fd[_LXKNS_NS_TYPE_MAX];

@@ -4,25 +4,20 @@
 
 #include "lxkns/species.h"
 #include "parse.h"
+#include "species-internal.h"
 #include "strutil.h"
 
 int parse_ns_link(const char *s, size_t len, int *ret_type, uint64_t *ret_ino)
 {
-	static const char *const names[] = {
-		[LXKNS_NS_MNT] = "mnt",	  [LXKNS_NS_CGROUP] = "cgroup", [LXKNS_NS_UTS] = "uts",
-		[LXKNS_NS_IPC] = "ipc",	  [LXKNS_NS_USER] = "user",	[LXKNS_NS_PID] = "pid",
-		[LXKNS_NS_NET] = "net",	  [LXKNS_NS_TIME] = "time",
-	};
 	const char *name;
 	size_t nlen;
 	uint64_t ino;
 
 	if (parse_bracket_ino(s, len, &name, &nlen, &ino) < 0 || ino == 0)
 		return -EBADMSG;
-	*ret_type = -1;
-	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
-		if (strlen(names[t]) == nlen && memcmp(names[t], name, nlen) == 0)
-			*ret_type = t;
+	*ret_type = species_from_name_n(name, nlen);
+	if (*ret_type < 0)
+		*ret_type = -1;
 	*ret_ino = ino;
 	return 0;
 }
