@@ -92,6 +92,7 @@ static void original_path(const char *req_path, const char *fw_prefix, const cha
 	if (fw_uri && *fw_uri) {
 		const char *p = fw_uri;
 		size_t len;
+		/* cppcheck-suppress knownConditionTrueFalse ; X-Forwarded-Uri may be a URL or a path */
 		if (*p != '/') {
 			/* A URL: scheme://authority/path?query#fragment. */
 			const char *scheme = strstr(p, "://");

@@ -735,6 +735,7 @@ struct http_stream {
 	CURL *e;
 };
 
+/* cppcheck-suppress constParameter ; curl's CURLOPT_HEADERFUNCTION type */
 static size_t stream_header(char *data, size_t size, size_t n, void *userdata)
 {
 	struct http_stream *s = userdata;

@@ -197,7 +197,7 @@ static bool is_nsfs_line(const char *line, size_t len)
 }
 
 /* The mount namespace's nsfs mounts: bind-mounted namespaces. */
-static int scan_nsfs_mounts(struct discovery *d, struct lxkns_namespace *mntns,
+static int scan_nsfs_mounts(struct discovery *d, const struct lxkns_namespace *mntns,
 			    struct lxkns_nsid mntns_id, struct mnt_context *ctx,
 			    struct backlog *backlog)
 {
@@ -231,7 +231,9 @@ static int scan_nsfs_mounts(struct discovery *d, struct lxkns_namespace *mntns,
 		if (!mp)
 			return -ENOMEM;
 		/* relative to the namespace's root: the path as that namespace sees it */
-		const char *rel = mp[0] == '/' && mp[1] ? mp + 1 : mp[0] == '/' ? "." : mp;
+		const char *rel = mp;
+		if (mp[0] == '/')
+			rel = mp[1] ? mp + 1 : ".";
 		int rootfd = ctx->pid ? context_root(d, ctx) : ctx->rootfd;
 		int h = nsfs_open(d->pf, rootfd >= 0 ? rootfd : d->pf->rootfd, rel, type,
 				  d->pf->real ? 0 : ino);

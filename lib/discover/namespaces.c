@@ -146,7 +146,7 @@ static int scan_rank(enum lxkns_ns_type t)
 int discover_from_procs(struct discovery *d)
 {
 	struct lxkns_result *r = d->r;
-	enum lxkns_ns_type scan_order[_LXKNS_NS_TYPE_MAX];
+	enum lxkns_ns_type scan_order[_LXKNS_NS_TYPE_MAX] = { 0 };
 	int n = 0;
 	char path[64];
 
