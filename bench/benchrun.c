@@ -127,8 +127,7 @@ static void run_once(struct cmd *c, int record)
 	}
 	if (!record || c->n >= MAX_RUNS)
 		return;
-	c->wall[c->n] = (double)(b.tv_sec - a.tv_sec) * 1e3 +
-			(double)(b.tv_nsec - a.tv_nsec) / 1e6;
+	c->wall[c->n] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
 	c->rss[c->n] = (double)ru.ru_maxrss;
 	c->user[c->n] = tv_ms(ru.ru_utime);
 	c->sys[c->n] = tv_ms(ru.ru_stime);
@@ -148,15 +147,25 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "r:w:T:h")) != -1) {
 		switch (opt) {
-		case 'r': runs = (int)strtol(optarg, NULL, 10); break;
-		case 'w': warmup = (int)strtol(optarg, NULL, 10); break;
-		case 'T': timeout_s = strtol(optarg, NULL, 10); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'r':
+			runs = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'w':
+			warmup = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'T':
+			timeout_s = strtol(optarg, NULL, 10);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
-	if (runs < 1 || runs > MAX_RUNS || warmup < 0 || warmup > MAX_RUNS ||
-	    timeout_s < 1 || optind >= argc) {
+	if (runs < 1 || runs > MAX_RUNS || warmup < 0 || warmup > MAX_RUNS || timeout_s < 1 ||
+	    optind >= argc) {
 		usage(stderr);
 		return 2;
 	}
@@ -199,9 +208,8 @@ int main(int argc, char **argv)
 				hi = c->wall[k];
 		}
 		med = median(c->wall, c->n);
-		printf("%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.0f\t%.1f\t%.1f\t%d\n",
-		       c->name, c->n, med, lo, hi, c->n ? sum / c->n : 0,
-		       median(c->rss, c->n), median(c->user, c->n),
+		printf("%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.0f\t%.1f\t%.1f\t%d\n", c->name, c->n, med,
+		       lo, hi, c->n ? sum / c->n : 0, median(c->rss, c->n), median(c->user, c->n),
 		       median(c->sys, c->n), c->failed);
 	}
 	return 0;

@@ -36,7 +36,8 @@ int main(int argc, char **argv)
 				close(fd);
 		}
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	printf("%.1f\n", ((double)(b.tv_sec - a.tv_sec) * 1e6 + (double)(b.tv_nsec - a.tv_nsec) / 1e3) /
-				 (7.0 * n));
+	printf("%.1f\n",
+	       ((double)(b.tv_sec - a.tv_sec) * 1e6 + (double)(b.tv_nsec - a.tv_nsec) / 1e3) /
+		       (7.0 * n));
 	return 0;
 }

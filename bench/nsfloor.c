@@ -49,18 +49,17 @@
 #include "ops/kernel-compat.h"
 
 enum level { L_NS, L_TASKS, L_FDS, L_STAT, L_PROC, L_FULL };
-static const char *const level_names[] = { "ns", "tasks", "fds", "stat",
-					   "proc", "full" };
+static const char *const level_names[] = { "ns", "tasks", "fds", "stat", "proc", "full" };
 
 /* the 8 ns/ entries, in directory order */
 enum { T_CGROUP, T_IPC, T_MNT, T_NET, T_PID, T_TIME, T_USER, T_UTS, T_NUM };
-static const char *const tnames[T_NUM] = { "cgroup", "ipc", "mnt", "net",
-					   "pid", "time", "user", "uts" };
+static const char *const tnames[T_NUM] = { "cgroup", "ipc",  "mnt",  "net",
+					   "pid",    "time", "user", "uts" };
 
 /* how a namespace was found first (printed by -PP) */
 enum { V_PROC, V_TASK, V_CHILDREN, V_FD, V_SOCKET, V_MOUNT, V_OWNER, V_PARENT };
-static const char *const via_names[] = { "process", "task", "children", "fd",
-					 "socket", "mount", "owner", "parent" };
+static const char *const via_names[] = { "process", "task",  "children", "fd",
+					 "socket",  "mount", "owner",	 "parent" };
 #define TV(type, via) ((unsigned char)((type) | ((via) << 4)))
 
 static enum level level = L_FULL;
@@ -162,7 +161,7 @@ static ssize_t xgetdents(int fd, char *buf, size_t size)
 
 struct dirent64 {
 	uint64_t d_ino; /* cppcheck-suppress unusedStructMember ; kernel layout */
-	int64_t d_off; /* cppcheck-suppress unusedStructMember ; kernel layout */
+	int64_t d_off;	/* cppcheck-suppress unusedStructMember ; kernel layout */
 	unsigned short d_reclen;
 	unsigned char d_type; /* cppcheck-suppress unusedStructMember ; kernel layout */
 	char d_name[];
@@ -326,8 +325,7 @@ static void scan_tasks(int pdfd, const char *pid)
 			if (!strcmp(d->d_name, pid))
 				continue;
 			snprintf(path, sizeof(path), "%s/ns", d->d_name);
-			nsfd = SC(openat(tfd, path, O_RDONLY | O_DIRECTORY |
-						    O_CLOEXEC));
+			nsfd = SC(openat(tfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 			if (nsfd < 0)
 				continue;
 			scan_nsdir(nsfd, false, V_TASK);
@@ -360,8 +358,7 @@ static void scan_fds(int pdfd, const char *pid)
 			if (!is_number(d->d_name))
 				continue;
 			cnt.fds++;
-			len = SC(readlinkat(fdfd, d->d_name, link,
-					    sizeof(link) - 1));
+			len = SC(readlinkat(fdfd, d->d_name, link, sizeof(link) - 1));
 			if (len <= 0)
 				continue;
 			link[len] = 0;
@@ -374,7 +371,7 @@ static void scan_fds(int pdfd, const char *pid)
 				cnt.sockets++;
 				if (pidfd < 0)
 					pidfd = SC((int)syscall(SYS_pidfd_open,
-							(int)strtol(pid, NULL, 10), 0));
+								(int)strtol(pid, NULL, 10), 0));
 				if (pidfd < 0)
 					continue;
 				sfd = SC((int)syscall(SYS_pidfd_getfd, pidfd,
@@ -387,11 +384,9 @@ static void scan_fds(int pdfd, const char *pid)
 					ns_found_fd(nsfd, T_NET, V_SOCKET);
 			} else if (parse_nslink(link, &type, &ino)) {
 				cnt.nsfds++;
-				if (!set_add(&nsset, ino, TV(type, V_FD)) ||
-				    level != L_FULL)
+				if (!set_add(&nsset, ino, TV(type, V_FD)) || level != L_FULL)
 					continue;
-				int fd = SC(openat(fdfd, d->d_name,
-						   O_RDONLY | O_CLOEXEC));
+				int fd = SC(openat(fdfd, d->d_name, O_RDONLY | O_CLOEXEC));
 				if (fd >= 0)
 					ns_explore(fd, type);
 			}
@@ -408,10 +403,9 @@ static void unescape(char *s)
 	char *p = s;
 
 	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*p++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) |
-				      (s[3] - '0'));
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*p++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
 			s += 3;
 		} else {
 			*p++ = *s;
@@ -467,8 +461,7 @@ static void scan_process(const char *pid)
 		char path[64];
 
 		snprintf(path, sizeof(path), "%s/ns", pid);
-		nsfd = SC(openat(procfd, path, O_RDONLY | O_DIRECTORY |
-					       O_CLOEXEC));
+		nsfd = SC(openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 		if (nsfd < 0)
 			return;
 		scan_nsdir(nsfd, false, V_PROC);
@@ -511,8 +504,7 @@ static void scan(void)
 	set_clear(&mntset);
 	procfd = SC(open(procdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	if (procfd < 0) {
-		fprintf(stderr, "nsfloor: open %s: %s\n", procdir,
-			strerror(errno));
+		fprintf(stderr, "nsfloor: open %s: %s\n", procdir, strerror(errno));
 		exit(1);
 	}
 	while ((n = xgetdents(procfd, buf, sizeof(buf))) > 0) {
@@ -557,7 +549,7 @@ static int cmp_typed(const void *a, const void *b)
 
 static void print_set(bool verbose_print)
 {
-	uint64_t (*v)[2] = calloc(nsset.n ? nsset.n : 1, sizeof(*v));
+	uint64_t(*v)[2] = calloc(nsset.n ? nsset.n : 1, sizeof(*v));
 	size_t n = 0;
 
 	if (!v)
@@ -581,15 +573,14 @@ static void print_set(bool verbose_print)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-"usage: nsfloor [-l ns|tasks|fds|stat|proc|full] [-r REPS] [-P[P]] [-q]\n"
-"               [-p PROCDIR]\n"
-"  -l  level (cumulative; default full)\n"
-"  -r  repeat the scan REPS times in-process (min/median/max)\n"
-"  -P  print the distinct namespaces found, \"type ino\" per line, sorted;\n"
-"      -PP adds how each was found first\n"
-"  -q  no counter line\n"
-"  -p  procfs to scan (default /proc)\n");
+	fprintf(f, "usage: nsfloor [-l ns|tasks|fds|stat|proc|full] [-r REPS] [-P[P]] [-q]\n"
+		   "               [-p PROCDIR]\n"
+		   "  -l  level (cumulative; default full)\n"
+		   "  -r  repeat the scan REPS times in-process (min/median/max)\n"
+		   "  -P  print the distinct namespaces found, \"type ino\" per line, sorted;\n"
+		   "      -PP adds how each was found first\n"
+		   "  -q  no counter line\n"
+		   "  -p  procfs to scan (default /proc)\n");
 }
 
 int main(int argc, char **argv)
@@ -620,11 +611,22 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'P': print_via = print; print = true; break;
-		case 'q': quiet = true; break;
-		case 'p': procdir = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'P':
+			print_via = print;
+			print = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'p':
+			procdir = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	times = calloc((size_t)reps, sizeof(*times));
@@ -645,18 +647,16 @@ int main(int argc, char **argv)
 		double med;
 
 		qsort(times, (size_t)reps, sizeof(*times), cmp_double);
-		med = reps % 2 ? times[reps / 2] :
-				 (times[reps / 2 - 1] + times[reps / 2]) / 2;
+		med = reps % 2 ? times[reps / 2] : (times[reps / 2 - 1] + times[reps / 2]) / 2;
 		FILE *out = print ? stderr : stdout;
-		fprintf(out, "level=%s procs=%lu tasks=%lu fds=%lu nsfds=%lu "
-			     "sockets=%lu mntns=%lu nsmounts=%lu namespaces=%zu "
-			     "syscalls=%lu errors=%lu us_min=%.0f us_med=%.0f "
-			     "us_max=%.0f reps=%d\n",
-			level_names[level], cnt.procs,
-			level >= L_TASKS ? cnt.tasks : 0, cnt.fds, cnt.nsfds,
-			cnt.sockets, cnt.mntns, cnt.nsmounts, nsset.n,
-			cnt.syscalls, cnt.errors, times[0], med,
-			times[reps - 1], reps);
+		fprintf(out,
+			"level=%s procs=%lu tasks=%lu fds=%lu nsfds=%lu "
+			"sockets=%lu mntns=%lu nsmounts=%lu namespaces=%zu "
+			"syscalls=%lu errors=%lu us_min=%.0f us_med=%.0f "
+			"us_max=%.0f reps=%d\n",
+			level_names[level], cnt.procs, level >= L_TASKS ? cnt.tasks : 0, cnt.fds,
+			cnt.nsfds, cnt.sockets, cnt.mntns, cnt.nsmounts, nsset.n, cnt.syscalls,
+			cnt.errors, times[0], med, times[reps - 1], reps);
 	}
 	free(times);
 	return 0;

@@ -68,17 +68,17 @@
 #define MAX_PROCS 24000
 #define MAX_NS 4000
 #define MAX_NETNS 2000
-#define MAX_EXTRA 2000	/* each of -b, -F, -S */
+#define MAX_EXTRA 2000 /* each of -b, -F, -S */
 #define MAX_THREADS 64
 #define MAX_XFDS 64
 #define MAX_DEPTH 24
-#define MAX_USERNS_DEPTH 30	/* kernel limit is 32 levels */
+#define MAX_USERNS_DEPTH 30 /* kernel limit is 32 levels */
 #define MAX_MNT_RETRIES 64
 
 /* fixed high fd numbers for the infrastructure, so that load processes can
  * drop everything below FD_REC and get deterministic fd tables */
 #define FD_REC 900	/* write end of the record pipe */
-#define FD_HOSTPROC 901	/* O_PATH fd of the host's /proc */
+#define FD_HOSTPROC 901 /* O_PATH fd of the host's /proc */
 #define FD_SAVED 902	/* 902..904: CMD's stdin/stdout/stderr */
 #define FD_LIFE 905	/* read end of the "parent alive" pipe (manager only) */
 
@@ -88,19 +88,14 @@ static const struct {
 	const char *name;
 	int flag;
 } nst[T_NUM] = {
-	[T_USER] = { "user", CLONE_NEWUSER },
-	[T_PID] = { "pid", CLONE_NEWPID },
-	[T_NET] = { "net", CLONE_NEWNET },
-	[T_MNT] = { "mnt", CLONE_NEWNS },
-	[T_UTS] = { "uts", CLONE_NEWUTS },
-	[T_IPC] = { "ipc", CLONE_NEWIPC },
-	[T_CGROUP] = { "cgroup", CLONE_NEWCGROUP },
-	[T_TIME] = { "time", CLONE_NEWTIME },
+	[T_USER] = { "user", CLONE_NEWUSER },	    [T_PID] = { "pid", CLONE_NEWPID },
+	[T_NET] = { "net", CLONE_NEWNET },	    [T_MNT] = { "mnt", CLONE_NEWNS },
+	[T_UTS] = { "uts", CLONE_NEWUTS },	    [T_IPC] = { "ipc", CLONE_NEWIPC },
+	[T_CGROUP] = { "cgroup", CLONE_NEWCGROUP }, [T_TIME] = { "time", CLONE_NEWTIME },
 };
 
 /* types of the process-less namespaces of -b and -F, cycling */
-static const int extra_cycle[8] = { T_NET, T_UTS, T_IPC, T_USER,
-				    T_MNT, T_CGROUP, T_PID, T_TIME };
+static const int extra_cycle[8] = { T_NET, T_UTS, T_IPC, T_USER, T_MNT, T_CGROUP, T_PID, T_TIME };
 
 static struct opts {
 	long procs, threads, every, nns, binds, fdns, sockns, depth, hidden;
@@ -109,23 +104,32 @@ static struct opts {
 	bool quiet;
 	const char *base;
 } o = {
-	.procs = 200, .threads = 4, .every = 10, .nns = 0, .binds = 4,
-	.fdns = 4, .sockns = 2, .depth = 3, .hidden = 1, .mntctr = -1,
-	.xfds = 4, .timeout = 300, .base = "/run/nsload",
+	.procs = 200,
+	.threads = 4,
+	.every = 10,
+	.nns = 0,
+	.binds = 4,
+	.fdns = 4,
+	.sockns = 2,
+	.depth = 3,
+	.hidden = 1,
+	.mntctr = -1,
+	.xfds = 4,
+	.timeout = 300,
+	.base = "/run/nsload",
 };
 
 /* derived layout */
 static long n_ctr, n_sleepers, n_threaded, n_infra, n_tasks, n_ns;
 
-static char rundir[240];	/* BASE/run.PID */
-static char mntdir[248];	/* RUNDIR/mnt: tmpfs, only in the sandbox */
-static char cnsdir[256];	/* MNTDIR/cns: tmpfs inside -m containers */
+static char rundir[240]; /* BASE/run.PID */
+static char mntdir[248]; /* RUNDIR/mnt: tmpfs, only in the sandbox */
+static char cnsdir[256]; /* MNTDIR/cns: tmpfs inside -m containers */
 static int errfd = 2;
-static int mnt_cpu = -1, ncpus = 1;	/* see make_binds() */
+static int mnt_cpu = -1, ncpus = 1; /* see make_binds() */
 static volatile sig_atomic_t got_signal;
 
-__attribute__((format(printf, 1, 2)))
-static void msg(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void msg(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -235,18 +239,16 @@ static void record(const char *role)
 	hp[n > 0 ? n : 0] = 0;
 	n = readlink("/proc/self", sp, sizeof(sp) - 1);
 	sp[n > 0 ? n : 0] = 0;
-	len = snprintf(line, sizeof(line), "%s %s %llu %s\n", hp[0] ? hp : "0",
-		       sp[0] ? sp : "0", starttime(AT_FDCWD, "/proc/self"), role);
+	len = snprintf(line, sizeof(line), "%s %s %llu %s\n", hp[0] ? hp : "0", sp[0] ? sp : "0",
+		       starttime(AT_FDCWD, "/proc/self"), role);
 	if (len > 0)
 		write_all(FD_REC, line, (size_t)len);
 }
 
-__attribute__((noreturn))
-static void child_fail(const char *what)
+__attribute__((noreturn)) static void child_fail(const char *what)
 {
 	char line[192];
-	int len = snprintf(line, sizeof(line), "0 0 0 !%s: %s\n", what,
-			   strerror(errno));
+	int len = snprintf(line, sizeof(line), "0 0 0 !%s: %s\n", what, strerror(errno));
 
 	if (len > 0)
 		write_all(FD_REC, line, (size_t)len);
@@ -264,8 +266,7 @@ static void drop_infra_fds(void)
 }
 
 /* reap children forever (for inits, shims and chain levels) */
-__attribute__((noreturn))
-static void reap_forever(void)
+__attribute__((noreturn)) static void reap_forever(void)
 {
 	for (;;) {
 		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
@@ -273,8 +274,7 @@ static void reap_forever(void)
 	}
 }
 
-__attribute__((noreturn))
-static void pause_forever(void)
+__attribute__((noreturn)) static void pause_forever(void)
 {
 	for (;;)
 		pause();
@@ -301,8 +301,7 @@ static void *thread_main(void *arg)
 	pause_forever();
 }
 
-__attribute__((noreturn))
-static void sleeper(long idx)
+__attribute__((noreturn)) static void sleeper(long idx)
 {
 	pthread_attr_t attr;
 	long j;
@@ -310,8 +309,7 @@ static void sleeper(long idx)
 	prctl(PR_SET_NAME, "nsl-sleep");
 	drop_low_fds();
 	for (j = 0; j < o.xfds; j++) {
-		int fd = (j % 2 == 0) ? open("/dev/null", O_RDONLY) :
-					eventfd(0, 0);
+		int fd = (j % 2 == 0) ? open("/dev/null", O_RDONLY) : eventfd(0, 0);
 		if (fd < 0)
 			child_fail("sleeper: extra fd");
 	}
@@ -344,8 +342,7 @@ static void fork_sleepers(long first, long count)
 	}
 }
 
-__attribute__((noreturn))
-static void container_init(long first, long count)
+__attribute__((noreturn)) static void container_init(long first, long count)
 {
 	prctl(PR_SET_NAME, "nsl-init");
 	fork_sleepers(first, count);
@@ -354,8 +351,7 @@ static void container_init(long first, long count)
 	reap_forever();
 }
 
-__attribute__((noreturn))
-static void shim(long c, long first, long count)
+__attribute__((noreturn)) static void shim(long c, long first, long count)
 {
 	pid_t p;
 
@@ -399,8 +395,7 @@ static void shim(long c, long first, long count)
 
 /* Chain level k (1..D): in user ns k and PID ns k (PID 1 there).  Made with
  * a raw clone(2), so only plain syscalls here (glibc's cached TID is stale). */
-__attribute__((noreturn))
-static void chain_level(long k)
+__attribute__((noreturn)) static void chain_level(long k)
 {
 	prctl(PR_SET_NAME, "nsl-chain");
 	drop_low_fds();
@@ -434,7 +429,7 @@ static void chain_level(long k)
  * binds or opens helper_path() and calls helper_stop(). */
 struct helper {
 	pid_t pid, inner;
-	int ctl;	/* closing it tells the helper to exit */
+	int ctl; /* closing it tells the helper to exit */
 	int type;
 };
 
@@ -526,8 +521,7 @@ static int helper_start(int t, int cpu, struct helper *h)
 
 static void helper_path(const struct helper *h, char *buf, size_t size)
 {
-	snprintf(buf, size, "/proc/%d/ns/%s",
-		 h->type == T_PID ? (int)h->inner : (int)h->pid,
+	snprintf(buf, size, "/proc/%d/ns/%s", h->type == T_PID ? (int)h->inner : (int)h->pid,
 		 h->type == T_TIME ? "time_for_children" : nst[h->type].name);
 }
 
@@ -547,8 +541,7 @@ static void helper_stop(struct helper *h)
 		;
 }
 
-__attribute__((noreturn))
-static void fd_keeper(void)
+__attribute__((noreturn)) static void fd_keeper(void)
 {
 	char path[64];
 
@@ -560,7 +553,7 @@ static void fd_keeper(void)
 		if (helper_start(extra_cycle[i % 8], -1, &h) < 0)
 			child_fail("fdkeep: helper");
 		helper_path(&h, path, sizeof(path));
-		if (open(path, O_RDONLY) < 0)	/* kept open on purpose */
+		if (open(path, O_RDONLY) < 0) /* kept open on purpose */
 			child_fail("fdkeep: open ns");
 		helper_stop(&h);
 	}
@@ -569,8 +562,7 @@ static void fd_keeper(void)
 	pause_forever();
 }
 
-__attribute__((noreturn))
-static void sock_keeper(void)
+__attribute__((noreturn)) static void sock_keeper(void)
 {
 	int orig;
 
@@ -582,7 +574,7 @@ static void sock_keeper(void)
 	for (long i = 0; i < o.sockns; i++) {
 		if (unshare(CLONE_NEWNET) < 0)
 			child_fail("skkeep: unshare net");
-		if (socket(AF_UNIX, SOCK_DGRAM, 0) < 0)	/* kept open */
+		if (socket(AF_UNIX, SOCK_DGRAM, 0) < 0) /* kept open */
 			child_fail("skkeep: socket");
 		if (setns(orig, CLONE_NEWNET) < 0)
 			child_fail("skkeep: setns back");
@@ -602,7 +594,7 @@ struct rec {
 };
 
 static struct rec *recs;
-static long nrecs, nearly;	/* all records; shim and fdkeep records */
+static long nrecs, nearly; /* all records; shim and fdkeep records */
 static int pidsfd = -1;
 
 static void on_signal(int sig)
@@ -615,7 +607,7 @@ static void install_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: interrupt waits */
+	sa.sa_handler = on_signal; /* no SA_RESTART: interrupt waits */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -666,15 +658,13 @@ static int wait_records(int rd, const long *counter, long target)
 			return -1;
 		}
 		if (now() > deadline) {
-			msg("timeout: only %ld of %ld processes reported",
-			    nrecs, o.procs);
+			msg("timeout: only %ld of %ld processes reported", nrecs, o.procs);
 			return -1;
 		}
 		/* a load process that dies during setup is a failure */
 		dead = waitpid(-1, &st, WNOHANG);
 		if (dead > 0) {
-			msg("load process %d died during setup (status 0x%x)",
-			    (int)dead, st);
+			msg("load process %d died during setup (status 0x%x)", (int)dead, st);
 			/* drain the pipe for a failure message first */
 		}
 		r = poll(&pfd, 1, 200);
@@ -723,8 +713,7 @@ static int make_binds(void)
 		struct helper failed[MAX_MNT_RETRIES];
 		int nfailed = 0, ok = 0;
 
-		snprintf(file, sizeof(file), "%s/b%04ld-%s", mntdir, i,
-			 nst[t].name);
+		snprintf(file, sizeof(file), "%s/b%04ld-%s", mntdir, i, nst[t].name);
 		if (make_file(file) < 0) {
 			msg("create %s: %s", file, strerror(errno));
 			return -1;
@@ -735,12 +724,10 @@ static int make_binds(void)
 			 * make the namespace on the CPU where the sandbox's
 			 * was made (then its ID is larger), and rotate CPUs
 			 * on retries */
-			int cpu = t == T_MNT && mnt_cpu >= 0 ?
-				  (mnt_cpu + nfailed) % ncpus : -1;
+			int cpu = t == T_MNT && mnt_cpu >= 0 ? (mnt_cpu + nfailed) % ncpus : -1;
 
 			if (helper_start(t, cpu, &h) < 0) {
-				msg("helper for %s: %s", nst[t].name,
-				    strerror(errno));
+				msg("helper for %s: %s", nst[t].name, strerror(errno));
 				break;
 			}
 			helper_path(&h, src, sizeof(src));
@@ -752,8 +739,7 @@ static int make_binds(void)
 			/* mount namespace IDs are not monotonic: the loop
 			 * check gives EINVAL now and then; retry with a fresh
 			 * namespace while keeping the failed one alive */
-			if (errno == EINVAL && t == T_MNT &&
-			    nfailed < MAX_MNT_RETRIES) {
+			if (errno == EINVAL && t == T_MNT && nfailed < MAX_MNT_RETRIES) {
 				failed[nfailed++] = h;
 				tries_total++;
 				continue;
@@ -790,19 +776,17 @@ static int umount_ours(void)
 		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
 			continue;
 		for (s = mp; *s; s++) {
-			if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-			    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
-			    s[3] <= '7') {
-				*p++ = (char)(((s[1] - '0') << 6) |
-					      ((s[2] - '0') << 3) | (s[3] - '0'));
+			if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+			    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+				*p++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) |
+					      (s[3] - '0'));
 				s += 3;
 			} else {
 				*p++ = *s;
 			}
 		}
 		*p = 0;
-		if (strncmp(mp, mntdir, len) != 0 ||
-		    (mp[len] != 0 && mp[len] != '/'))
+		if (strncmp(mp, mntdir, len) != 0 || (mp[len] != 0 && mp[len] != '/'))
 			continue;
 		if (n == nmax) {
 			char **nm;
@@ -918,8 +902,8 @@ static int teardown(void)
 		rc = -1;
 	if (!o.quiet)
 		msg("down: %ld recorded processes (%ld killed directly, the "
-		    "rest with their PID namespace) gone in %.2f s", nrecs - 1,
-		    killed, now() - t0);
+		    "rest with their PID namespace) gone in %.2f s",
+		    nrecs - 1, killed, now() - t0);
 	return rc;
 }
 
@@ -945,8 +929,9 @@ static void write_summary(double setup)
 	f = fopen(path, "we");
 	if (!f)
 		return;
-	fprintf(f, "procs %ld\ntasks %ld\nnamespaces %ld\ncontainers %ld\n"
-		   "sleepers %ld\nthreaded_sleepers %ld\nsetup_seconds %.3f\n",
+	fprintf(f,
+		"procs %ld\ntasks %ld\nnamespaces %ld\ncontainers %ld\n"
+		"sleepers %ld\nthreaded_sleepers %ld\nsetup_seconds %.3f\n",
 		o.procs, n_tasks, n_ns, n_ctr, n_sleepers, n_threaded, setup);
 	fclose(f);
 }
@@ -1000,8 +985,8 @@ static int run_cmd(char **cmd)
  * parents are not followed; on a host without such mounts this is 0. */
 static long inherited_nsfs(void)
 {
-	static const char *const own[] = { "cgroup", "ipc", "mnt", "net",
-					   "pid", "time", "user", "uts" };
+	static const char *const own[] = { "cgroup", "ipc",  "mnt",  "net",
+					   "pid",    "time", "user", "uts" };
 	unsigned long long seen[256];
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char *line = NULL;
@@ -1024,8 +1009,7 @@ static long inherited_nsfs(void)
 		unsigned long long ino;
 		bool dup = false;
 
-		if (!strstr(line, " - nsfs ") ||
-		    sscanf(line, "%*s %*s %*s %255s", root) != 1 ||
+		if (!strstr(line, " - nsfs ") || sscanf(line, "%*s %*s %*s %255s", root) != 1 ||
 		    !(b = strstr(root, ":[")))
 			continue;
 		ino = strtoull(b + 2, NULL, 10);
@@ -1053,8 +1037,7 @@ static int manager(char **cmd)
 	prctl(PR_SET_NAME, "nsl-mgr");
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* the parent may have died before PR_SET_PDEATHSIG took effect */
-	if (fcntl(FD_LIFE, F_SETFL, O_NONBLOCK) == 0 &&
-	    read(FD_LIFE, &b, 1) == 0)
+	if (fcntl(FD_LIFE, F_SETFL, O_NONBLOCK) == 0 && read(FD_LIFE, &b, 1) == 0)
 		_exit(1);
 	install_signals();
 	for (int i = 0; i < 3; i++)
@@ -1109,13 +1092,11 @@ static int manager(char **cmd)
 		}
 		close(hp);
 	}
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  NULL) < 0) {
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
 		msg("mount /proc: %s", strerror(errno));
 		return 125;
 	}
-	if (mount("nsload", mntdir, "tmpfs", MS_NOSUID | MS_NODEV,
-		  "mode=0755,size=1m") < 0 ||
+	if (mount("nsload", mntdir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") < 0 ||
 	    mkdir(cnsdir, 0755) < 0) {
 		msg("tmpfs on %s: %s", mntdir, strerror(errno));
 		umount_ours();
@@ -1127,13 +1108,13 @@ static int manager(char **cmd)
 		if (inh > 0) {
 			n_ns += inh;
 			msg("warning: the host holds %ld namespaces by bind mounts; "
-			    "the sandbox sees them too (counted in NSLOAD_NS)", inh);
+			    "the sandbox sees them too (counted in NSLOAD_NS)",
+			    inh);
 		}
 	}
 	snprintf(path, sizeof(path), "%s/pids", rundir);
 	pidsfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (pidsfd < 0 || pipe2(recp, O_CLOEXEC) < 0 ||
-	    dup3(recp[1], FD_REC, O_CLOEXEC) < 0) {
+	if (pidsfd < 0 || pipe2(recp, O_CLOEXEC) < 0 || dup3(recp[1], FD_REC, O_CLOEXEC) < 0) {
 		msg("state files: %s", strerror(errno));
 		umount_ours();
 		return 125;
@@ -1191,8 +1172,7 @@ static int manager(char **cmd)
 	 * the fd keeper's helpers make theirs before the bind mounts exist,
 	 * so that the structure does not depend on timing. */
 	if (rc == 0)
-		rc = wait_records(recp[0], &nearly,
-				  n_ctr + (o.fdns > 0 ? 1 : 0));
+		rc = wait_records(recp[0], &nearly, n_ctr + (o.fdns > 0 ? 1 : 0));
 	if (rc == 0)
 		rc = make_binds();
 	if (rc == 0)
@@ -1206,8 +1186,8 @@ static int manager(char **cmd)
 		export_env();
 		if (!o.quiet)
 			msg("up: %ld processes, %ld tasks, %ld namespaces in "
-			    "%.2f s (state %s)", o.procs, n_tasks, n_ns,
-			    now() - t0, rundir);
+			    "%.2f s (state %s)",
+			    o.procs, n_tasks, n_ns, now() - t0, rundir);
 		rc = run_cmd(cmd);
 	} else {
 		rc = 125;
@@ -1270,7 +1250,7 @@ static void remove_rundir(const char *dir)
 	snprintf(path, sizeof(path), "%s/summary", dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/mnt", dir);
-	rmdir(path);	/* fails (and stays) if anything is mounted there */
+	rmdir(path); /* fails (and stays) if anything is mounted there */
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		msg("could not remove %s: %s", dir, strerror(errno));
 }
@@ -1319,8 +1299,7 @@ static int parse_types(const char *s)
 
 	if (!dup)
 		return -1;
-	for (tok = strtok_r(dup, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int t;
 
 		for (t = 0; t < T_NUM; t++)
@@ -1368,16 +1347,15 @@ static int check_layout(void)
 		msg("-o must be 0..%d", MAX_XFDS);
 		return -1;
 	}
-	if (o.binds < 0 || o.binds > MAX_EXTRA || o.fdns < 0 ||
-	    o.fdns > MAX_EXTRA || o.sockns < 0 || o.sockns > MAX_EXTRA) {
+	if (o.binds < 0 || o.binds > MAX_EXTRA || o.fdns < 0 || o.fdns > MAX_EXTRA ||
+	    o.sockns < 0 || o.sockns > MAX_EXTRA) {
 		msg("-b, -F and -S must be 0..%d", MAX_EXTRA);
 		return -1;
 	}
 	if (o.depth < 0 || o.depth > MAX_DEPTH || o.hidden < 0 ||
-	    o.depth + o.hidden > MAX_USERNS_DEPTH ||
-	    (o.hidden > 0 && o.depth == 0)) {
-		msg("-d must be 0..%d, -d + -H <= %d, -H needs -d >= 1",
-		    MAX_DEPTH, MAX_USERNS_DEPTH);
+	    o.depth + o.hidden > MAX_USERNS_DEPTH || (o.hidden > 0 && o.depth == 0)) {
+		msg("-d must be 0..%d, -d + -H <= %d, -H needs -d >= 1", MAX_DEPTH,
+		    MAX_USERNS_DEPTH);
 		return -1;
 	}
 	if (o.timeout < 1 || o.timeout > 3600) {
@@ -1385,18 +1363,19 @@ static int check_layout(void)
 		return -1;
 	}
 	n_ctr = (o.nns + o.nk - 1) / o.nk;
-	if (o.mntctr == -1)	/* default: 2, as far as there are containers */
+	if (o.mntctr == -1) /* default: 2, as far as there are containers */
 		o.mntctr = (o.kflags & CLONE_NEWNS) ? (n_ctr < 2 ? n_ctr : 2) : 0;
-	if (o.mntctr < 0 || o.mntctr > n_ctr ||
-	    (o.mntctr > 0 && !(o.kflags & CLONE_NEWNS))) {
+	if (o.mntctr < 0 || o.mntctr > n_ctr || (o.mntctr > 0 && !(o.kflags & CLONE_NEWNS))) {
 		msg("-m must be 0..number of containers (%ld) and needs mnt "
-		    "in -k", n_ctr);
+		    "in -k",
+		    n_ctr);
 		return -1;
 	}
 	n_infra = 1 + 2 * n_ctr + o.depth + (o.fdns > 0) + (o.sockns > 0);
 	if (n_infra > o.procs) {
 		msg("-p %ld is too small: the infrastructure alone needs %ld "
-		    "processes", o.procs, n_infra);
+		    "processes",
+		    o.procs, n_infra);
 		return -1;
 	}
 	n_sleepers = o.procs - n_infra;
@@ -1405,11 +1384,9 @@ static int check_layout(void)
 	/* sandbox: own pid + mnt, host's user net uts ipc cgroup time = 8
 	 * (the host's PID namespace is not visible from inside: NS_GET_PARENT
 	 * only returns ancestors within the caller's active PID namespace) */
-	n_ns = 8 + n_ctr * o.nk + 2 * o.depth + o.hidden + o.binds + o.fdns +
-	       o.sockns + o.mntctr;
-	netns = ((o.kflags & CLONE_NEWNET) ? n_ctr : 0) +
-		count_type(o.binds, T_NET) + count_type(o.fdns, T_NET) +
-		o.sockns + o.mntctr;
+	n_ns = 8 + n_ctr * o.nk + 2 * o.depth + o.hidden + o.binds + o.fdns + o.sockns + o.mntctr;
+	netns = ((o.kflags & CLONE_NEWNET) ? n_ctr : 0) + count_type(o.binds, T_NET) +
+		count_type(o.fdns, T_NET) + o.sockns + o.mntctr;
 	if (netns > MAX_NETNS) {
 		msg("too many network namespaces (%ld > %d)", netns, MAX_NETNS);
 		return -1;
@@ -1419,12 +1396,12 @@ static int check_layout(void)
 	used = count_host_tasks();
 	if (pid_max > 0 && used >= 0 && n_tasks + used + 2000 > pid_max) {
 		msg("%ld tasks do not fit: pid_max %ld, %ld tasks exist, 2000 "
-		    "kept free", n_tasks, pid_max, used);
+		    "kept free",
+		    n_tasks, pid_max, used);
 		return -1;
 	}
 	if (threads_max > 0 && used >= 0 && n_tasks + used + 2000 > threads_max) {
-		msg("%ld tasks do not fit into threads-max %ld", n_tasks,
-		    threads_max);
+		msg("%ld tasks do not fit into threads-max %ld", n_tasks, threads_max);
 		return -1;
 	}
 	return 0;
@@ -1433,30 +1410,30 @@ static int check_layout(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: nsload run [options] -- CMD [ARG...]\n"
-"       nsload stop [-D BASE]\n"
-"\n"
-"run: build the load in a private PID + mount namespace with its own /proc,\n"
-"run CMD there, then tear everything down.  Options (defaults):\n"
-"  -p P   total load processes incl. infrastructure (200; <= %d)\n"
-"  -t T   extra threads of every E-th sleeper (4; <= %d)\n"
-"  -e E   (10)\n"
-"  -n N   namespaces in ceil(N/len(L)) containers (0; <= %d)\n"
-"  -k L   namespace types per container (user,pid,net,mnt,uts,ipc,cgroup,time)\n"
-"  -b B   process-less namespaces bind-mounted below the state dir (4)\n"
-"  -F F   process-less namespaces held by fds of a keeper (4)\n"
-"  -S S   process-less net namespaces held by sockets (2)\n"
-"  -d D   nested user+pid namespaces, one process per level (3; <= %d)\n"
-"  -H H   process-less user namespaces below the chain's leaf (1)\n"
-"  -m M   containers with a process-less netns bind-mounted inside\n"
-"         (2, or fewer if there are fewer containers)\n"
-"  -o O   extra open fds per sleeper (4; <= %d)\n"
-"  -T S   setup timeout in seconds (300)\n"
-"  -D DIR state base directory (/run/nsload)\n"
-"  -q     quiet\n"
-"types of -b and -F cycle net,uts,ipc,user,mnt,cgroup,pid,time.\n"
-"CMD gets NSLOAD_DIR, NSLOAD_PROCS, NSLOAD_TASKS and NSLOAD_NS (expected\n"
-"distinct namespaces) in its environment.\n",
+		"usage: nsload run [options] -- CMD [ARG...]\n"
+		"       nsload stop [-D BASE]\n"
+		"\n"
+		"run: build the load in a private PID + mount namespace with its own /proc,\n"
+		"run CMD there, then tear everything down.  Options (defaults):\n"
+		"  -p P   total load processes incl. infrastructure (200; <= %d)\n"
+		"  -t T   extra threads of every E-th sleeper (4; <= %d)\n"
+		"  -e E   (10)\n"
+		"  -n N   namespaces in ceil(N/len(L)) containers (0; <= %d)\n"
+		"  -k L   namespace types per container (user,pid,net,mnt,uts,ipc,cgroup,time)\n"
+		"  -b B   process-less namespaces bind-mounted below the state dir (4)\n"
+		"  -F F   process-less namespaces held by fds of a keeper (4)\n"
+		"  -S S   process-less net namespaces held by sockets (2)\n"
+		"  -d D   nested user+pid namespaces, one process per level (3; <= %d)\n"
+		"  -H H   process-less user namespaces below the chain's leaf (1)\n"
+		"  -m M   containers with a process-less netns bind-mounted inside\n"
+		"         (2, or fewer if there are fewer containers)\n"
+		"  -o O   extra open fds per sleeper (4; <= %d)\n"
+		"  -T S   setup timeout in seconds (300)\n"
+		"  -D DIR state base directory (/run/nsload)\n"
+		"  -q     quiet\n"
+		"types of -b and -F cycle net,uts,ipc,user,mnt,cgroup,pid,time.\n"
+		"CMD gets NSLOAD_DIR, NSLOAD_PROCS, NSLOAD_TASKS and NSLOAD_NS (expected\n"
+		"distinct namespaces) in its environment.\n",
 		MAX_PROCS, MAX_THREADS, MAX_NS, MAX_DEPTH, MAX_XFDS);
 }
 
@@ -1481,8 +1458,7 @@ static int cmd_stop(void)
 		char dir[PATH_MAX], comm[64], path[64];
 		long opid;
 
-		if (strncmp(e->d_name, "run.", 4) != 0 ||
-		    !parse_long(e->d_name + 4, &opid))
+		if (strncmp(e->d_name, "run.", 4) != 0 || !parse_long(e->d_name + 4, &opid))
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", o.base, e->d_name);
 		snprintf(path, sizeof(path), "/proc/%ld/comm", opid);
@@ -1518,28 +1494,60 @@ int main(int argc, char **argv)
 		long *dst = NULL;
 
 		switch (c) {
-		case 'p': dst = &o.procs; break;
-		case 't': dst = &o.threads; break;
-		case 'e': dst = &o.every; break;
-		case 'n': dst = &o.nns; break;
-		case 'b': dst = &o.binds; break;
-		case 'F': dst = &o.fdns; break;
-		case 'S': dst = &o.sockns; break;
-		case 'd': dst = &o.depth; break;
-		case 'H': dst = &o.hidden; break;
-		case 'm': dst = &o.mntctr; break;
-		case 'o': dst = &o.xfds; break;
-		case 'T': dst = &o.timeout; break;
+		case 'p':
+			dst = &o.procs;
+			break;
+		case 't':
+			dst = &o.threads;
+			break;
+		case 'e':
+			dst = &o.every;
+			break;
+		case 'n':
+			dst = &o.nns;
+			break;
+		case 'b':
+			dst = &o.binds;
+			break;
+		case 'F':
+			dst = &o.fdns;
+			break;
+		case 'S':
+			dst = &o.sockns;
+			break;
+		case 'd':
+			dst = &o.depth;
+			break;
+		case 'H':
+			dst = &o.hidden;
+			break;
+		case 'm':
+			dst = &o.mntctr;
+			break;
+		case 'o':
+			dst = &o.xfds;
+			break;
+		case 'T':
+			dst = &o.timeout;
+			break;
 		case 'k':
 			if (parse_types(optarg) < 0) {
 				msg("bad -k list: %s", optarg);
 				return 2;
 			}
 			break;
-		case 'D': o.base = optarg; break;
-		case 'q': o.quiet = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'D':
+			o.base = optarg;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 		if (dst) {
 			if (!parse_long(optarg, &v)) {

@@ -29,7 +29,10 @@ struct buf {
 	bool oom; /* set by the first failed allocation */
 };
 
-#define BUF_INIT { NULL, 0, 0, false }
+#define BUF_INIT                                                                                   \
+	{                                                                                          \
+		NULL, 0, 0, false                                                                  \
+	}
 
 /* Room for more bytes after len (plus the NUL); 0 or -ENOMEM. */
 int buf_reserve(struct buf *b, size_t more);

@@ -59,8 +59,7 @@ const char *strintern_get(struct strintern *si, const char *s, size_t len)
 	return strintern_get_slot(si, s, len, &unused);
 }
 
-const char *strintern_get_slot(struct strintern *si, const char *s, size_t len,
-			       void ***ret_value)
+const char *strintern_get_slot(struct strintern *si, const char *s, size_t len, void ***ret_value)
 {
 	if (len > UINT32_MAX)
 		return NULL;

@@ -32,8 +32,7 @@ const char *strintern_get(struct strintern *si, const char *s, size_t len);
 /* strintern_get, also returning where the string's value is kept (NULL
  * until the caller stores one). The slot moves when a later call adds a
  * string: use it before that. */
-const char *strintern_get_slot(struct strintern *si, const char *s, size_t len,
-			       void ***ret_value);
+const char *strintern_get_slot(struct strintern *si, const char *s, size_t len, void ***ret_value);
 /* Frees the index; the copies stay in the arena. */
 void strintern_free(struct strintern *si);
 

@@ -23,8 +23,6 @@ int safe_atoi(const char *s, int *ret);
 int parse_bracket_ino(const char *s, size_t len, const char **ret_name, size_t *ret_namelen,
 		      uint64_t *ret_ino);
 
-
-
 /* Formats v in decimal into buf (at least 21 bytes), NUL-terminated;
  * returns the length. Much cheaper than snprintf on hot paths. */
 size_t fmt_u64(char *buf, uint64_t v);

@@ -25,8 +25,8 @@ struct flight {
 struct coalescer {
 	struct coalescer_config cfg;
 	pthread_mutex_t lock;
-	pthread_cond_t work; /* a flight was queued, or stop */
-	pthread_cond_t idle; /* a flight finished */
+	pthread_cond_t work;	/* a flight was queued, or stop */
+	pthread_cond_t idle;	/* a flight finished */
 	struct flight *flights; /* queued and running, oldest first */
 	unsigned nflights;
 	struct snapshot *cache[CACHE_SLOTS];
@@ -157,7 +157,8 @@ static struct snapshot *run_flight(struct coalescer *c, const struct flight *f, 
 	s->key = f->key;
 	s->id = id;
 	if (c->cfg.slow_ms) {
-		struct timespec d = { c->cfg.slow_ms / 1000, (long)(c->cfg.slow_ms % 1000) * 1000000L };
+		struct timespec d = { c->cfg.slow_ms / 1000,
+				      (long)(c->cfg.slow_ms % 1000) * 1000000L };
 		nanosleep(&d, NULL);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -180,7 +181,8 @@ static struct snapshot *run_flight(struct coalescer *c, const struct flight *f, 
 			style.compact = true;
 			switch (f->kind) {
 			case DOC_PROCESSES:
-				r = lxkns_result_write_processes_json(result, &style, buf_sink, &body);
+				r = lxkns_result_write_processes_json(result, &style, buf_sink,
+								      &body);
 				break;
 			case DOC_PIDMAP:
 				r = lxkns_result_write_pidmap_json(result, &style, buf_sink, &body);

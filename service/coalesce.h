@@ -40,11 +40,11 @@ void doc_default_opts(enum doc_kind kind, struct lxkns_discover_opts *opts);
 struct snapshot {
 	atomic_int refs;
 	uint64_t key;
-	uint64_t id;		 /* discovery number, 1, 2, ... */
+	uint64_t id;		  /* discovery number, 1, 2, ... */
 	struct timespec finished; /* CLOCK_MONOTONIC */
 	double discovery_s, render_s;
-	int err;		  /* -errno when the discovery failed */
-	char *body;		  /* the compact JSON document + "\n"; NULL if not wanted */
+	int err;    /* -errno when the discovery failed */
+	char *body; /* the compact JSON document + "\n"; NULL if not wanted */
 	size_t len;
 	struct discovery_stats stats;
 };
@@ -95,7 +95,8 @@ enum coalesce_outcome {
  * queued) or -ESHUTDOWN (shutting down).
  */
 int coalescer_get(struct coalescer *c, enum doc_kind kind, const struct lxkns_discover_opts *opts,
-		  uint64_t max_age_ms, bool want_body, struct waiter *w, struct snapshot **ret_snap);
+		  uint64_t max_age_ms, bool want_body, struct waiter *w,
+		  struct snapshot **ret_snap);
 
 /* Refuses new discoveries from now on. */
 void coalescer_close(struct coalescer *c);

@@ -66,7 +66,8 @@ struct http_server {
 
 static double elapsed_ms(const struct timespec *from, const struct timespec *to)
 {
-	return (double)(to->tv_sec - from->tv_sec) * 1e3 + (double)(to->tv_nsec - from->tv_nsec) / 1e6;
+	return (double)(to->tv_sec - from->tv_sec) * 1e3 +
+	       (double)(to->tv_nsec - from->tv_nsec) / 1e6;
 }
 
 struct http_server *http_server_of(struct request *req)
@@ -165,7 +166,8 @@ static void *reaper_main(void *arg)
 		bool draining = atomic_load(&s->draining);
 		for (struct conn_state *cs = s->conns; cs; cs = cs->next) {
 			bool headers = cs->phase == PHASE_HEADERS;
-			unsigned limit = headers ? s->cfg.header_timeout_ms : s->cfg.request_timeout_ms;
+			unsigned limit = headers ? s->cfg.header_timeout_ms
+						 : s->cfg.request_timeout_ms;
 			bool late = limit && elapsed_ms(&cs->since, &now) > limit;
 			if (cs->shut || cs->fd < 0 || !(late || (draining && headers)))
 				continue;
@@ -537,7 +539,8 @@ int http_passed_sockets(int *fds, unsigned max, char *err, size_t err_size)
 		if (type != SOCK_STREAM ||
 		    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || !listening) {
 			r = -EINVAL;
-			snprintf(err, err_size, "passed fd %d is not a listening stream socket", fd);
+			snprintf(err, err_size, "passed fd %d is not a listening stream socket",
+				 fd);
 			goto out;
 		}
 		if (!(flags & FD_CLOEXEC) && fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) {
@@ -617,8 +620,9 @@ static int start_daemon(struct http_server *s, struct listener *l, int fd)
 	};
 
 	if (s->cfg.threads > 1)
-		opts[sizeof(opts) / sizeof(opts[0]) - 2] =
-			(struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads, NULL };
+		opts[sizeof(opts) / sizeof(opts[0]) - 2] = (struct MHD_OptionItem){
+			MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads, NULL
+		};
 
 	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 					     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,

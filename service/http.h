@@ -40,7 +40,7 @@ struct http_config {
 	unsigned max_connections;
 	unsigned header_timeout_ms;
 	unsigned request_timeout_ms;
-	unsigned threads; /* libmicrohttpd's polling threads per listener */
+	unsigned threads;	/* libmicrohttpd's polling threads per listener */
 	http_handler_fn handle; /* answers every request */
 };
 
@@ -63,7 +63,6 @@ struct request {
 	struct waiter waiter;
 	struct snapshot *snap; /* the discovery that answers it */
 };
-
 
 /* The service state routes need. */
 struct http_server *http_server_of(struct request *req);

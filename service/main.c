@@ -67,7 +67,8 @@ static void usage(FILE *out)
 	      "                             ?containers=on is refused)\n"
 #else
 	      "      --no-containers        accepted for Go lxkns compatibility; this version\n"
-	      "                             does not discover containers yet, so it changes nothing\n"
+	      "                             does not discover containers yet, so it changes "
+	      "nothing\n"
 #endif
 	      "\n"
 	      "  -l, --log-level LEVEL      error, warn, info (default) or debug (every request)\n"
@@ -224,7 +225,8 @@ int main(int argc, char **argv)
 		case OPT_REQUEST_TIMEOUT:
 		case OPT_SHUTDOWN:
 		case OPT_CACHE:
-			if (parse_duration_ms(optarg, &ms) < 0 || (c != OPT_CACHE && ms > UINT32_MAX))
+			if (parse_duration_ms(optarg, &ms) < 0 ||
+			    (c != OPT_CACHE && ms > UINT32_MAX))
 				return fail("invalid duration '%s' (e.g. 500ms, 10s, 2m)", optarg);
 			if (c == OPT_HEADER_TIMEOUT)
 				hc.header_timeout_ms = (unsigned)ms;
@@ -242,7 +244,8 @@ int main(int argc, char **argv)
 		case 'l':
 			level = slog_level_from_name(optarg);
 			if (level < 0)
-				return fail("invalid log level '%s' (error, warn, info, debug)", optarg);
+				return fail("invalid log level '%s' (error, warn, info, debug)",
+					    optarg);
 			slog_set_level(level);
 			break;
 		case OPT_PROCFS:
@@ -310,7 +313,8 @@ int main(int argc, char **argv)
 	if (!cc.no_containers && !cc.procfs_root) {
 		r = lxkns_container_watcher_new(&watcher);
 		if (r < 0)
-			slog_warn("cannot watch container engines (%s): asking them at each discovery",
+			slog_warn("cannot watch container engines (%s): asking them at each "
+				  "discovery",
 				  strerror(-r));
 		cc.container_watcher = watcher;
 	}

@@ -111,7 +111,8 @@ void metrics_log_limited(const struct discovery_stats *st)
 			  st->limited[i].err == EPERM ? "EPERM" : "EACCES", st->limited[i].message,
 			  st->limited[i].count > 1 ? " (and more like it)" : "");
 		if (logged_count < sizeof(logged) / sizeof(logged[0])) {
-			memcpy(logged[logged_count].what, st->limited[i].what, sizeof(logged[0].what));
+			memcpy(logged[logged_count].what, st->limited[i].what,
+			       sizeof(logged[0].what));
 			logged[logged_count].err = st->limited[i].err;
 			logged_count++;
 		}
@@ -197,7 +198,8 @@ static void process_metrics(struct buf *out)
 		fclose(f);
 	}
 	family(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-	buf_printf(out, "process_resident_memory_bytes %llu\n", resident * (unsigned long long)page);
+	buf_printf(out, "process_resident_memory_bytes %llu\n",
+		   resident * (unsigned long long)page);
 	family(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
 	buf_printf(out, "process_virtual_memory_bytes %llu\n", size * (unsigned long long)page);
 
@@ -207,15 +209,18 @@ static void process_metrics(struct buf *out)
 			/* Fields after the comm: state is field 3, utime 14, stime 15,
 			 * starttime 22. */
 			char *p = strrchr(line, ')');
-			if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
-					       "%*d %*d %*d %*d %*d %*d %llu",
+			if (p && sscanf(p + 2,
+					"%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
+					"%*d %*d %*d %*d %*d %*d %llu",
 					&utime, &stime, &start) != 3)
 				utime = stime = start = 0;
 		}
 		fclose(f);
 	}
-	family(out, "process_cpu_seconds_total", "counter", "User and system CPU time spent in seconds.");
-	buf_printf(out, "process_cpu_seconds_total %.2f\n", (double)(utime + stime) / (double)ticks);
+	family(out, "process_cpu_seconds_total", "counter",
+	       "User and system CPU time spent in seconds.");
+	buf_printf(out, "process_cpu_seconds_total %.2f\n",
+		   (double)(utime + stime) / (double)ticks);
 
 	f = fopen("/proc/stat", "re");
 	if (f) {
@@ -255,9 +260,10 @@ int metrics_render(struct buf *out, const struct discovery_stats *st, unsigned c
 		family(out, "lxkns_namespaces", "gauge",
 		       "Namespaces found by the latest full discovery, by type.");
 		for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
-			buf_printf(out, "lxkns_namespaces{type=\"%s\"} %llu\n", lxkns_ns_type_name(t),
-				   (unsigned long long)st->namespaces[t]);
-		family(out, "lxkns_processes", "gauge", "Processes found by the latest full discovery.");
+			buf_printf(out, "lxkns_namespaces{type=\"%s\"} %llu\n",
+				   lxkns_ns_type_name(t), (unsigned long long)st->namespaces[t]);
+		family(out, "lxkns_processes", "gauge",
+		       "Processes found by the latest full discovery.");
 		buf_printf(out, "lxkns_processes %llu\n", (unsigned long long)st->processes);
 		if (st->threads_scanned) {
 			family(out, "lxkns_threads", "gauge",
@@ -267,11 +273,14 @@ int metrics_render(struct buf *out, const struct discovery_stats *st, unsigned c
 		family(out, "lxkns_containers", "gauge",
 		       "Containers found by the latest full discovery, by engine type.");
 		for (size_t i = 0; i < st->engine_types; i++)
-			buf_printf(out, "lxkns_containers{engine=\"%s\"} %llu\n", st->engines[i].type,
+			buf_printf(out, "lxkns_containers{engine=\"%s\"} %llu\n",
+				   st->engines[i].type,
 				   (unsigned long long)st->engines[i].containers);
 		family(out, "lxkns_discovery_diagnostics", "gauge",
-		       "What the latest full discovery could not see (vanished processes, EACCES, ...).");
-		buf_printf(out, "lxkns_discovery_diagnostics %llu\n", (unsigned long long)st->diagnostics);
+		       "What the latest full discovery could not see (vanished processes, EACCES, "
+		       "...).");
+		buf_printf(out, "lxkns_discovery_diagnostics %llu\n",
+			   (unsigned long long)st->diagnostics);
 		family(out, "lxkns_discovery_limited", "gauge",
 		       "Diagnostics of the latest full discovery that lack of privileges caused "
 		       "(EPERM, EACCES), by source: what the discovery could not use.");
@@ -288,8 +297,8 @@ int metrics_render(struct buf *out, const struct discovery_stats *st, unsigned c
 	       "Duration of discoveries (all endpoints and options), JSON rendering included.");
 	for (size_t i = 0; i < N_BUCKETS; i++) {
 		cum = atomic_load(&disc_bucket[i]);
-		buf_printf(out, "lxkns_discovery_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets[i],
-			   (unsigned long long)cum);
+		buf_printf(out, "lxkns_discovery_duration_seconds_bucket{le=\"%g\"} %llu\n",
+			   buckets[i], (unsigned long long)cum);
 	}
 	cum = atomic_load(&disc_count);
 	buf_printf(out, "lxkns_discovery_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
@@ -297,33 +306,42 @@ int metrics_render(struct buf *out, const struct discovery_stats *st, unsigned c
 	buf_printf(out, "lxkns_discovery_duration_seconds_sum %.6f\n",
 		   (double)atomic_load(&disc_sum_us) / 1e6);
 	buf_printf(out, "lxkns_discovery_duration_seconds_count %llu\n", (unsigned long long)cum);
-	family(out, "lxkns_discoveries_failed_total", "counter", "Discoveries that could not run at all.");
+	family(out, "lxkns_discoveries_failed_total", "counter",
+	       "Discoveries that could not run at all.");
 	buf_printf(out, "lxkns_discoveries_failed_total %llu\n",
 		   (unsigned long long)atomic_load(&disc_failed));
-	family(out, "lxkns_discoveries_in_flight", "gauge", "Discoveries running or queued right now.");
+	family(out, "lxkns_discoveries_in_flight", "gauge",
+	       "Discoveries running or queued right now.");
 	buf_printf(out, "lxkns_discoveries_in_flight %d\n", atomic_load(&flights));
 	family(out, "lxkns_requests_coalesced_total", "counter",
 	       "Requests answered by a discovery another request had already started.");
 	buf_printf(out, "lxkns_requests_coalesced_total %llu\n",
 		   (unsigned long long)atomic_load(&coalesced));
-	family(out, "lxkns_cache_hits_total", "counter", "Requests answered from the discovery cache.");
-	buf_printf(out, "lxkns_cache_hits_total %llu\n", (unsigned long long)atomic_load(&cache_hits));
+	family(out, "lxkns_cache_hits_total", "counter",
+	       "Requests answered from the discovery cache.");
+	buf_printf(out, "lxkns_cache_hits_total %llu\n",
+		   (unsigned long long)atomic_load(&cache_hits));
 	family(out, "lxkns_requests_rejected_busy_total", "counter",
 	       "Requests answered 503 because too many different discoveries were queued.");
 	buf_printf(out, "lxkns_requests_rejected_busy_total %llu\n",
 		   (unsigned long long)atomic_load(&rejected_busy));
 
-	family(out, "lxkns_http_requests_total", "counter", "HTTP requests answered, by handler and status code.");
+	family(out, "lxkns_http_requests_total", "counter",
+	       "HTTP requests answered, by handler and status code.");
 	for (int h = 0; h < _MH_MAX; h++)
 		for (size_t i = 0; i <= N_CODES; i++) {
 			uint64_t n = atomic_load(&requests[h][i]);
 			if (!n)
 				continue;
 			if (i < N_CODES)
-				buf_printf(out, "lxkns_http_requests_total{handler=\"%s\",code=\"%u\"} %llu\n",
+				buf_printf(out,
+					   "lxkns_http_requests_total{handler=\"%s\",code=\"%u\"} "
+					   "%llu\n",
 					   handler_names[h], codes[i], (unsigned long long)n);
 			else
-				buf_printf(out, "lxkns_http_requests_total{handler=\"%s\",code=\"other\"} %llu\n",
+				buf_printf(out,
+					   "lxkns_http_requests_total{handler=\"%s\",code="
+					   "\"other\"} %llu\n",
 					   handler_names[h], (unsigned long long)n);
 		}
 	family(out, "lxkns_http_connections", "gauge", "Open HTTP connections.");

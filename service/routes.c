@@ -125,22 +125,25 @@ int routes_apply_param(struct lxkns_discover_opts *opts, const char *key, const 
 		return -EINVAL;
 	}
 	if (parse_switch(value, &on) < 0) {
-		snprintf(err, err_size, "invalid value '%s' for %s: on/off, true/false, 1/0, yes/no",
-			 value, key);
+		snprintf(err, err_size,
+			 "invalid value '%s' for %s: on/off, true/false, 1/0, yes/no", value, key);
 		return -EINVAL;
 	}
 	/* containers: refused where the service cannot discover them */
 	if (strcmp(key, "containers") == 0) {
 #ifdef LXKNS_SERVICE_CONTAINERS
 		if (on && routes_no_containers) {
-			snprintf(err, err_size, "containers=%s: the service runs with --no-containers", value ? value : "");
+			snprintf(err, err_size,
+				 "containers=%s: the service runs with --no-containers",
+				 value ? value : "");
 			return -EINVAL;
 		}
 		lxkns_discover_option_set(o, opts, on);
 #else
 		if (on) {
-			snprintf(err, err_size, "containers=%s: this version discovers no containers "
-						"(only containers=off is accepted)",
+			snprintf(err, err_size,
+				 "containers=%s: this version discovers no containers "
+				 "(only containers=off is accepted)",
 				 value ? value : "");
 			return -EINVAL;
 		}
@@ -236,8 +239,9 @@ static enum MHD_Result answer(struct request *req)
 	if (req->handler == MH_METRICS)
 		return answer_metrics(req, s);
 
-	resp = MHD_create_response_from_buffer_with_free_callback_cls(
-		s->len, s->body, release_snapshot, snapshot_ref(s));
+	resp = MHD_create_response_from_buffer_with_free_callback_cls(s->len, s->body,
+								      release_snapshot,
+								      snapshot_ref(s));
 	if (!resp) {
 		snapshot_unref(s);
 		return MHD_NO;
@@ -250,9 +254,9 @@ static enum MHD_Result answer(struct request *req)
 	snprintf(v, sizeof(v), "%.3f", age);
 	MHD_add_response_header(resp, "X-Lxkns-Discovery-Age", v);
 	MHD_add_response_header(resp, "X-Lxkns-Discovery-Source",
-				req->from_cache	      ? "cache"
+				req->from_cache	     ? "cache"
 				: req->waiter.joined ? "joined"
-						      : "started");
+						     : "started");
 	if (req->from_cache) {
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)age);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_AGE, v);
@@ -304,8 +308,8 @@ static enum MHD_Result healthz(struct request *req)
 {
 	bool draining = http_draining(req->server);
 	const char *body = draining ? "{\"status\":\"shutting down\"}\n" : "{\"status\":\"ok\"}\n";
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(body), (void *)body,
+								    MHD_RESPMEM_PERSISTENT);
 
 	if (!resp)
 		return MHD_NO;
@@ -320,10 +324,8 @@ enum MHD_Result routes_handle(struct request *req)
 		const char *path;
 		enum metrics_handler handler;
 	} routes[] = {
-		{ "/api/namespaces", MH_NAMESPACES },
-		{ "/api/processes", MH_PROCESSES },
-		{ "/api/pidmap", MH_PIDMAP },
-		{ "/healthz", MH_HEALTHZ },
+		{ "/api/namespaces", MH_NAMESPACES }, { "/api/processes", MH_PROCESSES },
+		{ "/api/pidmap", MH_PIDMAP },	      { "/healthz", MH_HEALTHZ },
 		{ "/metrics", MH_METRICS },
 	};
 	const char *url = req->url;

@@ -139,8 +139,8 @@ void spa_base(const char *req_path, const char *fw_prefix, const char *fw_uri, c
 	}
 
 	for (const unsigned char *p = (const unsigned char *)base; *p && w + 4 < out_size; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~!$()*+,;=:@/%", *p)) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~!$()*+,;=:@/%", *p)) {
 			out[w++] = (char)*p;
 		} else {
 			out[w++] = '%';
@@ -199,7 +199,8 @@ static bool accepts_gzip(struct MHD_Connection *conn)
 	while (*g == ' ')
 		g++;
 	/* "gzip;q=0" refuses it. */
-	return !(strncmp(g, ";q=0", 4) == 0 && (g[4] == 0 || g[4] == ',' || strncmp(g + 4, ".0", 2) == 0));
+	return !(strncmp(g, ";q=0", 4) == 0 &&
+		 (g[4] == 0 || g[4] == ',' || strncmp(g + 4, ".0", 2) == 0));
 }
 
 static enum MHD_Result serve_asset(struct request *req, const struct asset *a)
@@ -220,7 +221,8 @@ static enum MHD_Result serve_asset(struct request *req, const struct asset *a)
 		if (resp) {
 			MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, a->type);
 			if (gz)
-				MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+				MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING,
+							"gzip");
 		}
 	}
 	if (!resp)

@@ -131,8 +131,7 @@ const struct lxkns_process *lxkns_container_process(const struct lxkns_container
  * containers), as the lxkns UI shows it: "[outer]:name", or just the name.
  * Written into the caller's buf (truncated to size, NUL-terminated; left
  * alone when size is 0); returns buf. */
-const char *lxkns_container_display_name(const struct lxkns_container *c, char *buf,
-					 size_t size);
+const char *lxkns_container_display_name(const struct lxkns_container *c, char *buf, size_t size);
 
 /* ---- engines ----------------------------------------------------------- */
 

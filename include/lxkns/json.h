@@ -25,7 +25,10 @@ struct lxkns_json_style {
 	bool compact;
 };
 
-#define LXKNS_JSON_STYLE_DEFAULT { .indent = 2, .tab = false, .compact = false }
+#define LXKNS_JSON_STYLE_DEFAULT                                                                   \
+	{                                                                                          \
+		.indent = 2, .tab = false, .compact = false                                        \
+	}
 
 /* Receives output chunks; returns 0 or -errno to stop writing. */
 typedef int (*lxkns_json_sink)(void *userdata, const char *buf, size_t len);
@@ -61,8 +64,8 @@ int lxkns_result_write_pidmap_json(const struct lxkns_result *result,
  * truncated to fit; it is "" when there is none (success, or an error whose
  * strerror() says it all). 512 bytes hold every message in full.
  */
-int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **ret_result,
-			   char *err, size_t errsize);
+int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **ret_result, char *err,
+			   size_t errsize);
 /* Reads a DiscoveryResult document from a stdio stream to its end, then as
  * lxkns_result_read_json() (the same err convention); also -EIO when reading
  * fails and -EFBIG beyond 4 GiB. */

@@ -79,8 +79,8 @@ const struct lxkns_process *lxkns_result_process_by_pid(const struct lxkns_resul
 size_t lxkns_result_cpus_online_count(const struct lxkns_result *result);
 /* The index-th range of online CPUs, from and to inclusive, ascending: true,
  * or false when index is out of range. ret_from and ret_to may be NULL. */
-bool lxkns_result_cpus_online_at(const struct lxkns_result *result, size_t index, unsigned *ret_from,
-				 unsigned *ret_to);
+bool lxkns_result_cpus_online_at(const struct lxkns_result *result, size_t index,
+				 unsigned *ret_from, unsigned *ret_to);
 
 /* ---- diagnostics ----------------------------------------------------- */
 

@@ -111,8 +111,7 @@ const struct lxkns_mount_path *lxkns_mount_path_parent(const struct lxkns_mount_
 size_t lxkns_mount_path_mount_count(const struct lxkns_mount_path *p);
 /* The index-th mount at this path, bottom first (in mount tree order), or
  * NULL when index is out of range. Borrowed. */
-const struct lxkns_mount *lxkns_mount_path_mount_at(const struct lxkns_mount_path *p,
-						    size_t index);
+const struct lxkns_mount *lxkns_mount_path_mount_at(const struct lxkns_mount_path *p, size_t index);
 
 #ifdef __cplusplus
 }

@@ -39,7 +39,8 @@ static int list_namespace(struct ct_query *q, struct lxkns_container_engine *e, 
 
 	if ((ret = call(q, "/containerd.services.tasks.v1.Tasks/List", ns, NULL, 0, reply)) < 0)
 		return ret;
-	if ((ret = ct_parse_ctrd_tasks((const uint8_t *)reply->data, reply->len, q->arena, &tasks)) < 0)
+	if ((ret = ct_parse_ctrd_tasks((const uint8_t *)reply->data, reply->len, q->arena,
+				       &tasks)) < 0)
 		goto bad;
 	for (size_t i = 0; i < tasks.count; i++)
 		alive += tasks.items[i].pid > 0;
@@ -119,8 +120,8 @@ static int query_native(struct ct_query *q, bool skip_k8s)
 	if ((ret = call(q, "/containerd.services.namespaces.v1.Namespaces/List", NULL, NULL, 0,
 			&reply)) < 0)
 		goto out;
-	if ((ret = ct_parse_ctrd_namespaces((const uint8_t *)reply.data, reply.len, q->arena, &nss)) <
-	    0) {
+	if ((ret = ct_parse_ctrd_namespaces((const uint8_t *)reply.data, reply.len, q->arena,
+					    &nss)) < 0) {
 		snprintf(q->err, sizeof(q->err), "Namespaces/List: malformed reply");
 		goto out;
 	}

@@ -49,7 +49,7 @@ struct lxkns_container {
 	struct lxkns_process *process;
 
 	/* query time only */
-	const char *pod; /* podman pod name, "" for none */
+	const char *pod;    /* podman pod name, "" for none */
 	uint64_t starttime; /* OCI state: init start time (clock ticks), 0 = unknown */
 	bool dropped;
 };
@@ -63,7 +63,7 @@ struct lxkns_container_engine {
 	unsigned refid; /* 1-based; the JSON key */
 
 	/* discovery time only */
-	int rank; /* order of engines of one process */
+	int rank;	      /* order of engines of one process */
 	const char *encloser; /* name of the container the engine runs in, or NULL */
 	struct lxkns_container_engine *encloser_engine;
 	const char *prefix;
@@ -74,7 +74,7 @@ struct lxkns_container_group {
 	struct ct_labels labels;
 	struct lxkns_container **containers;
 	size_t container_count, container_cap;
-	unsigned refid; /* 1-based; the JSON key */
+	unsigned refid;				     /* 1-based; the JSON key */
 	const struct lxkns_container_engine *engine; /* decoration time */
 };
 
@@ -145,13 +145,13 @@ HIDDEN int ct_http_stream(const char *sockpath, const char *path, int64_t first_
  * frame), optional containerd namespace header. The reply message goes into
  * reply (frame stripped). Returns 0, -EPROTO for a non-zero grpc-status
  * (message in err, code in *ret_status if given), or -errno. */
-HIDDEN int ct_grpc_call(const char *sockpath, const char *method, const char *ns,
-			const void *req, size_t reqlen, int64_t deadline, struct buf *reply,
-			int *ret_status, char *err, size_t errsize);
+HIDDEN int ct_grpc_call(const char *sockpath, const char *method, const char *ns, const void *req,
+			size_t reqlen, int64_t deadline, struct buf *reply, int *ret_status,
+			char *err, size_t errsize);
 /* A server-streaming gRPC call: fn gets every reply message (and len 0,
  * msg NULL once the reply headers arrived). */
-HIDDEN int ct_grpc_stream(const char *sockpath, const char *method, const void *req,
-			  size_t reqlen, int64_t first_deadline,
+HIDDEN int ct_grpc_stream(const char *sockpath, const char *method, const void *req, size_t reqlen,
+			  int64_t first_deadline,
 			  int (*fn)(void *userdata, const uint8_t *msg, size_t len), void *userdata,
 			  struct ct_stopper *stop, char *err, size_t errsize);
 
@@ -165,7 +165,7 @@ struct pb_reader {
 struct pb_field {
 	uint32_t num;
 	int wire;
-	uint64_t v; /* varint, i32, i64 */
+	uint64_t v;	     /* varint, i32, i64 */
 	const uint8_t *data; /* PB_LEN */
 	size_t len;
 };
@@ -221,8 +221,14 @@ HIDDEN int ct_parse_ctrd_namespaces(const uint8_t *msg, size_t len, struct arena
 HIDDEN int ct_parse_ctrd_containers(const uint8_t *msg, size_t len, struct arena *a,
 				    struct ct_list *out);
 /* Tasks/List: the init process of every container (id == container_id). */
-enum { CTRD_TASK_UNKNOWN, CTRD_TASK_CREATED, CTRD_TASK_RUNNING, CTRD_TASK_STOPPED,
-       CTRD_TASK_PAUSED, CTRD_TASK_PAUSING };
+enum {
+	CTRD_TASK_UNKNOWN,
+	CTRD_TASK_CREATED,
+	CTRD_TASK_RUNNING,
+	CTRD_TASK_STOPPED,
+	CTRD_TASK_PAUSED,
+	CTRD_TASK_PAUSING
+};
 struct ct_task {
 	const char *container_id;
 	pid_t pid;
@@ -282,7 +288,7 @@ struct ct_query {
 /* What an engine's event stream asks the watcher for. */
 struct ct_event_sink {
 	void *userdata;
-	void (*resync)(void *userdata);		      /* list everything again */
+	void (*resync)(void *userdata);			 /* list everything again */
 	void (*refresh)(void *userdata, const char *id); /* one container changed */
 };
 
@@ -300,9 +306,9 @@ enum {
  * of it. Each client file defines its own (docker.c: ct_engine_docker and
  * ct_engine_podman, containerd.c, cri.c). */
 struct ct_engine_ops {
-	const char *name;   /* its process name (comm), also in diagnostics */
-	const char *type;   /* LXKNS_ENGINE_*: the type of the engine it reports */
-	const char *socket; /* basename of its usual API socket, tried first */
+	const char *name;    /* its process name (comm), also in diagnostics */
+	const char *type;    /* LXKNS_ENGINE_*: the type of the engine it reports */
+	const char *socket;  /* basename of its usual API socket, tried first */
 	unsigned decorators; /* CT_DECO_* */
 	/* Asks the engine at q->sockpath: 0 and q->engines, or -errno with
 	 * q->err (also with engines: one of them answered, another not). */
@@ -311,9 +317,8 @@ struct ct_engine_ops {
 	 * happened, until it breaks (-errno) or stop stops it (0); the reply
 	 * headers must arrive by first_deadline. NULL: no event stream, the
 	 * watcher polls. */
-	int (*watch)(const char *sockpath, int64_t first_deadline,
-		     const struct ct_event_sink *sink, struct ct_stopper *stop, char *err,
-		     size_t errsize);
+	int (*watch)(const char *sockpath, int64_t first_deadline, const struct ct_event_sink *sink,
+		     struct ct_stopper *stop, char *err, size_t errsize);
 	/* The watcher: one container after an event (sink->refresh), or NULL
 	 * when it is gone. NULL: every event resyncs. */
 	struct lxkns_container *(*inspect)(struct ct_query *q, const char *id);
@@ -322,10 +327,10 @@ struct ct_engine_ops {
 /* The table of engines, one line each: kind and the ops its client file
  * defines. Adding an engine: its client file, a line here, the file in
  * lib/meson.build. */
-#define CT_ENGINES(X)                          \
-	X(CT_DOCKER, ct_engine_docker)         \
-	X(CT_PODMAN, ct_engine_podman)         \
-	X(CT_CONTAINERD, ct_engine_containerd) \
+#define CT_ENGINES(X)                                                                              \
+	X(CT_DOCKER, ct_engine_docker)                                                             \
+	X(CT_PODMAN, ct_engine_podman)                                                             \
+	X(CT_CONTAINERD, ct_engine_containerd)                                                     \
 	X(CT_CRI, ct_engine_cri)
 
 #define CT_ENGINE_KIND(kind, ops) kind,
@@ -351,10 +356,9 @@ HIDDEN int ct_scan_crun(struct lxkns_result *r, struct arena *a, const char *roo
  * first error (with a message; also when containerd's CRI answered but its
  * native API did not); *ret_chosen is the socket that answered (or the
  * first one that failed). */
-HIDDEN int ct_probe(enum ct_kind kind, pid_t pid, char *const *sockets, char *const *apis,
-		    size_t n, int64_t deadline, struct arena *a,
-		    struct lxkns_container_engine **engines, size_t *ret_count, int *ret_chosen,
-		    char *err, size_t errsize);
+HIDDEN int ct_probe(enum ct_kind kind, pid_t pid, char *const *sockets, char *const *apis, size_t n,
+		    int64_t deadline, struct arena *a, struct lxkns_container_engine **engines,
+		    size_t *ret_count, int *ret_chosen, char *err, size_t errsize);
 
 /* ---- engine discovery in the process table (engines.c) ---- */
 
@@ -392,7 +396,8 @@ struct ct_ptrs {
 	size_t count, cap;
 };
 HIDDEN int ct_decorate(struct lxkns_result *r, struct arena *a,
-		       struct lxkns_container_engine **engines, size_t n, struct ct_ptrs *groups_out);
+		       struct lxkns_container_engine **engines, size_t n,
+		       struct ct_ptrs *groups_out);
 /* k8s_<container>_<pod>_<namespace>_<uid>_<attempt>: 0 and the fields. */
 struct ct_dockershim {
 	const char *container, *pod, *ns, *uid;
@@ -414,7 +419,6 @@ HIDDEN int ct_watcher_snapshot(struct lxkns_container_watcher *w, struct lxkns_r
  * unset). */
 HIDDEN struct lxkns_container_engine *ct_engine_copy(struct arena *a,
 						     const struct lxkns_container_engine *e);
-HIDDEN struct lxkns_container *ct_container_copy(struct arena *a,
-						 const struct lxkns_container *c);
+HIDDEN struct lxkns_container *ct_container_copy(struct arena *a, const struct lxkns_container *c);
 
 #endif

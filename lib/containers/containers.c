@@ -92,9 +92,8 @@ static void *probe_run(void *arg)
 	const struct ct_candidate *c = p->cand;
 	char err[256];
 	int chosen = 0;
-	int ret = ct_probe(c->kind, c->proc->pid, c->sockets, c->apis, c->socket_count,
-			   p->deadline, &p->arena, p->engines, &p->engine_count, &chosen, err,
-			   sizeof(err));
+	int ret = ct_probe(c->kind, c->proc->pid, c->sockets, c->apis, c->socket_count, p->deadline,
+			   &p->arena, p->engines, &p->engine_count, &chosen, err, sizeof(err));
 	if (ret < 0)
 		report(p->r, c->kind, c->proc->pid, c->socket_count ? c->apis[chosen] : "", ret,
 		       err);
@@ -256,8 +255,8 @@ static void link_processes(struct lxkns_result *r, const struct ct_ptrs *all)
 
 /* Step 5, stacking: an engine whose process descends from a container's
  * shim (the parent of its initial process) runs inside that container. */
-static int find_enclosers(struct lxkns_result *r, struct lxkns_container_engine **engines,
-			  size_t n, const struct ct_ptrs *all)
+static int find_enclosers(struct lxkns_result *r, struct lxkns_container_engine **engines, size_t n,
+			  const struct ct_ptrs *all)
 {
 	struct u64map shims = { 0 };
 	static struct lxkns_container ambiguous; /* a parent of several: no shim */
@@ -309,7 +308,8 @@ static int label_engines(struct arena *a, struct lxkns_container_engine **engine
 			return ret;
 		if (e->encloser_engine) {
 			snprintf(id, sizeof(id), "%u", e->encloser_engine->refid);
-			if ((ret = ct_label_set(a, &e->labels, LXKNS_LABEL_ENGINE_PARENT_ID, id)) < 0)
+			if ((ret = ct_label_set(a, &e->labels, LXKNS_LABEL_ENGINE_PARENT_ID, id)) <
+			    0)
 				return ret;
 		}
 		for (size_t k = 0; k < e->container_count; k++)
@@ -381,7 +381,9 @@ static int query_all(struct lxkns_result *r, const struct ct_candidates *cands, 
 	if (!probes)
 		return -ENOMEM;
 	for (size_t i = 0; i < cands->count; i++) {
-		probes[i] = (struct probe){ .cand = &cands->items[i], .r = r, .deadline = deadline };
+		probes[i] = (struct probe){ .cand = &cands->items[i],
+					    .r = r,
+					    .deadline = deadline };
 		/* one engine answers inline; more in threads */
 		if (cands->count > 1 &&
 		    pthread_create(&probes[i].thread, NULL, probe_run, &probes[i]) == 0)
@@ -402,9 +404,8 @@ static int query_all(struct lxkns_result *r, const struct ct_candidates *cands, 
 }
 
 /* The engines: synced by the watcher, or asked now. */
-static int ask_engines(struct lxkns_result *r, const struct ct_candidates *cands,
-		       unsigned timeout, const struct lxkns_discover_opts *opts,
-		       struct ct_ptrs *engines)
+static int ask_engines(struct lxkns_result *r, const struct ct_candidates *cands, unsigned timeout,
+		       const struct lxkns_discover_opts *opts, struct ct_ptrs *engines)
 {
 	struct lxkns_container_engine **list = NULL;
 	size_t count = 0;
@@ -431,8 +432,9 @@ static bool reported(struct lxkns_result *r, const struct ct_ptrs *engines, pid_
 		const struct lxkns_namespace *ons = op ? pc_ns(&op->c, LXKNS_NS_PID) : NULL;
 		for (size_t y = 0; y < o->container_count; y++) {
 			pid_t opid = o->containers[y]->pid;
-			const struct lxkns_process *p =
-				ons ? lxkns_result_process_by_nspid(r, opid, ons) : NULL;
+			const struct lxkns_process *p = ons ? lxkns_result_process_by_nspid(r, opid,
+											    ons)
+							    : NULL;
 			if ((p ? p->pid : opid) == pid)
 				return true;
 		}
@@ -478,7 +480,7 @@ int containers_discover(struct lxkns_result *r, int procfd, uint64_t self_mntns,
 			const struct lxkns_discover_opts *opts)
 {
 	unsigned timeout = opts->container_timeout_ms ? opts->container_timeout_ms
-						       : DEFAULT_TIMEOUT_MS;
+						      : DEFAULT_TIMEOUT_MS;
 	struct ct_candidates cands;
 	struct ct_ptrs engines = { 0 };
 	int ret;

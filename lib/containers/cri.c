@@ -17,14 +17,15 @@
 
 #define SVC "/runtime.v1.RuntimeService/"
 
-static int call(struct ct_query *q, const char *method, const struct buf *req,
-		struct buf *reply, int *grpc_status)
+static int call(struct ct_query *q, const char *method, const struct buf *req, struct buf *reply,
+		int *grpc_status)
 {
 	char err[200] = "";
 	if (req && req->oom)
 		return -ENOMEM;
-	int ret = ct_grpc_call(q->sockpath, method, NULL, req ? req->data : NULL, req ? req->len : 0,
-			       q->deadline, reply, grpc_status, err, sizeof(err));
+	int ret = ct_grpc_call(q->sockpath, method, NULL, req ? req->data : NULL,
+			       req ? req->len : 0, q->deadline, reply, grpc_status, err,
+			       sizeof(err));
 	if (ret < 0)
 		snprintf(q->err, sizeof(q->err), "%s: %s", method, err);
 	return ret;

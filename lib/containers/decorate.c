@@ -301,9 +301,11 @@ static int devcontainers(struct deco *d, struct lxkns_container_engine *e)
 		}
 		if (meta && *meta) {
 			const char *cs = NULL;
-			if (ct_parse_devcontainer_metadata(meta, strlen(meta), d->a, &cs) == -ENOMEM)
+			if (ct_parse_devcontainer_metadata(meta, strlen(meta), d->a, &cs) ==
+			    -ENOMEM)
 				return -ENOMEM;
-			if (cs && (r = ct_label_set(d->a, &c->labels, LXKNS_LABEL_CODESPACE, cs)) < 0)
+			if (cs &&
+			    (r = ct_label_set(d->a, &c->labels, LXKNS_LABEL_CODESPACE, cs)) < 0)
 				return r;
 		}
 	}

@@ -67,7 +67,8 @@ static int inspect_all(struct ct_query *q, struct ct_list *list)
 		pid_t pid = 0;
 		/* 404: gone meanwhile */
 		if (statuses[i] != 200 ||
-		    ct_parse_docker_inspect(bodies[i].data, bodies[i].len, &pid, &paused, &running) < 0 ||
+		    ct_parse_docker_inspect(bodies[i].data, bodies[i].len, &pid, &paused,
+					    &running) < 0 ||
 		    !running || pid <= 0) {
 			c->dropped = true;
 			continue;
@@ -103,7 +104,8 @@ static int docker_basics(struct ct_query *q, struct lxkns_container_engine *e, s
 	}
 	for (int i = 0; i < 3; i++)
 		if (statuses[i] != 200) {
-			snprintf(q->err, sizeof(q->err), "%s: HTTP status %d", paths[i], statuses[i]);
+			snprintf(q->err, sizeof(q->err), "%s: HTTP status %d", paths[i],
+				 statuses[i]);
 			ret = -EBADMSG;
 			goto out;
 		}
@@ -112,7 +114,8 @@ static int docker_basics(struct ct_query *q, struct lxkns_container_engine *e, s
 		fail(q, ret, "/version", "not a Docker API reply");
 		goto out;
 	}
-	if ((ret = ct_parse_json_string(bodies[1].data, bodies[1].len, "ID", q->arena, &e->id)) < 0) {
+	if ((ret = ct_parse_json_string(bodies[1].data, bodies[1].len, "ID", q->arena, &e->id)) <
+	    0) {
 		fail(q, ret, "/info", "not a Docker API reply");
 		goto out;
 	}
@@ -221,8 +224,8 @@ static struct lxkns_container *inspect_one(struct ct_query *q, const char *id, b
 	char path[256], filters[200];
 
 	for (const char *x = id; *x; x++)
-		if (!((*x >= '0' && *x <= '9') || (*x >= 'a' && *x <= 'z') || (*x >= 'A' && *x <= 'Z') ||
-		      *x == '-' || *x == '_' || *x == '.'))
+		if (!((*x >= '0' && *x <= '9') || (*x >= 'a' && *x <= 'z') ||
+		      (*x >= 'A' && *x <= 'Z') || *x == '-' || *x == '_' || *x == '.'))
 			id = "";
 	if (!h || !*id || strlen(id) > 128) {
 		ct_http_free(h);
@@ -233,7 +236,8 @@ static struct lxkns_container *inspect_one(struct ct_query *q, const char *id, b
 	snprintf(path, sizeof(path), "%s?filters=%s",
 		 podman ? "/v4.0.0/libpod/containers/json" : "/containers/json", filters);
 	if (get_json(q, h, path, &body) < 0 ||
-	    ct_parse_docker_list(body.data, body.len, q->arena, podman, &list) < 0 || list.count != 1)
+	    ct_parse_docker_list(body.data, body.len, q->arena, podman, &list) < 0 ||
+	    list.count != 1)
 		goto out;
 	c = list.items[0];
 	if (!podman) {
@@ -282,9 +286,9 @@ struct events {
 static void on_event(const struct ct_event_sink *sink, const char *line, size_t len)
 {
 	struct ct_docker_event ev;
-	static const char *const actions[] = { "start", "restart", "pause", "unpause", "rename",
-					       "die", "died", "destroy", "remove", "kill", "stop",
-					       "oom", "update" };
+	static const char *const actions[] = { "start", "restart", "pause",   "unpause", "rename",
+					       "die",	"died",	   "destroy", "remove",	 "kill",
+					       "stop",	"oom",	   "update" };
 	if (ct_parse_docker_event(line, len, &ev) < 0 || strcmp(ev.type, "container") != 0 ||
 	    !ev.id[0])
 		return;

@@ -297,7 +297,8 @@ static int push_candidate(struct lxkns_result *r, uint64_t self_mntns,
 
 /* An engine process with its API sockets, if it has any. */
 static int add_candidate(struct lxkns_result *r, int procfd, uint64_t self_mntns,
-			 const struct lxkns_process *p, enum ct_kind kind, struct ct_candidates *out)
+			 const struct lxkns_process *p, enum ct_kind kind,
+			 struct ct_candidates *out)
 {
 	struct listening l = { 0 };
 	int ret = listening_sockets(r, procfd, p, kind, &l);

@@ -185,7 +185,9 @@ static void common_opts(CURL *e, const char *sockpath, char *errbuf)
 	curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, sockpath);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "lxkns/" "0");
+	curl_easy_setopt(e, CURLOPT_USERAGENT,
+			 "lxkns/"
+			 "0");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	errbuf[0] = 0;
 }
@@ -270,8 +272,8 @@ static void get_opts(CURL *e, const char *sockpath, const char *path, long left,
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, body);
 }
 
-int ct_http_get(struct ct_http *h, const char *path, int64_t deadline, struct buf *body,
-		char *err, size_t errsize)
+int ct_http_get(struct ct_http *h, const char *path, int64_t deadline, struct buf *body, char *err,
+		size_t errsize)
 {
 	long left = remaining(deadline), status = 0;
 
@@ -296,7 +298,7 @@ int ct_http_get_many(const char *sockpath, const char *const *paths, size_t n, i
 {
 	CURLM *m;
 	CURL **easies;
-	char (*errbufs)[CURL_ERROR_SIZE];
+	char(*errbufs)[CURL_ERROR_SIZE];
 	int ret = 0, running = 0;
 	long left = remaining(deadline);
 
@@ -477,7 +479,8 @@ static bool grpc_frames(struct grpc_state *g)
 	size_t off = 0;
 	while (g->body.len - off >= 5) {
 		const uint8_t *h = (const uint8_t *)g->body.data + off;
-		uint32_t mlen = (uint32_t)h[1] << 24 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 8 | h[4];
+		uint32_t mlen = (uint32_t)h[1] << 24 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 8 |
+				h[4];
 		if (h[0] != 0 || mlen > CT_MAX_REPLY) { /* compressed or absurd */
 			g->bad_frame = true;
 			return false;
@@ -504,9 +507,9 @@ static size_t grpc_write_stream(char *data, size_t size, size_t n, void *userdat
 	return size * n;
 }
 
-static CURL *grpc_easy(const char *sockpath, const char *method, const char *ns,
-		       const void *req, size_t reqlen, struct curl_slist **hdrs, uint8_t **frame,
-		       char *errbuf, struct grpc_state *g)
+static CURL *grpc_easy(const char *sockpath, const char *method, const char *ns, const void *req,
+		       size_t reqlen, struct curl_slist **hdrs, uint8_t **frame, char *errbuf,
+		       struct grpc_state *g)
 {
 	char url[512], nsh[300];
 	CURL *e;
@@ -542,8 +545,7 @@ static CURL *grpc_easy(const char *sockpath, const char *method, const char *ns,
 	return e;
 }
 
-static int grpc_verdict(struct grpc_state *g, long http, char *err, size_t errsize,
-			int *ret_status)
+static int grpc_verdict(struct grpc_state *g, long http, char *err, size_t errsize, int *ret_status)
 {
 	if (ret_status)
 		*ret_status = g->status;

@@ -141,8 +141,7 @@ const struct lxkns_container *lxkns_result_container_at(const struct lxkns_resul
 	return r && i < r->container_count ? r->containers[i] : NULL;
 }
 
-const struct lxkns_container *lxkns_result_container_by_pid(const struct lxkns_result *r,
-							    pid_t pid)
+const struct lxkns_container *lxkns_result_container_by_pid(const struct lxkns_result *r, pid_t pid)
 {
 	size_t lo = 0, hi = r ? r->container_count : 0;
 	while (lo < hi) {
@@ -163,8 +162,7 @@ size_t lxkns_result_engine_count(const struct lxkns_result *r)
 	return r ? r->engine_count : 0;
 }
 
-const struct lxkns_container_engine *lxkns_result_engine_at(const struct lxkns_result *r,
-							    size_t i)
+const struct lxkns_container_engine *lxkns_result_engine_at(const struct lxkns_result *r, size_t i)
 {
 	return r && i < r->engine_count ? r->engines[i] : NULL;
 }

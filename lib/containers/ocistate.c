@@ -94,8 +94,8 @@ static struct lxkns_container_engine *state_engine(struct arena *a, const char *
 	return e;
 }
 
-static int scan(struct lxkns_result *r, struct arena *a, const char *root,
-		const struct runtime *rt, struct lxkns_container_engine **ret)
+static int scan(struct lxkns_result *r, struct arena *a, const char *root, const struct runtime *rt,
+		struct lxkns_container_engine **ret)
 {
 	struct buf buf = { 0 };
 	struct lxkns_container_engine *e = NULL;

@@ -56,8 +56,9 @@ int ct_parse_docker_list(const char *buf, size_t len, struct arena *a, bool libp
 	json_array_foreach (root, i, item) {
 		const char *id = str_of(item, "Id"), *state = str_of(item, "State");
 		json_t *names = json_object_get(item, "Names");
-		const char *name = json_is_array(names) ? json_string_value(json_array_get(names, 0))
-							: NULL;
+		const char *name = json_is_array(names)
+					   ? json_string_value(json_array_get(names, 0))
+					   : NULL;
 		if (!id || !*id)
 			continue;
 		/* only alive ones: running or paused */
@@ -146,7 +147,8 @@ int ct_parse_docker_event(const char *buf, size_t len, struct ct_docker_event *e
 		const char *id = str_of(json_object_get(root, "Actor"), "ID");
 		/* old-style events only have "status" and "id" */
 		copy_field(ev->type, sizeof(ev->type), type ? type : "container");
-		copy_field(ev->action, sizeof(ev->action), action ? action : str_of(root, "status"));
+		copy_field(ev->action, sizeof(ev->action),
+			   action ? action : str_of(root, "status"));
 		copy_field(ev->id, sizeof(ev->id), id ? id : str_of(root, "id"));
 		r = 0;
 	}

@@ -24,8 +24,10 @@ static bool hex_field(const char **p, const char *end, uint64_t *ret)
 		s++;
 	for (; s < end && n < 17; s++, n++) {
 		char c = *s;
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		int d = c >= '0' && c <= '9'   ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
 		if (d < 0)
 			break;
 		v = v << 4 | (uint64_t)d;

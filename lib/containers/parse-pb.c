@@ -111,7 +111,8 @@ static int map_lookup(const uint8_t *msg, size_t len, uint32_t num, const char *
 			if (ef.wire != PB_LEN)
 				continue;
 			if (ef.num == 1)
-				match = ef.len == strlen(want) && memcmp(ef.data, want, ef.len) == 0;
+				match = ef.len == strlen(want) &&
+					memcmp(ef.data, want, ef.len) == 0;
 			else if (ef.num == 2) {
 				val = ef.data;
 				vlen = ef.len;
@@ -219,7 +220,8 @@ int ct_parse_ctrd_tasks(const uint8_t *msg, size_t len, struct arena *a, struct 
 			} else if (tf.num == 3 && tf.wire == PB_VARINT) {
 				t.pid = tf.v <= INT32_MAX ? (pid_t)tf.v : 0;
 			} else if (tf.num == 4 && tf.wire == PB_VARINT) {
-				t.status = tf.v <= CTRD_TASK_PAUSING ? (int)tf.v : CTRD_TASK_UNKNOWN;
+				t.status = tf.v <= CTRD_TASK_PAUSING ? (int)tf.v
+								     : CTRD_TASK_UNKNOWN;
 			}
 		}
 		if (e < 0)
@@ -263,7 +265,8 @@ int ct_parse_ctrd_envelope(const uint8_t *msg, size_t len, char *ns, size_t nssi
 		if (f.num == 2 && nssize)
 			snprintf(ns, nssize, "%.*s", (int)(f.len > 4096 ? 4096 : f.len), f.data);
 		else if (f.num == 3 && topicsize)
-			snprintf(topic, topicsize, "%.*s", (int)(f.len > 4096 ? 4096 : f.len), f.data);
+			snprintf(topic, topicsize, "%.*s", (int)(f.len > 4096 ? 4096 : f.len),
+				 f.data);
 	}
 	return k;
 }

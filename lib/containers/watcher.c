@@ -55,8 +55,8 @@ struct wengine {
 	struct arena arena; /* the published state */
 	struct lxkns_container_engine *eng[2];
 	size_t neng;
-	bool full;	   /* full resync asked for */
-	char **ids;	   /* Docker/podman containers to refresh */
+	bool full;  /* full resync asked for */
+	char **ids; /* Docker/podman containers to refresh */
 	size_t nids;
 	unsigned updates;
 	bool seen;
@@ -520,8 +520,8 @@ static bool report_engine(struct lxkns_result *r, const struct wengine *we)
 
 /* Step 4: copies the synced state of the engines seen into a (the engine
  * list is malloc'ed). */
-static int copy_synced(struct lxkns_container_watcher *w, struct lxkns_result *r,
-		       struct arena *a, struct lxkns_container_engine ***ret, size_t *ret_count)
+static int copy_synced(struct lxkns_container_watcher *w, struct lxkns_result *r, struct arena *a,
+		       struct lxkns_container_engine ***ret, size_t *ret_count)
 {
 	struct lxkns_container_engine **out = NULL;
 	size_t n = 0, cap = 0;
@@ -538,7 +538,8 @@ static int copy_synced(struct lxkns_container_watcher *w, struct lxkns_result *r
 				goto oom;
 			if (n == cap) {
 				size_t ncap = cap ? cap * 2 : 8;
-				struct lxkns_container_engine **nn = realloc(out, ncap * sizeof(*nn));
+				struct lxkns_container_engine **nn = realloc(out,
+									     ncap * sizeof(*nn));
 				if (!nn)
 					goto oom;
 				out = nn;

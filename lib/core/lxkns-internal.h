@@ -47,11 +47,11 @@ struct lxkns_namespace {
 
 	/* where the first reference came from */
 	enum ns_ref_kind ref_kind;
-	pid_t ref_pid;		 /* PID or TID */
-	int ref_fd;		 /* NS_REF_FD */
-	const char *ref_name;	 /* "net", "pid_for_children", ... */
+	pid_t ref_pid;		     /* PID or TID */
+	int ref_fd;		     /* NS_REF_FD */
+	const char *ref_name;	     /* "net", "pid_for_children", ... */
 	struct lxkns_nsid ref_mntns; /* NS_REF_BIND: the mount ns of ref_path */
-	const char *ref_path;	 /* NS_REF_BIND */
+	const char *ref_path;	     /* NS_REF_BIND */
 
 	struct ptrvec leaders; /* struct lxkns_process *, sorted by PID */
 	struct lxkns_process *ealdorman;
@@ -65,8 +65,8 @@ struct lxkns_namespace {
 
 	bool has_owner_uid;
 	uid_t owner_uid;
-	const char *user_name; /* user ns: never NULL after finalize */
-	struct ptrvec *owned;  /* user ns: [_LXKNS_NS_TYPE_MAX] */
+	const char *user_name;		  /* user ns: never NULL after finalize */
+	struct ptrvec *owned;		  /* user ns: [_LXKNS_NS_TYPE_MAX] */
 	struct lxkns_mount_table *mounts; /* mnt ns: when mounts were discovered */
 	uint32_t pid_ordinal;		  /* pid ns: its number in the PID map */
 };
@@ -88,10 +88,10 @@ struct proc_common {
 	const char *name; /* interned: many share it */
 	uint64_t starttime;
 	const char *cpu_cgroup, *freezer_cgroup;
-	const char *v2_cgroup; /* the unified path, also on hybrid hosts */
-	struct nsset *nss;     /* NULL: none known */
-	uint32_t *affinity;    /* CPU ranges: from, to, from, to, ... */
-	pid_t *nspid;	       /* may point to the own PID/TID: one level */
+	const char *v2_cgroup;	 /* the unified path, also on hybrid hosts */
+	struct nsset *nss;	 /* NULL: none known */
+	uint32_t *affinity;	 /* CPU ranges: from, to, from, to, ... */
+	pid_t *nspid;		 /* may point to the own PID/TID: one level */
 	uint32_t affinity_count; /* number of ranges */
 	uint32_t nspid_count;
 	int policy, priority, nice;
@@ -198,11 +198,9 @@ HIDDEN void result_diag(struct lxkns_result *r, pid_t pid, int err, const char *
 			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Looks up by inode, or creates, a namespace of the type. NULL on OOM or
  * when an existing namespace with that inode has another type. */
-HIDDEN struct lxkns_namespace *result_namespace_get(struct lxkns_result *r,
-						   enum lxkns_ns_type type,
-						   struct lxkns_nsid id, bool *ret_created);
-HIDDEN struct lxkns_namespace *result_namespace_find(const struct lxkns_result *r,
-						    uint64_t ino);
+HIDDEN struct lxkns_namespace *result_namespace_get(struct lxkns_result *r, enum lxkns_ns_type type,
+						    struct lxkns_nsid id, bool *ret_created);
+HIDDEN struct lxkns_namespace *result_namespace_find(const struct lxkns_result *r, uint64_t ino);
 /* Links processes and namespaces, sorts everything, computes leaders,
  * ealdormen, loose threads, children, owned namespaces and roots. Refs are
  * built from the ref_* fields unless they already exist. */

@@ -50,8 +50,9 @@ static void note_initial(struct discovery *d)
 			    "PID 1 cannot be inspected: the initial namespaces are those of "
 			    "kthreadd (PID 2)");
 	else
-		result_diag(d->r, 1, EACCES, "ns",
-			    "neither PID 1 nor kthreadd can be inspected: initial namespaces unknown");
+		result_diag(
+			d->r, 1, EACCES, "ns",
+			"neither PID 1 nor kthreadd can be inspected: initial namespaces unknown");
 }
 
 /* LXKNS_DEBUG=1 (or any value) traces the phases and their cost to stderr;

@@ -28,9 +28,9 @@
 
 struct freezer_ctx {
 	struct discovery *d;
-	int rootfd;		/* the host view's root */
-	char *v1, *v2;		/* mount points of the v1 freezer and of cgroup2 */
-	struct u64map cache;	/* hash of (version, path) -> state */
+	int rootfd;	     /* the host view's root */
+	char *v1, *v2;	     /* mount points of the v1 freezer and of cgroup2 */
+	struct u64map cache; /* hash of (version, path) -> state */
 	struct readbuf buf;
 };
 
@@ -62,7 +62,8 @@ static bool has_option(struct span opts, const char *name)
 static int find_mounts(struct freezer_ctx *fc, const char *ctx)
 {
 	struct readbuf b = { 0 };
-	_cleanup_close_ int dirfd = openat(fc->d->pf->rootfd, ctx, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dirfd = openat(fc->d->pf->rootfd, ctx,
+					   O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -errno;
 	ssize_t n = procfs_read_at(fc->d->pf, dirfd, "mountinfo", &b, 16 * 1024 * 1024);
@@ -180,11 +181,12 @@ int discover_freezer(struct discovery *d)
 		fc.rootfd = -1;
 		r = find_mounts(&fc, ctxs[i]);
 		if (r == 0 && i > 0 && !d->cgroup_relative)
-			result_diag(d->r, 1, EACCES, "freezer",
-				    i == 1 ? "PID 1 cannot be inspected: the cgroup mounts are read "
-					     "through kthreadd (PID 2)"
-					   : "neither PID 1 nor kthreadd can be inspected: the cgroup "
-					     "mounts are read in our own mount namespace");
+			result_diag(
+				d->r, 1, EACCES, "freezer",
+				i == 1 ? "PID 1 cannot be inspected: the cgroup mounts are read "
+					 "through kthreadd (PID 2)"
+				       : "neither PID 1 nor kthreadd can be inspected: the cgroup "
+					 "mounts are read in our own mount namespace");
 	}
 	if (r < 0) {
 		result_diag(d->r, 0, r, "freezer", "cannot find the cgroup mounts via %s: %s",

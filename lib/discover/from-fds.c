@@ -89,7 +89,8 @@ int discover_from_fds(struct discovery *d)
 			}
 			struct lxkns_nsid id = { .dev = d->nsfs_dev, .ino = f->ino };
 			snprintf(path, sizeof(path), "%d/fd/%d", (int)p->pid, f->fd);
-			struct lxkns_namespace *ns = ns_register_path(d, f->type, id, path, p->pid, NULL);
+			struct lxkns_namespace *ns = ns_register_path(d, f->type, id, path, p->pid,
+								      NULL);
 			if (!ns) {
 				/* an inode we know with another type cannot be */
 				if (result_namespace_find(r, f->ino))

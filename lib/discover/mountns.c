@@ -238,8 +238,9 @@ static int scan_nsfs_mounts(struct discovery *d, const struct lxkns_namespace *m
 		int h = nsfs_open(d->pf, rootfd >= 0 ? rootfd : d->pf->rootfd, rel, type,
 				  d->pf->real ? 0 : ino);
 		if (h < 0) {
-			result_diag(d->r, ctx->pid, h, "bind mount", "cannot open %s in mnt:[%llu]: %s",
-				    mp, (unsigned long long)mntns_id.ino, strerror(-h));
+			result_diag(d->r, ctx->pid, h, "bind mount",
+				    "cannot open %s in mnt:[%llu]: %s", mp,
+				    (unsigned long long)mntns_id.ino, strerror(-h));
 			continue;
 		}
 		struct lxkns_nsid id;
@@ -356,8 +357,8 @@ static int scan_context(struct discovery *d, struct lxkns_namespace *ns, struct 
 					  (size_t)ctx->len, &bad, &ns->mounts);
 		if (bad)
 			result_diag(d->r, ctx->pid, EBADMSG, "mountinfo",
-				    "%zu malformed line(s) in the mountinfo of mnt:[%llu] skipped", bad,
-				    (unsigned long long)ns->id.ino);
+				    "%zu malformed line(s) in the mountinfo of mnt:[%llu] skipped",
+				    bad, (unsigned long long)ns->id.ino);
 		if (e < 0)
 			r = e;
 	}

@@ -33,8 +33,8 @@ static void pid_ns_path(char *buf, size_t size, pid_t pid, pid_t tid, const char
 }
 
 /* Follows one relation (owner or parent) of ns, reached through handle. */
-static struct lxkns_namespace *related(struct discovery *d, struct lxkns_namespace *ns,
-				       int handle, bool parent, int depth)
+static struct lxkns_namespace *related(struct discovery *d, struct lxkns_namespace *ns, int handle,
+				       bool parent, int depth)
 {
 	enum lxkns_ns_type type = parent ? ns->type : LXKNS_NS_USER;
 	int h = parent ? nsfs_get_parent(d->pf, handle) : nsfs_get_userns(d->pf, handle);
@@ -49,8 +49,7 @@ static struct lxkns_namespace *related(struct discovery *d, struct lxkns_namespa
 					    "%s of %s:[%llu] failed: %s",
 					    parent ? "NS_GET_PARENT" : "NS_GET_USERNS",
 					    lxkns_ns_type_name(ns->type),
-					    (unsigned long long)ns->id.ino,
-					    strerror(-h));
+					    (unsigned long long)ns->id.ino, strerror(-h));
 			*warned = true;
 		}
 		return NULL;
@@ -194,8 +193,8 @@ int discover_from_procs(struct discovery *d)
 				continue;
 			const char *entry = species_children_name(t);
 			pid_ns_path(path, sizeof(path), p->pid, 0, entry);
-			struct lxkns_namespace *ns =
-				ns_register_path(d, t, p->for_children[slot], path, p->pid, &created);
+			struct lxkns_namespace *ns = ns_register_path(d, t, p->for_children[slot],
+								      path, p->pid, &created);
 			if (!ns)
 				return -ENOMEM;
 			if (ns->ref_kind == NS_REF_NONE) {
@@ -232,8 +231,8 @@ int discover_from_tasks(struct discovery *d)
 				}
 				pid_ns_path(path, sizeof(path), p->pid, task->tid,
 					    lxkns_ns_type_name(t));
-				struct lxkns_namespace *ns =
-					ns_register_path(d, t, id, path, task->tid, NULL);
+				struct lxkns_namespace *ns = ns_register_path(d, t, id, path,
+									      task->tid, NULL);
 				if (!ns)
 					return -ENOMEM;
 				if (ns->ref_kind == NS_REF_NONE) {

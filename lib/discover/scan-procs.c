@@ -130,7 +130,8 @@ static int read_stat(struct worker *w, int dirfd, pid_t id, struct proc_common *
 static const char *intern(struct worker *w, struct span s)
 {
 	for (unsigned i = 0; i < INTERN_SLOTS; i++)
-		if (w->intern[i] && w->intern_len[i] == s.len && memcmp(w->intern[i], s.p, s.len) == 0)
+		if (w->intern[i] && w->intern_len[i] == s.len &&
+		    memcmp(w->intern[i], s.p, s.len) == 0)
 			return w->intern[i];
 	char *copy = arena_strndup(&w->arena, s.p, s.len);
 	if (copy) {
@@ -148,8 +149,9 @@ static void read_cgroup(struct worker *w, int dirfd, pid_t pid, struct proc_comm
 
 	if (n < 0) {
 		if (!errno_is_gone((int)n))
-			result_diag(w->d->r, pid, (int)n, "cgroup", "cannot read the cgroup of %d: %s",
-				    (int)pid, strerror((int)-n));
+			result_diag(w->d->r, pid, (int)n, "cgroup",
+				    "cannot read the cgroup of %d: %s", (int)pid,
+				    strerror((int)-n));
 		return;
 	}
 	/* the same file as last time: the same paths */
@@ -206,8 +208,9 @@ static void read_nspid(struct worker *w, int dirfd, pid_t *self, struct proc_com
 
 	if (n < 0) {
 		if (!errno_is_gone((int)n))
-			result_diag(w->d->r, pid, (int)n, "status", "cannot read the status of %d: %s",
-				    (int)pid, strerror((int)-n));
+			result_diag(w->d->r, pid, (int)n, "status",
+				    "cannot read the status of %d: %s", (int)pid,
+				    strerror((int)-n));
 		return;
 	}
 	r = parse_status_nspid(w->buf.p, (size_t)n, pids, MAX_NSPID, &count);
@@ -218,7 +221,8 @@ static void read_nspid(struct worker *w, int dirfd, pid_t *self, struct proc_com
 		return;
 	}
 	if (r < 0) {
-		result_diag(w->d->r, pid, EBADMSG, "status", "malformed NSpid line of %d", (int)pid);
+		result_diag(w->d->r, pid, EBADMSG, "status", "malformed NSpid line of %d",
+			    (int)pid);
 		return;
 	}
 	if (count == 1 && pids[0] == pid) {
@@ -357,7 +361,7 @@ static int scan_task(void *userdata, uint64_t n, const char *name)
 			name = namebuf;
 		}
 		_cleanup_close_ int fd = raw_openat(tc->taskdirfd, name,
-						O_PATH | O_DIRECTORY | O_CLOEXEC);
+						    O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			return 0; /* the thread ended meanwhile */
 		int r = read_stat(w, fd, tid, &t->c, &st);
@@ -383,7 +387,9 @@ static int scan_task(void *userdata, uint64_t n, const char *name)
 	}
 	if (tc->count == tc->cap) {
 		/* stat's thread count is right but for a race */
-		size_t ncap = tc->cap ? tc->cap * 2 : p->num_threads && p->num_threads < 1024 ? p->num_threads : 1;
+		size_t ncap = tc->cap					? tc->cap * 2
+			      : p->num_threads && p->num_threads < 1024 ? p->num_threads
+									: 1;
 		struct lxkns_task **nt = arena_alloc(&w->arena, ncap * sizeof(*nt));
 		if (!nt)
 			return -ENOMEM;
@@ -600,8 +606,9 @@ int scan_processes(struct discovery *d)
 	pthread_t tids[8];
 	unsigned started = 0;
 	for (unsigned i = 0; i < nthreads; i++) {
-		workers[i] = (struct worker){ .d = d, .pids = pl.pids, .slots = slots,
-					      .count = pl.count, .next = &next };
+		workers[i] = (struct worker){
+			.d = d, .pids = pl.pids, .slots = slots, .count = pl.count, .next = &next
+		};
 	}
 	/* worker 0 runs on this thread */
 	for (unsigned i = 1; i < nthreads && i < 8; i++)
@@ -669,8 +676,7 @@ static void *cgns_thread(void *arg)
 	char path[32];
 
 	/* thread-self: this thread, in our cgroup namespace until setns() */
-	b->rel_len = procfs_read_at(b->pf, b->pf->rootfd, "thread-self/cgroup", &b->rel,
-				    64 * 1024);
+	b->rel_len = procfs_read_at(b->pf, b->pf->rootfd, "thread-self/cgroup", &b->rel, 64 * 1024);
 	if (b->rel_len < 0) {
 		b->err = (int)b->rel_len;
 		b->step = "read our own cgroup file";
@@ -729,8 +735,8 @@ static int cgns_root(struct span host, struct span rel, char **ret)
 	*ret = NULL;
 	if (!host.p && !rel.p)
 		return 0; /* no such hierarchy */
-	if (!host.p || !rel.p || !rel.len || rel.p[0] != '/' || !host.len ||
-	    host.p[0] != '/' || has_dotdot(rel))
+	if (!host.p || !rel.p || !rel.len || rel.p[0] != '/' || !host.len || host.p[0] != '/' ||
+	    has_dotdot(rel))
 		return -EBADMSG;
 	size_t keep = host.len;
 	if (rel.len > 1) { /* rel "/" (the usual case): the root is where we are */

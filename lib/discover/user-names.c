@@ -28,23 +28,27 @@ int discover_user_names(struct discovery *d)
 	/* the initial mount namespace's view: PID 1's root, else kthreadd's
 	 * (kernel threads live in the initial namespaces), else our own */
 	const struct lxkns_process *p2 = u64map_get(&r->proc_by_pid, 2);
-	const char *ctxs[3] = { "1", p2 && p2->ppid == 0 ? "2" : NULL, d->pf->real ? "self" : NULL };
+	const char *ctxs[3] = { "1", p2 && p2->ppid == 0 ? "2" : NULL,
+				d->pf->real ? "self" : NULL };
 	ssize_t n = -ENOENT;
 	for (int i = 0; i < 3 && n < 0; i++) {
 		if (!ctxs[i])
 			continue;
-		_cleanup_close_ int dirfd =
-			openat(d->pf->rootfd, ctxs[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
-		n = dirfd < 0 ? -errno
-			      : procfs_read_at(d->pf, dirfd, "root/etc/passwd", &b, 16 * 1024 * 1024);
+		_cleanup_close_ int dirfd = openat(d->pf->rootfd, ctxs[i],
+						   O_PATH | O_DIRECTORY | O_CLOEXEC);
+		n = dirfd < 0
+			    ? -errno
+			    : procfs_read_at(d->pf, dirfd, "root/etc/passwd", &b, 16 * 1024 * 1024);
 		if (n >= 0 && i == 2)
 			result_diag(r, 0, EACCES, "etc/passwd",
 				    "no process of the initial mount namespace is readable: user "
 				    "names come from our own /etc/passwd");
 	}
 	if (n < 0) {
-		result_diag(r, 0, (int)n, "etc/passwd", "cannot read /etc/passwd of the initial "
-			    "mount namespace through %s: %s", d->pf->root, strerror((int)-n));
+		result_diag(r, 0, (int)n, "etc/passwd",
+			    "cannot read /etc/passwd of the initial "
+			    "mount namespace through %s: %s",
+			    d->pf->root, strerror((int)-n));
 		readbuf_free(&b);
 		return 0;
 	}

@@ -189,8 +189,7 @@ struct ns_fragment {
 	char buf[512];
 };
 
-static void write_ns_refs_cached(struct jw *w, const struct nsset *set,
-				 struct ns_fragment frag[2])
+static void write_ns_refs_cached(struct jw *w, const struct nsset *set, struct ns_fragment frag[2])
 {
 	static struct lxkns_namespace *const none[_LXKNS_NS_TYPE_MAX];
 	struct lxkns_namespace *const *ns = set ? set->ns : none;
@@ -204,7 +203,8 @@ static void write_ns_refs_cached(struct jw *w, const struct nsset *set,
 		write_ns_refs(w, ns);
 		return;
 	}
-	if (f->depth == w->depth && f->len && (f->set == set || memcmp(f->ns, ns, sizeof(f->ns)) == 0)) {
+	if (f->depth == w->depth && f->len &&
+	    (f->set == set || memcmp(f->ns, ns, sizeof(f->ns)) == 0)) {
 		jw_raw_item(w, f->buf, f->len);
 		return;
 	}
@@ -383,7 +383,9 @@ static void write_mount(struct jw *w, const struct lxkns_mount *m, struct mount_
 			char *copy = realloc(f->buf, len ? len : 1);
 			if (copy) {
 				memcpy(copy, span, len);
-				*f = (struct mount_fragment){ .like = m, .depth = depth, .len = len, .buf = copy };
+				*f = (struct mount_fragment){
+					.like = m, .depth = depth, .len = len, .buf = copy
+				};
 			}
 		}
 	}
@@ -645,8 +647,8 @@ static int file_sink(void *userdata, const char *buf, size_t len)
 	return fwrite(buf, 1, len, userdata) == len ? 0 : -EIO;
 }
 
-int lxkns_result_write_json_file(const struct lxkns_result *r,
-				 const struct lxkns_json_style *style, FILE *out)
+int lxkns_result_write_json_file(const struct lxkns_result *r, const struct lxkns_json_style *style,
+				 FILE *out)
 {
 	int ret = lxkns_result_write_json(r, style, file_sink, out);
 	if (ret == 0 && fflush(out) != 0)

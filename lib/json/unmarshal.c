@@ -189,8 +189,7 @@ static int read_common(struct reader *rd, json_t *obj, const char *what, struct 
 	return 0;
 }
 
-static int read_process(struct reader *rd, const char *key, json_t *obj,
-			struct lxkns_process **ret)
+static int read_process(struct reader *rd, const char *key, json_t *obj, struct lxkns_process **ret)
 {
 	struct lxkns_process *p;
 	char what[64];
@@ -498,7 +497,8 @@ static int read_mounts(struct reader *rd, json_t *mounts)
 		json_object_foreach (paths, path, pv) {
 			json_t *ms = json_is_object(pv) ? json_object_get(pv, "mounts") : NULL;
 			if (!json_is_array(ms))
-				return fail(rd, "%s: path \"%.64s\" has no \"mounts\" array", what, path);
+				return fail(rd, "%s: path \"%.64s\" has no \"mounts\" array", what,
+					    path);
 			n += json_array_size(ms);
 		}
 		struct lxkns_mount_table *t = arena_alloc(&rd->r->arena, sizeof(*t));
@@ -510,12 +510,14 @@ static int read_mounts(struct reader *rd, json_t *mounts)
 		json_object_foreach (paths, path, pv) {
 			json_t *ms = json_object_get(pv, "mounts");
 			for (size_t i = 0; i < json_array_size(ms); i++) {
-				int r = read_mount(rd, json_array_get(ms, i), what, &t->mounts[t->count]);
+				int r = read_mount(rd, json_array_get(ms, i), what,
+						   &t->mounts[t->count]);
 				if (r < 0)
 					return r;
 				if (strcmp(t->mounts[t->count].mountpoint, path) != 0)
-					return fail(rd, "%s: a mount at \"%.64s\" is listed under "
-							"\"%.64s\"",
+					return fail(rd,
+						    "%s: a mount at \"%.64s\" is listed under "
+						    "\"%.64s\"",
 						    what, t->mounts[t->count].mountpoint, path);
 				t->count++;
 			}
@@ -550,8 +552,7 @@ static int read_labels(struct reader *rd, json_t *o, const char *what, struct ct
 	return 0;
 }
 
-static const char *ct_str(struct reader *rd, json_t *o, const char *key, const char *what,
-			  int *err)
+static const char *ct_str(struct reader *rd, json_t *o, const char *key, const char *what, int *err)
 {
 	return opt_str(rd, o, key, what, err);
 }
@@ -601,7 +602,8 @@ static int read_member_pids(struct reader *rd, json_t *o, const char *what, stru
 			return -EBADMSG;
 		struct lxkns_container *c = u64map_get(by_pid, (uint64_t)pid);
 		if (!c)
-			return fail(rd, "%s: container %d is not in \"containers\"", what, (int)pid);
+			return fail(rd, "%s: container %d is not in \"containers\"", what,
+				    (int)pid);
 		if (ct_push(&rd->r->arena, (void ***)items, count, cap, c) < 0)
 			return -ENOMEM;
 	}
@@ -651,8 +653,9 @@ static int read_engine(struct reader *rd, struct ct_doc *d, const char *key, jso
 	e->type = ct_str(rd, o, "type", what, &err);
 	e->version = ct_str(rd, o, "version", what, &err);
 	e->api = ct_str(rd, o, "api", what, &err);
-	if (err || (json_object_get(o, "pid") &&
-		    get_pid(rd, json_object_get(o, "pid"), what, &e->pid, true) < 0) ||
+	if (err ||
+	    (json_object_get(o, "pid") &&
+	     get_pid(rd, json_object_get(o, "pid"), what, &e->pid, true) < 0) ||
 	    read_labels(rd, json_object_get(o, "labels"), what, &e->labels) < 0)
 		return bad_or_oom(err);
 	if (u64map_put(&d->engines, e->refid, e) < 0 ||
@@ -883,7 +886,8 @@ static int read_options(struct reader *rd, json_t *o)
 		opts->type_mask = 0;
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			json_t *s = json_array_get(v, i);
-			int t = json_is_string(s) ? lxkns_ns_type_from_name(json_string_value(s)) : -1;
+			int t = json_is_string(s) ? lxkns_ns_type_from_name(json_string_value(s))
+						  : -1;
 			if (t < 0)
 				return fail(rd, "discovery-options: unknown namespace type in "
 						"\"scanned-namespace-types\"");
@@ -944,12 +948,13 @@ static int read_document(struct reader *rd, json_t *root)
 	 * only mentions in processes (then: none) */
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
 		for (size_t i = 0; i < rd->r->ns[t].count; i++)
-			((struct lxkns_namespace *)rd->r->ns[t].items[i])->ref_kind = NS_REF_LITERAL;
+			((struct lxkns_namespace *)rd->r->ns[t].items[i])->ref_kind =
+				NS_REF_LITERAL;
 	return result_link(rd->r, false);
 }
 
-int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **ret_result,
-			   char *err, size_t errsize)
+int lxkns_result_read_json(const char *buf, size_t len, struct lxkns_result **ret_result, char *err,
+			   size_t errsize)
 {
 	struct reader rd = { .err = err, .errsize = errsize };
 	struct lxkns_discover_opts defaults;

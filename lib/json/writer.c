@@ -55,8 +55,10 @@ void jw__newline_indent(struct jw *w)
 {
 	if (w->style.compact)
 		return;
-	static const char spaces[] = "                                                                ";
-	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+	static const char spaces[] =
+		"                                                                ";
+	static const char tabs[] =
+		"\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
 	size_t n = w->style.tab ? (size_t)w->depth : (size_t)w->depth * w->style.indent;
 	jw__putc(w, '\n');
 	while (n) {
@@ -144,7 +146,8 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 /* Bytes that need a closer look: controls, '"', '\\', '<', '>', '&' and
  * everything non-ASCII (to validate UTF-8). */
 static const unsigned char special[256] = {
-	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, [0x80 ... 0xff] = 1,
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,	  ['<'] = 1,
+	['>'] = 1,	  ['&'] = 1, [0x80 ... 0xff] = 1,
 };
 
 /* str[0..n) as the body of a JSON string; with nul_sep, each NUL ends one

@@ -16,12 +16,11 @@
 
 #include "containers/containers-internal.h"
 
-static int call(const char *sock, const char *method, struct buf *req,
-		struct buf *reply)
+static int call(const char *sock, const char *method, struct buf *req, struct buf *reply)
 {
 	char err[256] = "";
-	int r = ct_grpc_call(sock, method, NULL, req->data, req->len, ct_now_ms() + 60000, reply, NULL,
-			     err, sizeof(err));
+	int r = ct_grpc_call(sock, method, NULL, req->data, req->len, ct_now_ms() + 60000, reply,
+			     NULL, err, sizeof(err));
 	if (r < 0)
 		fprintf(stderr, "%s: %s\n", method, err);
 	return r;
@@ -109,7 +108,8 @@ int main(int argc, char **argv)
 					snprintf(id, sizeof(id), "%.*s", (int)f.len, f.data);
 			buf_free(&req);
 			pb_put_string(&req, 1, id);
-			ret = call(sock, "/runtime.v1.RuntimeService/StartContainer", &req, &reply) < 0;
+			ret = call(sock, "/runtime.v1.RuntimeService/StartContainer", &req,
+				   &reply) < 0;
 			if (!ret)
 				printf("%s\n", id);
 		}

@@ -38,7 +38,8 @@ int main(int argc, char **argv)
 		if (argc > 1)
 			o.container_timeout_ms = (unsigned)strtoul(argv[1], NULL, 10);
 		style.compact = true;
-		if (lxkns_discover(&o, &r) < 0 || lxkns_result_write_json_file(r, &style, stdout) < 0)
+		if (lxkns_discover(&o, &r) < 0 ||
+		    lxkns_result_write_json_file(r, &style, stdout) < 0)
 			printf("{}\n");
 		fflush(stdout);
 		lxkns_result_unref(r);

@@ -161,8 +161,9 @@ struct fakes {
 	char api[6][160];
 };
 
-static const char *const names[6] = { "hung", "garbage", "bad-json", "vanish", "grpc-garbage",
-				      "cri" };
+static const char *const names[6] = {
+	"hung", "garbage", "bad-json", "vanish", "grpc-garbage", "cri"
+};
 
 static void check_misbehaving(const struct lxkns_result *r, const struct fakes *f, int64_t ms,
 			      const char *how)
@@ -175,8 +176,8 @@ static void check_misbehaving(const struct lxkns_result *r, const struct fakes *
 		snprintf(who, sizeof(who), "(PID %d) at %s skipped", (int)pids[i], f->api[i]);
 		CHECK(diag_has(r, who, NULL), "%s: the %s engine is skipped with a diagnostic", how,
 		      names[i]);
-		CHECK(engine_at_api(r, f->api[i]) == NULL, "%s: nothing of the %s engine is reported",
-		      how, names[i]);
+		CHECK(engine_at_api(r, f->api[i]) == NULL,
+		      "%s: nothing of the %s engine is reported", how, names[i]);
 	}
 	CHECK(diag_has(r, f->api[0], "no answer in time") || diag_has(r, f->api[0], "imed out"),
 	      "%s: the hung engine timed out", how);
@@ -192,7 +193,8 @@ static void check_cri(const struct lxkns_result *r, const struct fakes *f, const
 	CHECK_STR(lxkns_engine_version(e), "fake-cri 0.0.1 [API v1]", "CRI engine version");
 	CHECK_STR(lxkns_engine_id(e), "", "CRI engine ID");
 	CHECK_INT(lxkns_engine_pid(e), f->cri, "CRI engine PID");
-	CHECK_INT(lxkns_engine_container_count(e), 2, "CRI engine: the ready sandbox and running app");
+	CHECK_INT(lxkns_engine_container_count(e), 2,
+		  "CRI engine: the ready sandbox and running app");
 
 	const struct lxkns_container *sb = lxkns_result_container_by_pid(r, f->sb_pid);
 	const struct lxkns_container *app = lxkns_result_container_by_pid(r, f->app_pid);
@@ -217,7 +219,8 @@ static void check_cri(const struct lxkns_result *r, const struct fakes *f, const
 	CHECK_STR(lxkns_container_label(app, "io.kubernetes.pod.name"), "web-pod", "app pod name");
 	CHECK_STR(lxkns_container_label(app, "io.kubernetes.pod.namespace"), "shop",
 		  "app pod namespace");
-	CHECK_STR(lxkns_container_label(app, "annotation.k8s/note"), "tab\there\nnewline \xe2\x9c\x93",
+	CHECK_STR(lxkns_container_label(app, "annotation.k8s/note"),
+		  "tab\there\nnewline \xe2\x9c\x93",
 		  "app annotation with a prefix, odd characters intact");
 	CHECK_STR(lxkns_container_label(app, "bad"), "\xff", "a label value that is not UTF-8");
 	CHECK_STR(lxkns_container_label(app, LXKNS_LABEL_PREFIX), "", "app prefix label");
@@ -274,20 +277,24 @@ int main(int argc, char **argv)
 	}
 	fprintf(cf,
 		"{\"pods\": [{\"id\": \"sb-1\", \"name\": \"web-pod\", \"namespace\": \"shop\", "
-		"\"uid\": \"uid-42\", \"pid\": %d, \"labels\": {\"tier\": \"front \\\"end\\\" <&>\"}},"
+		"\"uid\": \"uid-42\", \"pid\": %d, \"labels\": {\"tier\": \"front \\\"end\\\" "
+		"<&>\"}},"
 		" {\"id\": \"sb-2\", \"name\": \"gone\", \"namespace\": \"shop\", \"uid\": \"u2\", "
 		"\"pid\": %d, \"ready\": false}],"
-		" \"containers\": [{\"id\": \"ct-1\", \"pod\": \"sb-1\", \"name\": \"app\", \"pid\": %d,"
-		" \"labels\": {\"bad\": \"\\udcff\"}, \"annotations\": {\"note\": \"tab\\there\\nnewline "
+		" \"containers\": [{\"id\": \"ct-1\", \"pod\": \"sb-1\", \"name\": \"app\", "
+		"\"pid\": %d,"
+		" \"labels\": {\"bad\": \"\\udcff\"}, \"annotations\": {\"note\": "
+		"\"tab\\there\\nnewline "
 		"\\u2713\"}},"
-		" {\"id\": \"ct-2\", \"pod\": \"sb-1\", \"name\": \"exited\", \"pid\": %d, \"state\": 2},"
+		" {\"id\": \"ct-2\", \"pod\": \"sb-1\", \"name\": \"exited\", \"pid\": %d, "
+		"\"state\": 2},"
 		" {\"id\": \"ct-3\", \"pod\": \"sb-2\", \"name\": \"orphan\", \"pid\": %d}]}\n",
 		(int)f.sb_pid, (int)f.side_pid, (int)f.app_pid, (int)f.side_pid, (int)f.side_pid);
 	fclose(cf);
 
-	static const char *const exes[6] = { "dockerd", "dockerd", "dockerd", "dockerd",
-					     "containerd", "crio" };
-	static const char *const socks[6] = { "hung.sock", "garbage.sock", "badjson.sock",
+	static const char *const exes[6] = { "dockerd", "dockerd",    "dockerd",
+					     "dockerd", "containerd", "crio" };
+	static const char *const socks[6] = { "hung.sock",   "garbage.sock",	"badjson.sock",
 					      "vanish.sock", "containerd.sock", "crio.sock" };
 	pid_t *pids[6] = { &f.hung, &f.garbage, &f.badjson, &f.vanish, &f.grpcjunk, &f.cri };
 	for (int i = 0; i < 6; i++) {
@@ -311,7 +318,8 @@ int main(int argc, char **argv)
 		      "JSON: the odd label escaped as Go does");
 		CHECK(doc && strstr(doc, "\"bad\":\"\\ufffd\""),
 		      "JSON: invalid UTF-8 becomes \\ufffd, as in Go");
-		CHECK(doc && strstr(doc, "\"annotation.k8s/note\":\"tab\\there\\nnewline \xe2\x9c\x93\""),
+		CHECK(doc && strstr(doc, "\"annotation.k8s/note\":\"tab\\there\\nnewline "
+					 "\xe2\x9c\x93\""),
 		      "JSON: tab, newline and non-ASCII in a label");
 		CHECK(doc && lxkns_result_read_json(doc, strlen(doc), &back, err, sizeof(err)) == 0,
 		      "JSON: reads back: %s", err[0] ? err : "ok");
@@ -320,7 +328,10 @@ int main(int argc, char **argv)
 		 * then written as itself (as Go does); all else is the same */
 		char *p = doc ? strstr(doc, "\\ufffd") : NULL;
 		if (p)
-			memcpy(p, "\xef\xbf\xbd" "   ", 6);
+			memcpy(p,
+			       "\xef\xbf\xbd"
+			       "   ",
+			       6);
 		if (p)
 			memmove(p + 3, p + 6, strlen(p + 6) + 1);
 		CHECK(doc && again && strcmp(doc, again) == 0,
@@ -336,9 +347,10 @@ int main(int argc, char **argv)
 	if (r) {
 		CHECK(lxkns_result_engine_count(r) == 0 && lxkns_result_container_count(r) == 0,
 		      "without containers: no engines, no containers");
-		CHECK(!diag_has(r, "container engine", NULL), "without containers: no engine contacted");
-		CHECK(ms < TIMEOUT_MS, "without containers: no waiting on the hung engine (%lld ms)",
-		      (long long)ms);
+		CHECK(!diag_has(r, "container engine", NULL),
+		      "without containers: no engine contacted");
+		CHECK(ms < TIMEOUT_MS,
+		      "without containers: no waiting on the hung engine (%lld ms)", (long long)ms);
 		lxkns_result_unref(r);
 		r = NULL;
 	}
@@ -354,8 +366,9 @@ int main(int argc, char **argv)
 		check_misbehaving(r, &f, ms, how);
 		check_cri(r, &f, how);
 		if (round)
-			CHECK(ms < TIMEOUT_MS, "%s: a hung engine is waited for once only (%lld ms)",
-			      how, (long long)ms);
+			CHECK(ms < TIMEOUT_MS,
+			      "%s: a hung engine is waited for once only (%lld ms)", how,
+			      (long long)ms);
 		lxkns_result_unref(r);
 		r = NULL;
 	}

@@ -65,7 +65,8 @@ static void test_pb(void)
 	pb_put_bytes(&w, 4, "", 0);
 	CHECK(!w.oom && w.len > 0, "pb: writer");
 	r = pb_reader_of(w.data, w.len);
-	CHECK(pb_next(&r, &f) == 1 && f.num == 1 && f.wire == PB_VARINT && f.v == 0, "pb: field 1 = 0");
+	CHECK(pb_next(&r, &f) == 1 && f.num == 1 && f.wire == PB_VARINT && f.v == 0,
+	      "pb: field 1 = 0");
 	CHECK(pb_next(&r, &f) == 1 && f.num == 2 && f.v == 300, "pb: field 2 = 300");
 	CHECK(pb_next(&r, &f) == 1 && f.num == 536870911 && f.v == UINT64_MAX,
 	      "pb: highest field number, 64-bit varint");
@@ -83,10 +84,15 @@ static void test_pb(void)
 		int want;
 	} cases[] = {
 		{ "truncated varint", "\x08\x80", 2, -EBADMSG },
-		{ "11-byte varint", "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12, -EBADMSG },
-		{ "varint beyond 64 bits", "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 11, -EBADMSG },
+		{ "11-byte varint", "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12,
+		  -EBADMSG },
+		{ "varint beyond 64 bits", "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 11,
+		  -EBADMSG },
 		{ "field number 0", "\x00\x01", 2, -EBADMSG },
-		{ "length beyond the end", "\x1a\x05" "ab", 4, -EBADMSG },
+		{ "length beyond the end",
+		  "\x1a\x05"
+		  "ab",
+		  4, -EBADMSG },
 		{ "huge length", "\x1a\xff\xff\xff\xff\x0f", 6, -EBADMSG },
 		{ "group start", "\x0b", 1, -EBADMSG },
 		{ "wire type 7", "\x0f", 1, -EBADMSG },
@@ -173,7 +179,8 @@ static void test_containerd(void)
 	CHECK(ct_parse_ctrd_tasks(U8(w.data), w.len, &a, &tasks) == 0 && tasks.count == 2,
 	      "containerd: tasks (the exec'ed process skipped)");
 	if (tasks.count == 2) {
-		CHECK(strcmp(tasks.items[0].container_id, "c1") == 0 && tasks.items[0].pid == 4242 &&
+		CHECK(strcmp(tasks.items[0].container_id, "c1") == 0 &&
+			      tasks.items[0].pid == 4242 &&
 			      tasks.items[0].status == CTRD_TASK_PAUSED,
 		      "containerd: task c1 paused with PID 4242");
 		CHECK(strcmp(tasks.items[1].container_id, "c3") == 0 &&
@@ -185,7 +192,8 @@ static void test_containerd(void)
 	char ns[16], topic[16];
 	pb_put_string(&w, 2, "k8s.io");
 	pb_put_string(&w, 3, "/tasks/start/and/a/very/long/topic");
-	CHECK(ct_parse_ctrd_envelope(U8(w.data), w.len, ns, sizeof(ns), topic, sizeof(topic)) == 0 &&
+	CHECK(ct_parse_ctrd_envelope(U8(w.data), w.len, ns, sizeof(ns), topic, sizeof(topic)) ==
+			      0 &&
 		      strcmp(ns, "k8s.io") == 0 && strncmp(topic, "/tasks/start/an", 15) == 0,
 	      "containerd: event envelope (truncated topic)");
 	buf_free(&w);
@@ -204,7 +212,8 @@ static void test_cri(void)
 	pb_put_string(&w, 2, "cri-o");
 	pb_put_string(&w, 3, "1.28.0");
 	pb_put_string(&w, 4, "v1");
-	CHECK(ct_parse_cri_version(U8(w.data), w.len, &a, &s) == 0 && strcmp(s, "cri-o 1.28.0 [API v1]") == 0,
+	CHECK(ct_parse_cri_version(U8(w.data), w.len, &a, &s) == 0 &&
+		      strcmp(s, "cri-o 1.28.0 [API v1]") == 0,
 	      "cri: version string");
 	buf_free(&w);
 
@@ -230,7 +239,8 @@ static void test_cri(void)
 			  "cri: sandbox pod namespace label");
 		CHECK_STR(ct_label_get(&c->labels, "io.kubernetes.pod.uid"), "uid-1",
 			  "cri: sandbox pod uid label");
-		CHECK_STR(ct_label_get(&c->labels, "io.kubernetes.sandbox"), "", "cri: sandbox label");
+		CHECK_STR(ct_label_get(&c->labels, "io.kubernetes.sandbox"), "",
+			  "cri: sandbox label");
 		CHECK_STR(ct_label_get(&c->labels, "annotation.k8s/note"), "x",
 			  "cri: annotations get a prefix");
 		CHECK_STR(ct_label_get(&c->labels, "app"), "web", "cri: sandbox labels");
@@ -253,10 +263,11 @@ static void test_cri(void)
 	CHECK(ct_parse_cri_containers(U8(w.data), w.len, &a, &cts) == 0 && cts.count == 1,
 	      "cri: running containers");
 	if (cts.count == 1) {
-		CHECK(strcmp(cts.items[0]->name, "app") == 0 && strcmp(cts.items[0]->pod, "sb1") == 0,
+		CHECK(strcmp(cts.items[0]->name, "app") == 0 &&
+			      strcmp(cts.items[0]->pod, "sb1") == 0,
 		      "cri: container name and sandbox");
-		CHECK_STR(ct_label_get(&cts.items[0]->labels, "io.kubernetes.container.name"), "app",
-			  "cri: container name label");
+		CHECK_STR(ct_label_get(&cts.items[0]->labels, "io.kubernetes.container.name"),
+			  "app", "cri: container name label");
 	}
 	buf_free(&w);
 
@@ -268,7 +279,8 @@ static void test_cri(void)
 	      "cri: PID from the verbose status");
 	buf_free(&w);
 	put_entry(&w, 2, "info", "{\"pid\":\"1234\"}");
-	CHECK(ct_parse_cri_status_pid(U8(w.data), w.len, &pid) == -EBADMSG, "cri: PID not a number");
+	CHECK(ct_parse_cri_status_pid(U8(w.data), w.len, &pid) == -EBADMSG,
+	      "cri: PID not a number");
 	buf_free(&w);
 	CHECK(ct_parse_cri_status_pid(NULL, 0, &pid) == -ENOENT, "cri: no info");
 	arena_free(&a);
@@ -306,7 +318,8 @@ static void test_json(void)
 		"\"PodName\":\"zoopod\",\"Labels\":{\"a\":\"b\"}}]";
 	l = (struct ct_list){ 0 };
 	CHECK(ct_parse_docker_list(libpod_list, strlen(libpod_list), &a, true, &l) == 0 &&
-		      l.count == 1 && l.items[0]->pid == 4321 && strcmp(l.items[0]->pod, "zoopod") == 0,
+		      l.count == 1 && l.items[0]->pid == 4321 &&
+		      strcmp(l.items[0]->pod, "zoopod") == 0,
 	      "libpod list: PID and pod");
 	l = (struct ct_list){ 0 };
 	CHECK(ct_parse_docker_list("{\"message\":\"x\"}", 15, &a, false, &l) == -EBADMSG,
@@ -332,7 +345,8 @@ static void test_json(void)
 	      "docker version");
 	CHECK(ct_parse_json_string("{\"ID\":42}", 9, "ID", &a, &s) == 0 && strcmp(s, "") == 0,
 	      "docker info: ID not a string");
-	CHECK(ct_parse_json_string("[]", 2, "ID", &a, &s) == -EBADMSG, "docker info: not an object");
+	CHECK(ct_parse_json_string("[]", 2, "ID", &a, &s) == -EBADMSG,
+	      "docker info: not an object");
 
 	struct ct_docker_event ev;
 	static const char event[] =
@@ -438,22 +452,21 @@ static void test_dockershim(void)
 /* A process table: 100 dockerd; 200 shim -> 201 "outer" container init ->
  * 300 inner containerd; 400 shim -> 401 inner container; 210 shim -> 202;
  * 203, 204 reparented to PID 1; 500 podman. */
-static const char procs_doc[] =
-	"{\"namespaces\":{},\"processes\":{"
-	"\"100\":{\"pid\":100,\"ppid\":1,\"name\":\"dockerd\"},"
-	"\"200\":{\"pid\":200,\"ppid\":1,\"name\":\"containerd-shim\"},"
-	"\"201\":{\"pid\":201,\"ppid\":200,\"name\":\"sh\"},"
-	"\"202\":{\"pid\":202,\"ppid\":210,\"name\":\"sh\"},"
-	"\"210\":{\"pid\":210,\"ppid\":1,\"name\":\"containerd-shim\"},"
-	"\"203\":{\"pid\":203,\"ppid\":1,\"name\":\"sleep\"},"
-	"\"204\":{\"pid\":204,\"ppid\":1,\"name\":\"sleep\"},"
-	"\"300\":{\"pid\":300,\"ppid\":201,\"name\":\"containerd\"},"
-	"\"400\":{\"pid\":400,\"ppid\":300,\"name\":\"containerd-shim\"},"
-	"\"401\":{\"pid\":401,\"ppid\":400,\"name\":\"sleep\"},"
-	"\"500\":{\"pid\":500,\"ppid\":1,\"name\":\"podman\"}}}";
+static const char procs_doc[] = "{\"namespaces\":{},\"processes\":{"
+				"\"100\":{\"pid\":100,\"ppid\":1,\"name\":\"dockerd\"},"
+				"\"200\":{\"pid\":200,\"ppid\":1,\"name\":\"containerd-shim\"},"
+				"\"201\":{\"pid\":201,\"ppid\":200,\"name\":\"sh\"},"
+				"\"202\":{\"pid\":202,\"ppid\":210,\"name\":\"sh\"},"
+				"\"210\":{\"pid\":210,\"ppid\":1,\"name\":\"containerd-shim\"},"
+				"\"203\":{\"pid\":203,\"ppid\":1,\"name\":\"sleep\"},"
+				"\"204\":{\"pid\":204,\"ppid\":1,\"name\":\"sleep\"},"
+				"\"300\":{\"pid\":300,\"ppid\":201,\"name\":\"containerd\"},"
+				"\"400\":{\"pid\":400,\"ppid\":300,\"name\":\"containerd-shim\"},"
+				"\"401\":{\"pid\":401,\"ppid\":400,\"name\":\"sleep\"},"
+				"\"500\":{\"pid\":500,\"ppid\":1,\"name\":\"podman\"}}}";
 
-static struct lxkns_container *mk(struct arena *a, struct lxkns_container_engine *e,
-				  const char *id, const char *name, pid_t pid)
+static struct lxkns_container *mk(struct arena *a, struct lxkns_container_engine *e, const char *id,
+				  const char *name, pid_t pid)
 {
 	struct lxkns_container *c = ct_container_new(a);
 	c->id = id;
@@ -535,8 +548,8 @@ static void test_finish(void)
 
 	CHECK_INT(lxkns_result_engine_count(r), 5, "finish: engines");
 	CHECK(lxkns_result_engine_at(r, 0) == docker && lxkns_result_engine_at(r, 1) == inner &&
-		      lxkns_result_engine_at(r, 2) == podman && lxkns_result_engine_at(r, 3) == runc &&
-		      lxkns_result_engine_at(r, 4) == plug,
+		      lxkns_result_engine_at(r, 2) == podman &&
+		      lxkns_result_engine_at(r, 3) == runc && lxkns_result_engine_at(r, 4) == plug,
 	      "finish: engines by PID, PID 0 last");
 	CHECK_STR(lxkns_engine_label(inner, LXKNS_LABEL_ENGINE_ID), "2", "finish: engine id label");
 	CHECK_STR(lxkns_engine_label(inner, LXKNS_LABEL_ENGINE_PARENT_ID), "1",
@@ -549,10 +562,12 @@ static void test_finish(void)
 	char buf[64];
 	CHECK_STR(lxkns_container_display_name(in, buf, sizeof(buf)), "[outer]:inner",
 		  "finish: display name");
-	CHECK_INT(lxkns_result_container_count(r), 7, "finish: containers (duplicate, PID 0 dropped)");
+	CHECK_INT(lxkns_result_container_count(r), 7,
+		  "finish: containers (duplicate, PID 0 dropped)");
 	CHECK(lxkns_result_container_by_pid(r, 202) == web, "finish: PID 202 stays with Docker");
 	CHECK_INT(lxkns_engine_container_count(runc), 0, "finish: runc lost its duplicate");
-	CHECK(lxkns_container_process(outer) && lxkns_process_pid(lxkns_container_process(outer)) == 201,
+	CHECK(lxkns_container_process(outer) &&
+		      lxkns_process_pid(lxkns_container_process(outer)) == 201,
 	      "finish: container -> process");
 	CHECK(lxkns_process_container(lxkns_result_process_by_pid(r, 201)) == outer,
 	      "finish: process -> container");
@@ -565,17 +580,22 @@ static void test_finish(void)
 	      "finish: same project on another engine is another group");
 	g = group_of(shim, LXKNS_GROUP_K8S_POD);
 	CHECK(g && strcmp(lxkns_group_name(g), "myns/mypod") == 0, "finish: dockershim pod");
-	CHECK_STR(lxkns_container_label(shim, "io.kubernetes.sandbox"), "", "finish: dockershim sandbox");
-	CHECK_STR(lxkns_container_label(shim, "io.kubernetes.pod.uid"), "uid-1", "finish: dockershim uid");
+	CHECK_STR(lxkns_container_label(shim, "io.kubernetes.sandbox"), "",
+		  "finish: dockershim sandbox");
+	CHECK_STR(lxkns_container_label(shim, "io.kubernetes.pod.uid"), "uid-1",
+		  "finish: dockershim uid");
 	g = group_of(in, LXKNS_GROUP_K8S_POD);
 	CHECK(g && strcmp(lxkns_group_name(g), "n/p") == 0, "finish: pod from CRI labels");
-	CHECK_STR(lxkns_container_label(in, "io.kubernetes.sandbox"), "", "finish: containerd sandbox");
+	CHECK_STR(lxkns_container_label(in, "io.kubernetes.sandbox"), "",
+		  "finish: containerd sandbox");
 	g = group_of(pm, LXKNS_GROUP_PODMAN_POD);
 	CHECK(g && strcmp(lxkns_group_name(g), "zoopod") == 0, "finish: podman pod");
 	CHECK_STR(lxkns_container_label(dev, LXKNS_LABEL_DEVCONTAINER), "project",
 		  "finish: devcontainer name");
-	CHECK_STR(lxkns_container_name(plugin), "myplug", "finish: Docker plugin named by its socket");
-	CHECK_STR(lxkns_container_flavor(plugin), "plugin.docker.com", "finish: Docker plugin flavor");
+	CHECK_STR(lxkns_container_name(plugin), "myplug",
+		  "finish: Docker plugin named by its socket");
+	CHECK_STR(lxkns_container_flavor(plugin), "plugin.docker.com",
+		  "finish: Docker plugin flavor");
 	CHECK_STR(lxkns_container_label(plugin, "plugin.docker.com/name"), "myplug",
 		  "finish: Docker plugin name label");
 	unlink(sa.sun_path);
@@ -641,10 +661,11 @@ static void test_wire(void)
 		 "%s\"discovery-options\":{},\"mounts\":{},\"namespaces\":{},\"processes\":{\"42\":"
 		 "{\"pid\":42,\"ppid\":1,\"name\":\"sleep\"}}}",
 		 wire_doc);
-	CHECK(lxkns_result_read_json(doc, strlen(doc), &r, err, sizeof(err)) == 0, "wire: reads: %s",
-	      err[0] ? err : "ok");
+	CHECK(lxkns_result_read_json(doc, strlen(doc), &r, err, sizeof(err)) == 0,
+	      "wire: reads: %s", err[0] ? err : "ok");
 	if (r) {
-		char *out = json_dump(r, true).data, *part = section(out, "{\"container-engines\"", "\"cpus-online\"");
+		char *out = json_dump(r, true).data,
+		     *part = section(out, "{\"container-engines\"", "\"cpus-online\"");
 		CHECK(part && strncmp(part, wire_doc, strlen(part)) == 0 &&
 			      strlen(part) + strlen("\"cpus-online\":[],") == strlen(wire_doc),
 		      "wire: containers, engines and groups written back byte for byte");
@@ -677,9 +698,11 @@ static void test_wire(void)
 		{ "name not a string", "\"containers\":{\"1\":{\"pid\":1,\"name\":[]}}" },
 	};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
-		snprintf(doc, sizeof(doc), "{%s,\"namespaces\":{},\"processes\":{}}", bad[i].containers);
+		snprintf(doc, sizeof(doc), "{%s,\"namespaces\":{},\"processes\":{}}",
+			 bad[i].containers);
 		int ret = lxkns_result_read_json(doc, strlen(doc), &r, err, sizeof(err));
-		CHECK(ret == -EBADMSG && err[0], "wire: rejects %s: %s", bad[i].what, err[0] ? err : "-");
+		CHECK(ret == -EBADMSG && err[0], "wire: rejects %s: %s", bad[i].what,
+		      err[0] ? err : "-");
 	}
 }
 

@@ -87,7 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ct_parse_ctrd_tasks(data, size, &a, &t) == 0)
 		for (size_t i = 0; i < t.count; i++)
 			FUZZ_CHECK(t.items[i].container_id && t.items[i].pid >= 0 &&
-			       t.items[i].status >= 0 && t.items[i].status <= CTRD_TASK_PAUSING);
+				   t.items[i].status >= 0 &&
+				   t.items[i].status <= CTRD_TASK_PAUSING);
 	if (ct_parse_ctrd_envelope(data, size, ns, sizeof(ns), topic, sizeof(topic)) == 0)
 		FUZZ_CHECK(strlen(ns) < sizeof(ns) && strlen(topic) < sizeof(topic));
 	ct_parse_cri_version(data, size, &a, &s);
@@ -136,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		name[size] = 0;
 		if (ct_parse_dockershim_name(name, &k) == 0)
 			FUZZ_CHECK(k.pod_len && k.ns_len && k.uid_len &&
-			       k.pod + k.pod_len <= name + strlen(name));
+				   k.pod + k.pod_len <= name + strlen(name));
 		free(name);
 	}
 #endif

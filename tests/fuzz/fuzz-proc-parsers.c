@@ -24,12 +24,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                                                   \
 	} while (0)
 
-static inline void inside(struct span s, const char *buf, size_t len, const char *alt, size_t altlen)
+static inline void inside(struct span s, const char *buf, size_t len, const char *alt,
+			  size_t altlen)
 {
 	if (!s.p)
 		return;
 	FUZZ_CHECK((s.p >= buf && s.p + s.len <= buf + len) ||
-	       (alt && s.p >= alt && s.p + s.len <= alt + altlen));
+		   (alt && s.p >= alt && s.p + s.len <= alt + altlen));
 }
 
 #if FUZZ_TARGET == 4
@@ -119,7 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < n; i++) {
 			const struct lxkns_mount *m = lxkns_mount_table_at(t, i);
 			FUZZ_CHECK(lxkns_mount_table_by_id(t, lxkns_mount_id(m)) != NULL);
-			FUZZ_CHECK(!lxkns_mount_parent(m) || lxkns_mount_child_count(lxkns_mount_parent(m)));
+			FUZZ_CHECK(!lxkns_mount_parent(m) ||
+				   lxkns_mount_child_count(lxkns_mount_parent(m)));
 		}
 		FUZZ_CHECK(lxkns_mount_table_path_count(t) <= n);
 		same_as_copies(t, buf, size);

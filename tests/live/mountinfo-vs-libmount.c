@@ -98,7 +98,8 @@ static char *unescape(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' &&
 		    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
-			*o++ = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+			*o++ = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
+				      (s[i + 3] - '0'));
 			i += 3;
 			continue;
 		}
@@ -208,7 +209,8 @@ static void compare_entry(const struct lxkns_mount *m, struct libmnt_fs *fs)
 	if (lxkns_mount_id(m) != (unsigned long)mnt_fs_get_id(fs))
 		diff_num("mount id", lxkns_mount_id(m), (unsigned long)mnt_fs_get_id(fs));
 	if (lxkns_mount_parent_id(m) != (unsigned long)mnt_fs_get_parent_id(fs))
-		diff_num("parent id", lxkns_mount_parent_id(m), (unsigned long)mnt_fs_get_parent_id(fs));
+		diff_num("parent id", lxkns_mount_parent_id(m),
+			 (unsigned long)mnt_fs_get_parent_id(fs));
 	dev_t dev = mnt_fs_get_devno(fs);
 	if (lxkns_mount_major(m) != major(dev))
 		diff_num("major", lxkns_mount_major(m), major(dev));
@@ -250,7 +252,8 @@ static void compare_entry(const struct lxkns_mount *m, struct libmnt_fs *fs)
 		const char *v;
 		const char *k = lxkns_mount_tag_at(m, i, &v);
 		if (!eq(lxkns_mount_tag(m, k), v))
-			diff_str("lxkns_mount_tag() vs lxkns_mount_tag_at()", lxkns_mount_tag(m, k), v);
+			diff_str("lxkns_mount_tag() vs lxkns_mount_tag_at()", lxkns_mount_tag(m, k),
+				 v);
 	}
 }
 
@@ -346,7 +349,8 @@ static void compare_file(const char *path, bool required)
 	}
 	size_t ours = lxkns_mount_table_count(t), theirs = (size_t)mnt_table_get_nents(tb);
 	if (ours != theirs || ours != lines) {
-		printf("DIFF %s: %zu entries, libmount %zu, lines %zu\n", path, ours, theirs, lines);
+		printf("DIFF %s: %zu entries, libmount %zu, lines %zu\n", path, ours, theirs,
+		       lines);
 		n_diffs++;
 	}
 

@@ -36,8 +36,8 @@ static void base(const char *path, const char *prefix, const char *uri, const ch
 {
 	char out[256];
 	spa_base(path, prefix, uri, out, sizeof(out));
-	CHECK(strcmp(out, want) == 0, "base of %s with prefix '%s', uri '%s': got %s, want %s", path,
-	      prefix ? prefix : "", uri ? uri : "", out, want);
+	CHECK(strcmp(out, want) == 0, "base of %s with prefix '%s', uri '%s': got %s, want %s",
+	      path, prefix ? prefix : "", uri ? uri : "", out, want);
 }
 
 static void param(const char *key, const char *value, int want)
@@ -118,10 +118,11 @@ int main(void)
 		  "task-affinity, containers)",
 		  "unknown parameter: the accepted list");
 	routes_apply_param(&o, "types", "nett", err, sizeof(err));
-	CHECK_STR(err,
-		  "invalid types 'nett': comma-separated cgroup, ipc, mnt, net, pid, time, user, uts "
-		  "(or c, i, m, n, p, t, U, u)",
-		  "invalid types: names and letters");
+	CHECK_STR(
+		err,
+		"invalid types 'nett': comma-separated cgroup, ipc, mnt, net, pid, time, user, uts "
+		"(or c, i, m, n, p, t, U, u)",
+		"invalid types: names and letters");
 	routes_apply_param(&o, "types", "pid,n", err, sizeof(err));
 	routes_apply_param(&o, "fds", "off", err, sizeof(err));
 	routes_apply_param(&o, "hierarchy", "0", err, sizeof(err));

@@ -34,7 +34,7 @@ __attribute__((format(printf, 1, 2))) static inline void tap_print(const char *f
 		if (cond) {                                                                        \
 			printf("ok %d - ", tap_n);                                                 \
 		} else {                                                                           \
-			tap_failed++;                                                                  \
+			tap_failed++;                                                              \
 			printf("not ok %d - %s:%d: ", tap_n, __FILE__, __LINE__);                  \
 		}                                                                                  \
 		tap_print(__VA_ARGS__);                                                            \
@@ -49,7 +49,7 @@ __attribute__((format(printf, 1, 2))) static inline void tap_print(const char *f
 #define CHECK_STR(got, want, what)                                                                 \
 	do {                                                                                       \
 		const char *g_ = (got), *w_ = (want);                                              \
-		CHECK(g_ && w_ && strcmp(g_, w_) == 0, "%s: got \"%s\", want \"%s\"", what,        \
+		CHECK(g_ &&w_ &&strcmp(g_, w_) == 0, "%s: got \"%s\", want \"%s\"", what,          \
 		      g_ ? g_ : "(null)", w_ ? w_ : "(null)");                                     \
 	} while (0)
 

@@ -75,7 +75,8 @@ int main(int argc, char **argv)
 		CHECK_INT(lxkns_process_nice(p), -5, "nice");
 		CHECK(lxkns_process_nspid_count(p) == 2 && lxkns_process_nspid_at(p, 1) == 1,
 		      "NSpid 100 1");
-		CHECK_INT(ino_of(lxkns_process_namespace(p, LXKNS_NS_NET)), 4026532020, "net of 100");
+		CHECK_INT(ino_of(lxkns_process_namespace(p, LXKNS_NS_NET)), 4026532020,
+			  "net of 100");
 		CHECK_INT(lxkns_process_child_count(p), 1, "children of 100");
 	}
 	p = lxkns_result_process_by_pid(r, 1);
@@ -173,14 +174,17 @@ int main(int argc, char **argv)
 	/* PID translation through NSpid and the PID namespace hierarchy */
 	{
 		const struct lxkns_namespace *child = ns(r, 4026532010), *init = ns(r, 4026531836);
-		CHECK_INT(lxkns_result_translate_pid(r, 2, child, init), 102, "child 2 -> init 102");
-		CHECK_INT(lxkns_result_translate_pid(r, 100, init, child), 1, "init 100 -> child 1");
+		CHECK_INT(lxkns_result_translate_pid(r, 2, child, init), 102,
+			  "child 2 -> init 102");
+		CHECK_INT(lxkns_result_translate_pid(r, 100, init, child), 1,
+			  "init 100 -> child 1");
 		CHECK_INT(lxkns_result_translate_pid(r, 101, init, child), 0,
 			  "101 is not visible in the child PID namespace");
 		CHECK_INT(lxkns_result_translate_pid(r, 1011, init, init), 1011, "a TID");
 		CHECK_INT(lxkns_result_translate_pid(r, 77, init, child), 0, "unknown PID");
 		CHECK_INT(lxkns_result_translate_pid(r, 1, child, NULL), 0, "no target");
-		CHECK(lxkns_result_process_by_nspid(r, 1, child) == lxkns_result_process_by_pid(r, 100),
+		CHECK(lxkns_result_process_by_nspid(r, 1, child) ==
+			      lxkns_result_process_by_pid(r, 100),
 		      "PID 1 in the child is process 100");
 		p = lxkns_result_process_by_pid(r, 102);
 		const struct lxkns_namespace *pns = NULL;
@@ -219,7 +223,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 			const struct lxkns_mount *m = lxkns_mount_table_by_id(mt, want[i].id);
 			CHECK(m && lxkns_mount_hidden(m) == want[i].hidden, "mount %llu %s",
-			      (unsigned long long)want[i].id, want[i].hidden ? "hidden" : "visible");
+			      (unsigned long long)want[i].id,
+			      want[i].hidden ? "hidden" : "visible");
 		}
 		CHECK_INT(lxkns_mount_id(lxkns_mount_table_root(mt)), 200, "root mount");
 		const struct lxkns_mount *m = lxkns_mount_table_by_id(mt, 202);

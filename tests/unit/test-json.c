@@ -45,12 +45,13 @@ int main(int argc, char **argv)
 		struct buf b = json_dump(back, false);
 		CHECK(b.data && a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
 		      "round trip is byte-identical");
-		const struct lxkns_namespace *n = lxkns_result_namespace_by_ino(back, -1, 4026532000);
+		const struct lxkns_namespace *n = lxkns_result_namespace_by_ino(back, -1,
+										4026532000);
 		CHECK(n && lxkns_namespace_is_hidden(n) &&
 			      lxkns_namespace_id(lxkns_namespace_parent(n)).ino == 4026531837,
 		      "hidden user ns and its parent survive");
-		CHECK_INT(lxkns_namespace_leader_count(lxkns_result_namespace_by_ino(back, -1,
-										      4026531837)),
+		CHECK_INT(lxkns_namespace_leader_count(
+				  lxkns_result_namespace_by_ino(back, -1, 4026531837)),
 			  2, "leaders survive");
 		CHECK_INT(lxkns_process_pid(lxkns_namespace_ealdorman(
 				  lxkns_result_namespace_by_ino(back, -1, 4026531837))),
@@ -59,7 +60,8 @@ int main(int argc, char **argv)
 		lxkns_result_unref(back);
 	}
 	struct buf c = json_dump(r, true);
-	CHECK(c.data && strstr(c.data, "{\"container-engines\":{},\"container-groups\":{},") == c.data,
+	CHECK(c.data && strstr(c.data, "{\"container-engines\":{},\"container-groups\":{},") ==
+				c.data,
 	      "compact output");
 	free(c.data);
 	free(a.data);
@@ -78,11 +80,14 @@ int main(int argc, char **argv)
 		"{\"namespaces\": {}, \"processes\": {\"1\": {\"pid\": 2, \"ppid\": 0}}}",
 		"{\"namespaces\": {}, \"processes\": {\"1\": {\"pid\": 1, \"ppid\": 0, "
 		"\"namespaces\": {\"net\": \"x\"}}}}",
-		"{\"namespaces\": {}, \"processes\": {\"1\": {\"pid\": 1, \"ppid\": 0, \"cmdline\": "
+		"{\"namespaces\": {}, \"processes\": {\"1\": {\"pid\": 1, \"ppid\": 0, "
+		"\"cmdline\": "
 		"[1]}}}",
-		"{\"namespaces\": {\"5\": {\"nsid\": 5, \"type\": \"net\"}}, \"processes\": {\"1\": "
+		"{\"namespaces\": {\"5\": {\"nsid\": 5, \"type\": \"net\"}}, \"processes\": "
+		"{\"1\": "
 		"{\"pid\": 1, \"ppid\": 0, \"namespaces\": {\"user\": 5}}}}",
-		"{\"namespaces\": {}, \"processes\": {}, \"discovery-options\": {\"from-procs\": 1}}",
+		"{\"namespaces\": {}, \"processes\": {}, \"discovery-options\": {\"from-procs\": "
+		"1}}",
 		"{\"namespaces\": {}, \"processes\": {}, \"processes\": {}}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -72,21 +72,22 @@ static void test_stat(void)
 	CHECK_INT(st.starttime, 99, "starttime before the cut");
 	CHECK_INT(parse_stat(S("12 (x) S 1x 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"), &st),
 		  -EBADMSG, "garbage in ppid");
-	CHECK_INT(parse_stat(S("12 (x) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 -2 0 5\n"), &st),
-		  -EBADMSG, "negative thread count");
+	CHECK_INT(parse_stat(S("12 (x) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 -2 0 5\n"), &st), -EBADMSG,
+		  "negative thread count");
 	CHECK_INT(parse_stat(S("12 (x) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 "
 			       "123456789012345678901\n"),
 			     &st),
 		  -EBADMSG, "start time too long");
-	CHECK_INT(parse_stat(S("12 (x) SS 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 5\n"), &st),
-		  -EBADMSG, "two-letter state");
+	CHECK_INT(parse_stat(S("12 (x) SS 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 5\n"), &st), -EBADMSG,
+		  "two-letter state");
 }
 
 static void test_status(void)
 {
 	pid_t pids[4];
 	size_t n = 0;
-	CHECK_INT(parse_status_nspid(S("Name:\tx\nNSpid:\t28908\t3\t2\t1\nNSpgid:\t1\n"), pids, 4, &n),
+	CHECK_INT(parse_status_nspid(S("Name:\tx\nNSpid:\t28908\t3\t2\t1\nNSpgid:\t1\n"), pids, 4,
+				     &n),
 		  0, "NSpid parses");
 	CHECK(n == 4 && pids[0] == 28908 && pids[3] == 1, "NSpid is 28908 3 2 1");
 	CHECK_INT(parse_status_nspid(S("Name:\tx\nPid:\t5\n"), pids, 4, &n), -ENOENT,
@@ -117,8 +118,9 @@ static void test_cgroup(void)
 static void test_mountinfo(void)
 {
 	struct mountinfo_entry e;
-	static const char line[] = "601 25 0:33 /a\\134b /mnt/with\\040space\\011tab rw,nosuid "
-				   "shared:5 master:2 propagate_from:1 - tmpfs my\\040src rw,size=4k";
+	static const char line[] =
+		"601 25 0:33 /a\\134b /mnt/with\\040space\\011tab rw,nosuid "
+		"shared:5 master:2 propagate_from:1 - tmpfs my\\040src rw,size=4k";
 	char buf[sizeof(line)];
 	CHECK_INT(parse_mountinfo_line(S(line), buf, &e), 0, "mountinfo line parses");
 	CHECK_INT(e.mount_id, 601, "mount id");
@@ -127,7 +129,8 @@ static void test_mountinfo(void)
 	CHECK(e.root.len == 4 && memcmp(e.root.p, "/a\\b", 4) == 0, "root decoded");
 	CHECK(e.mountpoint.len == 19 && memcmp(e.mountpoint.p, "/mnt/with space\ttab", 19) == 0,
 	      "mount point decoded");
-	CHECK(e.optional.len == 34 && memcmp(e.optional.p, "shared:5 master:2 propagate_from:1", 34) == 0,
+	CHECK(e.optional.len == 34 &&
+		      memcmp(e.optional.p, "shared:5 master:2 propagate_from:1", 34) == 0,
 	      "optional fields");
 	CHECK(e.fstype.len == 5 && memcmp(e.fstype.p, "tmpfs", 5) == 0, "fstype");
 	CHECK(e.source.len == 6 && memcmp(e.source.p, "my src", 6) == 0, "source decoded");
@@ -164,7 +167,8 @@ static void test_links(void)
 	CHECK_INT(type, -1, "socket is no namespace type");
 	CHECK_INT(parse_ns_link(S("net:[]"), &type, &ino), -EBADMSG, "empty inode");
 	CHECK_INT(parse_ns_link(S("net:[12x]"), &type, &ino), -EBADMSG, "garbage inode");
-	CHECK_INT(parse_ns_link(S("net:[99999999999999999999]"), &type, &ino), -EBADMSG, "overflow");
+	CHECK_INT(parse_ns_link(S("net:[99999999999999999999]"), &type, &ino), -EBADMSG,
+		  "overflow");
 	CHECK_INT(parse_ns_link(S("garbage"), &type, &ino), -EBADMSG, "garbage");
 	CHECK_INT(parse_ns_link(S("/dev/null"), &type, &ino), -EBADMSG, "a path");
 
@@ -268,7 +272,8 @@ static void test_mount_copies(void)
 		CHECK_STR(lxkns_mount_point(c121), "/proc", "mount point");
 		CHECK_STR(lxkns_mount_tag(c121, "shared"), "3", "tags taken over");
 		CHECK_STR(lxkns_mount_fstype(c121), "proc", "fstype");
-		CHECK_INT(lxkns_mount_id(lxkns_mount_parent(c121)), 120, "linked to its own parent");
+		CHECK_INT(lxkns_mount_id(lxkns_mount_parent(c121)), 120,
+			  "linked to its own parent");
 	}
 	const struct lxkns_mount *c122 = lxkns_mount_table_by_id(copy, 122);
 	const struct lxkns_mount *c123 = lxkns_mount_table_by_id(copy, 123);

@@ -89,9 +89,9 @@ void label_ref(struct buf *sb, const struct lxkns_namespace *ns)
 }
 
 static const char *const icons[_LXKNS_NS_TYPE_MAX] = {
-	[LXKNS_NS_MNT] = "📁",	  [LXKNS_NS_CGROUP] = "🔧", [LXKNS_NS_UTS] = "💻",
-	[LXKNS_NS_IPC] = "✉ ",	  [LXKNS_NS_USER] = "👤",   [LXKNS_NS_PID] = "🏃",
-	[LXKNS_NS_NET] = "⇄ ",	  [LXKNS_NS_TIME] = "⏲ ",
+	[LXKNS_NS_MNT] = "📁",  [LXKNS_NS_CGROUP] = "🔧", [LXKNS_NS_UTS] = "💻",
+	[LXKNS_NS_IPC] = "✉ ", [LXKNS_NS_USER] = "👤",	[LXKNS_NS_PID] = "🏃",
+	[LXKNS_NS_NET] = "⇄ ", [LXKNS_NS_TIME] = "⏲ ",
 };
 
 void label_nsid_styled(struct buf *sb, const struct lxkns_namespace *ns, enum style_elem elem)
@@ -193,8 +193,8 @@ void label_nsref(struct buf *sb, const struct lxkns_namespace *ns)
 		/* a single /proc/ path is a process's, task's or fd's; a chain
 		 * (mount namespace, then path) is a bind mount */
 		buf_puts(sb, n == 1 && first && strncmp(first, "/proc/", 6) == 0
-				      ? "referenced from process/task "
-				      : "bind-mounted at ");
+				     ? "referenced from process/task "
+				     : "bind-mounted at ");
 		style_quote(sb, STYLE_PATH, xbuf_str(&ref));
 		buf_free(&ref);
 	}

@@ -42,9 +42,11 @@ int tool_opts_handle(struct tool_opts *o, int c, const char *arg)
 
 	switch (c) {
 	case TOOL_OPT_COLOUR: {
-		static const char *const names[] = { "always", "on", "auto", "never", "none", "off", NULL };
-		static const int values[] = { TOOL_COLOUR_ALWAYS, TOOL_COLOUR_ALWAYS, TOOL_COLOUR_AUTO,
-					      TOOL_COLOUR_NEVER,  TOOL_COLOUR_NEVER,  TOOL_COLOUR_NEVER };
+		static const char *const names[] = { "always", "on",  "auto", "never",
+						     "none",   "off", NULL };
+		static const int values[] = { TOOL_COLOUR_ALWAYS, TOOL_COLOUR_ALWAYS,
+					      TOOL_COLOUR_AUTO,	  TOOL_COLOUR_NEVER,
+					      TOOL_COLOUR_NEVER,  TOOL_COLOUR_NEVER };
 		if (!arg)
 			v = TOOL_COLOUR_ALWAYS;
 		else if (pick(arg, names, values, &v) < 0)
@@ -74,8 +76,9 @@ int tool_opts_handle(struct tool_opts *o, int c, const char *arg)
 		if (!arg)
 			v = TOOL_PROC_NAME;
 		else if (pick(arg, names, values, &v) < 0)
-			return 1 + tool_fail("invalid process name style '%s' (name, basename, exe)",
-					     arg);
+			return 1 +
+			       tool_fail("invalid process name style '%s' (name, basename, exe)",
+					 arg);
 		o->procname = (enum tool_procname)v;
 		return 0;
 	}
@@ -98,7 +101,8 @@ int tool_opts_handle(struct tool_opts *o, int c, const char *arg)
 			return 1 + tool_fail("invalid namespace type filter '%s'", arg);
 		return 0;
 	case TOOL_OPT_TASK: {
-		static const char *const names[] = { "true", "on", "yes", "1", "false", "off", "no", "0", NULL };
+		static const char *const names[] = { "true", "on", "yes", "1", "false",
+						     "off",  "no", "0",	  NULL };
 		static const int values[] = { 1, 1, 1, 1, 0, 0, 0, 0 };
 		if (!arg)
 			v = 1;

@@ -78,7 +78,10 @@ enum {
 		{ "procfs", required_argument, NULL, TOOL_OPT_PROCFS },                            \
 		{ "diagnostics", no_argument, NULL, TOOL_OPT_DIAGNOSTICS },                        \
 		{ "timing", no_argument, NULL, TOOL_OPT_TIMING },                                  \
-		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' }
+		{ "help", no_argument, NULL, 'h' },                                                \
+	{                                                                                          \
+		"version", no_argument, NULL, 'V'                                                  \
+	}
 #define TOOL_COMMON_SHORTOPTS "f:i:hV"
 
 void tool_opts_init(struct tool_opts *o, void (*usage)(FILE *out));

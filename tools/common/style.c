@@ -61,10 +61,18 @@ static const struct theme_entry light[_STYLE_MAX] = {
 };
 
 static const struct style_glyphs glyphs_line = {
-	.fork = "├─ ", .last = "└─ ", .nofork = "│  ", .blank = "   ", .prop = "⋄─",
+	.fork = "├─ ",
+	.last = "└─ ",
+	.nofork = "│  ",
+	.blank = "   ",
+	.prop = "⋄─",
 };
 static const struct style_glyphs glyphs_ascii = {
-	.fork = "\\_ ", .last = "\\_ ", .nofork = "|  ", .blank = "   ", .prop = "o-",
+	.fork = "\\_ ",
+	.last = "\\_ ",
+	.nofork = "|  ",
+	.blank = "   ",
+	.prop = "o-",
 };
 
 static bool colour;

@@ -85,8 +85,8 @@ int tool_read_input(const char *path, struct lxkns_result **ret)
 	if (f != stdin)
 		fclose(f);
 	if (r < 0) {
-		tool_fail("cannot read a discovery from '%s': %s", strcmp(path, "-") ? path : "stdin",
-			  err[0] ? err : strerror(-r));
+		tool_fail("cannot read a discovery from '%s': %s",
+			  strcmp(path, "-") ? path : "stdin", err[0] ? err : strerror(-r));
 	}
 	return r;
 }

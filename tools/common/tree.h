@@ -25,7 +25,10 @@ struct tree {
 	size_t nroots, cap_roots;
 };
 
-#define TREE_INIT { NULL, 0, 0, NULL, 0, 0 }
+#define TREE_INIT                                                                                  \
+	{                                                                                          \
+		NULL, 0, 0, NULL, 0, 0                                                             \
+	}
 
 /* Adds a node under parent (NULL: a new root); takes the malloc'ed label.
  * NULL when the parent is already at TREE_MAX_DEPTH (label is freed). */

@@ -158,7 +158,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CONTAINER_TIMEOUT:
 			if (tool_parse_int(optarg, 1, 600000, &value) < 0)
-				return tool_fail("invalid container timeout '%s' (1..600000 ms)", optarg);
+				return tool_fail("invalid container timeout '%s' (1..600000 ms)",
+						 optarg);
 			opts.container_timeout_ms = (unsigned)value;
 			break;
 		case OPT_THREADS:
@@ -185,7 +186,8 @@ int main(int argc, char **argv)
 			printf("dumpns (lxkns) %s\n", LXKNS_VERSION);
 			return 0;
 		default:
-			sw = c >= OPT_SWITCH ? lxkns_discover_option_at((size_t)(c - OPT_SWITCH)) : NULL;
+			sw = c >= OPT_SWITCH ? lxkns_discover_option_at((size_t)(c - OPT_SWITCH))
+					     : NULL;
 			if (sw) {
 				apply_switch(&opts, sw);
 				break;

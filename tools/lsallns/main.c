@@ -53,7 +53,8 @@ static const struct colinfo {
 	[COL_PROCESS] = { "PROCESS", "PROCESS/[TASK]", 0.2, 0, SCOLS_JSON_STRING,
 			  "its name ([name] for a thread)" },
 	[COL_COMMENT] = { "COMMENT", "COMMENT", 0.3, 0, SCOLS_JSON_STRING,
-			  "cgroup:CGROUP of the process, bound:REF without a process, ??? when hidden" },
+			  "cgroup:CGROUP of the process, bound:REF without a process, ??? when "
+			  "hidden" },
 	[COL_NPROCS] = { "NPROCS", "NPROCS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			 "number of processes in the namespace" },
 	[COL_OWNER] = { "OWNER", "OWNER", 10, 0, SCOLS_JSON_NUMBER, "owning user namespace" },
@@ -163,8 +164,8 @@ static void fill(struct libscols_line *ln, const struct cols *cols,
 	const struct lxkns_process *ealdorman = lxkns_namespace_ealdorman(ns);
 	const struct lxkns_task *loose = ealdorman ? NULL : first_loose_thread(ns);
 	enum lxkns_ns_type type = lxkns_namespace_type(ns);
-	const struct lxkns_namespace *userns =
-		type == LXKNS_NS_USER ? ns : lxkns_namespace_owner(ns);
+	const struct lxkns_namespace *userns = type == LXKNS_NS_USER ? ns
+								     : lxkns_namespace_owner(ns);
 	struct buf sb = BUF_INIT;
 
 	for (size_t i = 0; i < cols->n; i++) {
@@ -181,9 +182,9 @@ static void fill(struct libscols_line *ln, const struct cols *cols,
 		case COL_CONTAINER:
 			if (ealdorman && lxkns_process_container(ealdorman)) {
 				char name[512];
-				buf_puts(&sb, lxkns_container_display_name(
-						       lxkns_process_container(ealdorman), name,
-						       sizeof(name)));
+				buf_puts(&sb, lxkns_container_display_name(lxkns_process_container(
+										   ealdorman),
+									   name, sizeof(name)));
 			}
 			break;
 		case COL_PID:
@@ -215,17 +216,20 @@ static void fill(struct libscols_line *ln, const struct cols *cols,
 			break;
 		case COL_NPROCS:
 			buf_printf(&sb, "%zu",
-				    (size_t)(uintptr_t)u64map_get(nprocs, lxkns_namespace_id(ns).ino));
+				   (size_t)(uintptr_t)u64map_get(nprocs,
+								 lxkns_namespace_id(ns).ino));
 			break;
 		case COL_OWNER:
 			rel = lxkns_namespace_owner(ns);
 			if (rel)
-				buf_printf(&sb, "%llu", (unsigned long long)lxkns_namespace_id(rel).ino);
+				buf_printf(&sb, "%llu",
+					   (unsigned long long)lxkns_namespace_id(rel).ino);
 			break;
 		case COL_PARENT:
 			rel = lxkns_namespace_parent(ns);
 			if (rel)
-				buf_printf(&sb, "%llu", (unsigned long long)lxkns_namespace_id(rel).ino);
+				buf_printf(&sb, "%llu",
+					   (unsigned long long)lxkns_namespace_id(rel).ino);
 			break;
 		case COL_UID:
 			if (userns && lxkns_namespace_owner_uid(userns, &uid))
@@ -241,7 +245,8 @@ static void fill(struct libscols_line *ln, const struct cols *cols,
 		case COL_LEADERS:
 			for (size_t k = 0; k < lxkns_namespace_leader_count(ns); k++)
 				buf_printf(&sb, "%s%d", k ? "," : "",
-					    (int)lxkns_process_pid(lxkns_namespace_leader_at(ns, k)));
+					   (int)lxkns_process_pid(
+						   lxkns_namespace_leader_at(ns, k)));
 			break;
 		default:
 			break;
@@ -331,8 +336,9 @@ int main(int argc, char **argv)
 		for (int type = 0; type < _LXKNS_NS_TYPE_MAX; type++) {
 			const struct lxkns_namespace *ns = lxkns_process_namespace(p, type);
 			uint64_t ino = ns ? lxkns_namespace_id(ns).ino : 0;
-			if (ino && u64map_put(&nprocs, ino,
-					      (void *)((uintptr_t)u64map_get(&nprocs, ino) + 1)) < 0) {
+			if (ino &&
+			    u64map_put(&nprocs, ino,
+				       (void *)((uintptr_t)u64map_get(&nprocs, ino) + 1)) < 0) {
 				lxkns_result_unref(result);
 				u64map_free(&nprocs);
 				return tool_fail("out of memory");
@@ -371,8 +377,8 @@ int main(int argc, char **argv)
 		for (k = 0; json && ci->name[k] && k + 1 < sizeof(key); k++)
 			key[k] = (char)(ci->name[k] | 0x20);
 		key[json ? k : 0] = '\0';
-		struct libscols_column *cl =
-			scols_table_new_column(tb, json ? key : ci->header, ci->whint, ci->flags);
+		struct libscols_column *cl = scols_table_new_column(tb, json ? key : ci->header,
+								    ci->whint, ci->flags);
 		if (!cl) {
 			r = tool_fail("out of memory");
 			goto out;

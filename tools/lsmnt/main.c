@@ -54,12 +54,11 @@ static const struct {
 	[COL_PARENT] = { "PARENT", 0.05, SCOLS_FL_RIGHT, "parent mount ID", true },
 	[COL_MAJMIN] = { "MAJ:MIN", 0.05, 0, "device numbers", false },
 	[COL_ROOT] = { "ROOT", 0.1, SCOLS_FL_TRUNC, "root of the mount in its file system", false },
-	[COL_SUPEROPTIONS] = { "SUPEROPTIONS", 0.1, SCOLS_FL_TRUNC, "super block options",
-			       false },
+	[COL_SUPEROPTIONS] = { "SUPEROPTIONS", 0.1, SCOLS_FL_TRUNC, "super block options", false },
 };
 
-static const enum col default_cols[] = { COL_TARGET, COL_SOURCE, COL_FSTYPE, COL_PROPAGATION,
-					 COL_HIDDEN, COL_OPTIONS };
+static const enum col default_cols[] = { COL_TARGET,	  COL_SOURCE, COL_FSTYPE,
+					 COL_PROPAGATION, COL_HIDDEN, COL_OPTIONS };
 
 static void usage(FILE *out)
 {
@@ -90,8 +89,8 @@ static void propagation(const struct lxkns_mount *m, char *buf, size_t size)
 	for (size_t i = 0; i < lxkns_mount_tag_count(m); i++) {
 		const char *value;
 		const char *name = lxkns_mount_tag_at(m, i, &value);
-		int w = snprintf(buf + n, size - n, "%s%s%s%s", n ? "," : "", name, *value ? ":" : "",
-				 value);
+		int w = snprintf(buf + n, size - n, "%s%s%s%s", n ? "," : "", name,
+				 *value ? ":" : "", value);
 		if (w < 0 || (size_t)w >= size - n)
 			break;
 		n += (size_t)w;
@@ -123,7 +122,9 @@ static void cell(struct libscols_line *ln, size_t colidx, enum col c, const stru
 		propagation(m, buf, sizeof(buf));
 		break;
 	case COL_HIDDEN:
-		s = json ? (lxkns_mount_hidden(m) ? "1" : "0") : lxkns_mount_hidden(m) ? "hidden" : "";
+		s = json		    ? (lxkns_mount_hidden(m) ? "1" : "0")
+		    : lxkns_mount_hidden(m) ? "hidden"
+					    : "";
 		break;
 	case COL_ID:
 		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)lxkns_mount_id(m));
@@ -331,7 +332,9 @@ int main(int argc, char **argv)
 	const struct lxkns_namespace *ns = NULL;
 	if (!ino) {
 		/* our own (or, from a saved discovery, the initial one) */
-		const struct lxkns_process *self = input ? NULL : lxkns_result_process_by_pid(res, getpid());
+		const struct lxkns_process *self = input ? NULL
+							 : lxkns_result_process_by_pid(res,
+										       getpid());
 		ns = self ? lxkns_process_namespace(self, LXKNS_NS_MNT)
 			  : lxkns_result_initial_namespace(res, LXKNS_NS_MNT);
 	} else {
@@ -367,8 +370,9 @@ int main(int argc, char **argv)
 		int flags = columns[rd.cols[i]].flags;
 		if (!rd.tree)
 			flags &= ~SCOLS_FL_TREE;
-		struct libscols_column *cl =
-			scols_table_new_column(rd.tb, name, columns[rd.cols[i]].width, flags);
+		struct libscols_column *cl = scols_table_new_column(rd.tb, name,
+								    columns[rd.cols[i]].width,
+								    flags);
 		if (cl && columns[rd.cols[i]].number)
 			scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
 		if (cl && rd.cols[i] == COL_HIDDEN)

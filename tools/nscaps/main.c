@@ -67,8 +67,8 @@ static void usage(FILE *out)
 }
 
 /* Reads the effective UID and capabilities from PROCFS/PID/status. */
-static int read_status(const char *procfs, pid_t pid, bool *have_euid, uid_t *euid,
-		       bool *have_caps, uint64_t *caps)
+static int read_status(const char *procfs, pid_t pid, bool *have_euid, uid_t *euid, bool *have_caps,
+		       uint64_t *caps)
 {
 	char path[PATH_MAX], line[512];
 	FILE *f;
@@ -400,7 +400,8 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/self", procfs);
 		n = readlink(path, link, sizeof(link) - 1);
 		if (n <= 0)
-			return tool_fail("cannot read %s: %s", path, strerror(n < 0 ? errno : EINVAL));
+			return tool_fail("cannot read %s: %s", path,
+					 strerror(n < 0 ? errno : EINVAL));
 		link[n] = '\0';
 		if (tool_parse_int(link, 1, INT32_MAX, &pid) < 0)
 			return tool_fail("cannot read %s: not a PID", path);
@@ -439,7 +440,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	tuserns = lxkns_namespace_type(target) == LXKNS_NS_USER ? target
-								 : lxkns_namespace_owner(target);
+								: lxkns_namespace_owner(target);
 	if (!tuserns) {
 		struct buf sb = BUF_INIT;
 		style_setup(false, STYLE_THEME_DARK, STYLE_TREE_LINE);

@@ -129,7 +129,8 @@ static void write_dot(FILE *out, const struct lxkns_result *r, const struct tool
 	for (size_t c = 0; c < sizeof(clusters) / sizeof(clusters[0]); c++) {
 		size_t n = lxkns_result_namespace_count(r, clusters[c].type);
 		for (size_t i = 0; i < n; i++) {
-			const struct lxkns_namespace *ns = lxkns_result_namespace_at(r, clusters[c].type, i);
+			const struct lxkns_namespace *ns =
+				lxkns_result_namespace_at(r, clusters[c].type, i);
 			for (size_t j = 0; j < lxkns_namespace_child_count(ns); j++)
 				fprintf(out, "\tns%llu -> ns%llu;\n", ino(ns),
 					ino(lxkns_namespace_child_at(ns, j)));
@@ -177,7 +178,8 @@ static int render(const struct lxkns_result *r, const struct tool_opts *o, const
 	if (e != 0) {
 		close(pfd[1]);
 		if (e == ENOENT)
-			return tool_fail("cannot render %s: Graphviz's dot is not installed", format);
+			return tool_fail("cannot render %s: Graphviz's dot is not installed",
+					 format);
 		return tool_fail("cannot run dot: %s", strerror(e));
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -259,7 +261,7 @@ int main(int argc, char **argv)
 			write_dot(f, result, &o);
 			if (output) {
 				r = fclose(f) != 0 ? tool_fail("cannot write '%s': %s", output,
-								 strerror(errno))
+							       strerror(errno))
 						   : 0;
 			} else {
 				r = tool_finish_output();

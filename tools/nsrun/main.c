@@ -111,10 +111,11 @@ int main(int argc, char **argv)
 		}
 		for (size_t k = 0; k < count; k++)
 			if (lxkns_namespace_type(nss[k]) == lxkns_namespace_type(ns)) {
-				int e = tool_fail("ambiguous: two %s namespaces given ('%s' and %s:[%llu])",
-						  lxkns_ns_type_name(lxkns_namespace_type(ns)), argv[i],
-						  lxkns_ns_type_name(lxkns_namespace_type(ns)),
-						  (unsigned long long)lxkns_namespace_id(nss[k]).ino);
+				int e = tool_fail(
+					"ambiguous: two %s namespaces given ('%s' and %s:[%llu])",
+					lxkns_ns_type_name(lxkns_namespace_type(ns)), argv[i],
+					lxkns_ns_type_name(lxkns_namespace_type(ns)),
+					(unsigned long long)lxkns_namespace_id(nss[k]).ino);
 				lxkns_result_unref(res);
 				return e;
 			}
@@ -132,19 +133,22 @@ int main(int argc, char **argv)
 			for (size_t k = 0; k < count; k++)
 				given |= lxkns_namespace_type(nss[k]) == (enum lxkns_ns_type)t;
 			/* the user namespace we are in already: entering it fails */
-			const struct lxkns_process *self = lxkns_result_process_by_pid(res, getpid());
+			const struct lxkns_process *self = lxkns_result_process_by_pid(res,
+										       getpid());
 			if (ns && !given && !(self && lxkns_process_namespace(self, t) == ns))
 				nss[count++] = ns;
 		}
 	}
 	if (verbose)
 		for (size_t k = 0; k < count; k++) {
-			fprintf(stderr, "nsrun: entering %s:[%llu] via", lxkns_ns_type_name(lxkns_namespace_type(nss[k])),
+			fprintf(stderr, "nsrun: entering %s:[%llu] via",
+				lxkns_ns_type_name(lxkns_namespace_type(nss[k])),
 				(unsigned long long)lxkns_namespace_id(nss[k]).ino);
 			if (!lxkns_namespace_ref_count(nss[k]))
 				fputs(" a child or owned namespace (hidden)", stderr);
 			for (size_t i = 0; i < lxkns_namespace_ref_count(nss[k]); i++)
-				fprintf(stderr, "%s%s", i ? " » " : " ", lxkns_namespace_ref_at(nss[k], i));
+				fprintf(stderr, "%s%s", i ? " » " : " ",
+					lxkns_namespace_ref_at(nss[k], i));
 			fputc('\n', stderr);
 		}
 	fflush(stdout);

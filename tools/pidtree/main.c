@@ -62,7 +62,7 @@ static char *process_label(const struct lxkns_process *p)
 	if (n > 1) {
 		for (size_t i = 0; i < n; i++)
 			buf_printf(&sb, "%s%d", i ? "/" : "",
-				    (int)lxkns_process_namespaced_pid_at(p, i, NULL));
+				   (int)lxkns_process_namespaced_pid_at(p, i, NULL));
 	} else {
 		buf_printf(&sb, "%d", (int)lxkns_process_pid(p));
 	}
@@ -248,7 +248,8 @@ int main(int argc, char **argv)
 		const struct lxkns_process *p;
 
 		if (nsarg) {
-			const struct lxkns_namespace *ns = tool_lookup_ns(result, nsarg, LXKNS_NS_PID);
+			const struct lxkns_namespace *ns = tool_lookup_ns(result, nsarg,
+									  LXKNS_NS_PID);
 			if (!ns) {
 				lxkns_result_unref(result);
 				return 1;

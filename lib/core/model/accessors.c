@@ -26,8 +26,8 @@ const struct lxkns_namespace *lxkns_result_namespace_at(const struct lxkns_resul
 	return VALID_TYPE(type) ? AT(r->ns[type], index) : NULL;
 }
 
-const struct lxkns_namespace *lxkns_result_namespace_by_ino(const struct lxkns_result *r,
-							    int type, uint64_t ino)
+const struct lxkns_namespace *lxkns_result_namespace_by_ino(const struct lxkns_result *r, int type,
+							    uint64_t ino)
 {
 	const struct lxkns_namespace *ns = result_namespace_find(r, ino);
 	if (ns && type >= 0 && ns->type != (enum lxkns_ns_type)type)
@@ -240,7 +240,7 @@ const struct lxkns_namespace *lxkns_namespace_owned_at(const struct lxkns_namesp
 	const struct lxkns_namespace *lxkns_##kind##_namespace(const type_ *x,                     \
 							       enum lxkns_ns_type type)            \
 	{                                                                                          \
-		return VALID_TYPE(type) ? pc_ns(&x->c, type) : NULL;                                    \
+		return VALID_TYPE(type) ? pc_ns(&x->c, type) : NULL;                               \
 	}
 
 COMMON_ACCESSORS(process, struct lxkns_process)

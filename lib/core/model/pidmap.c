@@ -38,7 +38,8 @@ static int index_common(struct lxkns_result *r, const struct proc_common *c, voi
 int result_build_pidmap(struct lxkns_result *r)
 {
 	for (size_t i = 0; i < r->ns[LXKNS_NS_PID].count; i++)
-		((struct lxkns_namespace *)r->ns[LXKNS_NS_PID].items[i])->pid_ordinal = (uint32_t)i + 1;
+		((struct lxkns_namespace *)r->ns[LXKNS_NS_PID].items[i])->pid_ordinal =
+			(uint32_t)i + 1;
 	atomic_store(&r->pidmap_wanted, true);
 	return 0;
 }

@@ -73,8 +73,7 @@ struct lxkns_result *lxkns_result_unref(struct lxkns_result *r)
 	return NULL;
 }
 
-void result_diag(struct lxkns_result *r, pid_t pid, int err, const char *what, const char *fmt,
-		 ...)
+void result_diag(struct lxkns_result *r, pid_t pid, int err, const char *what, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -208,9 +207,9 @@ int result_link(struct lxkns_result *r, bool compute_leaders)
 				if (o && o->type == LXKNS_NS_USER)
 					ns->owner = o;
 			}
-			if (!ns->parent && ns->parent_ino &&
-			    species_hierarchical(t)) {
-				struct lxkns_namespace *p = result_namespace_find(r, ns->parent_ino);
+			if (!ns->parent && ns->parent_ino && species_hierarchical(t)) {
+				struct lxkns_namespace *p = result_namespace_find(r,
+										  ns->parent_ino);
 				if (p && p->type == ns->type && p != ns)
 					ns->parent = p;
 			}
@@ -229,7 +228,8 @@ int result_link(struct lxkns_result *r, bool compute_leaders)
 	for (size_t i = 0; i < r->proc_count && compute_leaders; i++) {
 		struct lxkns_process *p = r->procs[i];
 		/* the same set as its parent's: a leader of nothing */
-		for (int t = 0; t < _LXKNS_NS_TYPE_MAX && !(p->parent && p->parent->c.nss == p->c.nss); t++) {
+		for (int t = 0;
+		     t < _LXKNS_NS_TYPE_MAX && !(p->parent && p->parent->c.nss == p->c.nss); t++) {
 			struct lxkns_namespace *ns = pc_ns(&p->c, t);
 			if (!ns || (p->parent && pc_ns(&p->parent->c, t) == ns))
 				continue;
@@ -351,7 +351,7 @@ static int build_ref(struct lxkns_result *r, struct lxkns_namespace *ns, int dep
 		/* the mount namespace itself was not discovered (type filter):
 		 * name it through the process whose mount table we read */
 		if (!proc_path(buf, sizeof(buf), ns->ref_pid, "/ns/",
-				lxkns_ns_type_name(LXKNS_NS_MNT), 0))
+			       lxkns_ns_type_name(LXKNS_NS_MNT), 0))
 			return -EINVAL;
 		fallback = arena_strdup(&r->arena, buf);
 		if (!fallback)

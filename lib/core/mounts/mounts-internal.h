@@ -41,7 +41,7 @@ struct lxkns_mount_table {
 	struct lxkns_mount *root;
 	struct lxkns_mount_path **paths; /* sorted by path */
 	size_t path_count;
-	struct u64map by_id; /* mount ID + 1 -> mount */
+	struct u64map by_id;	 /* mount ID + 1 -> mount */
 	struct arena *own_arena; /* stand-alone tables only */
 };
 

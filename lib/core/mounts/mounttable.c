@@ -269,8 +269,8 @@ static int cmp_path_node(const void *a, const void *b)
  * ancestor directory that has mounts. */
 static int link_paths(struct arena *a, struct lxkns_mount_table *t)
 {
-	_cleanup_free_ struct lxkns_mount **by_path =
-		malloc((t->count ? t->count : 1) * sizeof(*by_path));
+	_cleanup_free_ struct lxkns_mount **by_path = malloc((t->count ? t->count : 1) *
+							     sizeof(*by_path));
 	if (!by_path)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->count; i++)
@@ -336,8 +336,8 @@ static int link_paths(struct arena *a, struct lxkns_mount_table *t)
 				len--; /* drop the '/' too, except for the root */
 			buf[len] = 0;
 			struct lxkns_mount_path key = { .path = buf }, *kp = &key;
-			struct lxkns_mount_path **hit =
-				bsearch(&kp, t->paths, i, sizeof(*t->paths), cmp_path_node);
+			struct lxkns_mount_path **hit = bsearch(&kp, t->paths, i, sizeof(*t->paths),
+								cmp_path_node);
 			if (hit && *hit != pn)
 				pn->parent = *hit;
 		}
@@ -363,7 +363,8 @@ int mount_table_link(struct arena *a, struct lxkns_mount_table *t, bool compute_
 			t->root = m;
 	}
 	for (size_t i = 0; i < t->count; i++) {
-		t->mounts[i].children = nchild[i] ? arena_alloc(a, nchild[i] * sizeof(void *)) : NULL;
+		t->mounts[i].children = nchild[i] ? arena_alloc(a, nchild[i] * sizeof(void *))
+						  : NULL;
 		if (nchild[i] && !t->mounts[i].children) {
 			free(nchild);
 			return -ENOMEM;

@@ -188,7 +188,7 @@ int lxkns_namespace_open(const struct lxkns_result *r, const struct lxkns_namesp
 
 /* The order to enter: as nsenter(1), the user namespace handled apart. */
 static const enum lxkns_ns_type enter_order[] = {
-	LXKNS_NS_CGROUP, LXKNS_NS_IPC, LXKNS_NS_UTS, LXKNS_NS_NET,
+	LXKNS_NS_CGROUP, LXKNS_NS_IPC, LXKNS_NS_UTS,  LXKNS_NS_NET,
 	LXKNS_NS_PID,	 LXKNS_NS_MNT, LXKNS_NS_TIME,
 };
 /* a new namespace type needs its place here */
@@ -286,8 +286,8 @@ static int wait_status(pid_t pid)
 
 /* In a forked child: enter, then (for a PID namespace) fork once more so
  * the work runs inside it; exec or call fn. Never returns. */
-static void child_run(const struct nsfds *f, int (*fn)(void *), void *userdata,
-		      char *const argv[], int errpipe)
+static void child_run(const struct nsfds *f, int (*fn)(void *), void *userdata, char *const argv[],
+		      int errpipe)
 {
 	int r = enter_all(f);
 	if (r < 0) {

@@ -149,7 +149,7 @@ static int fixture_related(struct procfs *pf, int handle, bool parent)
 	int type = parent ? rel->type : LXKNS_NS_USER;
 	if (!ino)
 		return parent && rel->type != LXKNS_NS_USER && rel->type != LXKNS_NS_PID ? -EINVAL
-											  : -EPERM;
+											 : -EPERM;
 	return fixture_add(pf, ino, type);
 }
 

@@ -17,8 +17,8 @@ size_t unescape_octal(const char *s, size_t len, char *out)
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\\' && i + 3 < len && is_octal(s[i + 1]) && is_octal(s[i + 2]) &&
 		    is_octal(s[i + 3])) {
-			unsigned v = (unsigned)(s[i + 1] - '0') * 64 + (unsigned)(s[i + 2] - '0') * 8 +
-				     (unsigned)(s[i + 3] - '0');
+			unsigned v = (unsigned)(s[i + 1] - '0') * 64 +
+				     (unsigned)(s[i + 2] - '0') * 8 + (unsigned)(s[i + 3] - '0');
 			if (v <= 0xff) {
 				out[o++] = (char)v;
 				i += 3;

@@ -44,7 +44,8 @@ int parse_status_nspid(const char *buf, size_t len, pid_t *pids, size_t max, siz
 				while (q < eol && *q != ' ' && *q != '\t')
 					q++;
 				int64_t v;
-				if (safe_atoi64_n(f, (size_t)(q - f), &v) < 0 || v <= 0 || v > INT32_MAX)
+				if (safe_atoi64_n(f, (size_t)(q - f), &v) < 0 || v <= 0 ||
+				    v > INT32_MAX)
 					return -EBADMSG;
 				if (n == max)
 					return -EBADMSG;

@@ -24,11 +24,11 @@ struct proc_stat {
 	struct span comm; /* between the first '(' and the last ')' */
 	char state;
 	pid_t ppid;
-	int64_t nice;	       /* field 19 */
-	uint64_t num_threads;  /* field 20 */
-	uint64_t starttime;    /* field 22 */
-	uint64_t rt_priority;  /* field 40, 0 when the kernel lacks it */
-	uint64_t policy;       /* field 41, 0 when the kernel lacks it */
+	int64_t nice;	      /* field 19 */
+	uint64_t num_threads; /* field 20 */
+	uint64_t starttime;   /* field 22 */
+	uint64_t rt_priority; /* field 40, 0 when the kernel lacks it */
+	uint64_t policy;      /* field 41, 0 when the kernel lacks it */
 };
 int parse_stat(const char *buf, size_t len, struct proc_stat *ret);
 

@@ -179,14 +179,15 @@ int procfs_ns_at(const struct procfs *pf, int dirfd, const char *path, int type,
  * cppcheck calls unused are the kernel's layout) */
 struct linux_dirent64 {
 	uint64_t d_ino; /* cppcheck-suppress unusedStructMember ; kernel layout */
-	int64_t d_off; /* cppcheck-suppress unusedStructMember ; kernel layout */
+	int64_t d_off;	/* cppcheck-suppress unusedStructMember ; kernel layout */
 	unsigned short d_reclen;
 	unsigned char d_type; /* cppcheck-suppress unusedStructMember ; kernel layout */
 	char d_name[];
 };
 
 int procfs_list_numbers(const struct procfs *pf, int dirfd, const char *name,
-			int (*fn)(void *userdata, uint64_t number, const char *name), void *userdata)
+			int (*fn)(void *userdata, uint64_t number, const char *name),
+			void *userdata)
 {
 	_cleanup_close_ int fd = -1;
 	/* glibc's readdir uses 32 KiB too; on the stack we save its malloc */

@@ -66,7 +66,8 @@ int procfs_ns_at(const struct procfs *pf, int dirfd, const char *path, int type,
  * a decimal number (PIDs, TIDs, fd numbers), with the number and its name.
  * Stops on fn's error. */
 int procfs_list_numbers(const struct procfs *pf, int dirfd, const char *name,
-			int (*fn)(void *userdata, uint64_t number, const char *name), void *userdata);
+			int (*fn)(void *userdata, uint64_t number, const char *name),
+			void *userdata);
 
 /* readlinkat, NUL-terminated, bounded. Length or -errno. */
 ssize_t procfs_readlink_at(int dirfd, const char *name, char *buf, size_t size);

@@ -12,16 +12,16 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: commname NAME\n");
-        return 2;
-    }
-    if (prctl(PR_SET_NAME, argv[1], 0, 0, 0) < 0) {
-        perror("commname: prctl(PR_SET_NAME)");
-        return 1;
-    }
-    printf("ready\n");
-    fflush(stdout);
-    for (;;)
-        pause();
+	if (argc != 2) {
+		fprintf(stderr, "usage: commname NAME\n");
+		return 2;
+	}
+	if (prctl(PR_SET_NAME, argv[1], 0, 0, 0) < 0) {
+		perror("commname: prctl(PR_SET_NAME)");
+		return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (;;)
+		pause();
 }

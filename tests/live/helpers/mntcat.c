@@ -16,8 +16,9 @@ int main(int argc, char **argv)
 		return 2;
 	if (lxkns_discover(NULL, &r) < 0)
 		return 3;
-	const struct lxkns_namespace *ns =
-		lxkns_result_namespace_by_ino(r, LXKNS_NS_MNT, strtoull(argv[1], NULL, 10));
+	const struct lxkns_namespace *ns = lxkns_result_namespace_by_ino(r, LXKNS_NS_MNT,
+									 strtoull(argv[1], NULL,
+										  10));
 	int e = ns ? lxkns_mntns_read_file(r, ns, argv[2], 1 << 20, &buf, &len) : -2;
 	lxkns_result_unref(r);
 	if (e < 0) {

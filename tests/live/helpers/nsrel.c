@@ -42,118 +42,127 @@
 
 static const char *tname(int t)
 {
-    switch (t) {
-    case CLONE_NEWNS: return "mnt";
-    case CLONE_NEWCGROUP: return "cgroup";
-    case CLONE_NEWUTS: return "uts";
-    case CLONE_NEWIPC: return "ipc";
-    case CLONE_NEWUSER: return "user";
-    case CLONE_NEWPID: return "pid";
-    case CLONE_NEWNET: return "net";
-    case CLONE_NEWTIME: return "time";
-    }
-    return "?";
+	switch (t) {
+	case CLONE_NEWNS:
+		return "mnt";
+	case CLONE_NEWCGROUP:
+		return "cgroup";
+	case CLONE_NEWUTS:
+		return "uts";
+	case CLONE_NEWIPC:
+		return "ipc";
+	case CLONE_NEWUSER:
+		return "user";
+	case CLONE_NEWPID:
+		return "pid";
+	case CLONE_NEWNET:
+		return "net";
+	case CLONE_NEWTIME:
+		return "time";
+	}
+	return "?";
 }
 
 static unsigned long ino(int fd)
 {
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        perror("nsrel: fstat");
-        exit(1);
-    }
-    return (unsigned long)st.st_ino;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		perror("nsrel: fstat");
+		exit(1);
+	}
+	return (unsigned long)st.st_ino;
 }
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: nsrel PATH [owner|parent|uid|type]...\n"
-                    "       nsrel -c PATH\n"
-                    "       nsrel -s PID FD\n");
-    return 2;
+	fprintf(stderr, "usage: nsrel PATH [owner|parent|uid|type]...\n"
+			"       nsrel -c PATH\n"
+			"       nsrel -s PID FD\n");
+	return 2;
 }
 
 static int sockns(const char *pid, const char *fdno)
 {
-    int pidfd = (int)syscall(SYS_pidfd_open, (int)strtol(pid, NULL, 10), 0);
-    if (pidfd < 0) {
-        fprintf(stderr, "nsrel: pidfd_open(%s): %s\n", pid, strerror(errno));
-        return 1;
-    }
-    int fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)strtol(fdno, NULL, 10), 0);
-    if (fd < 0) {
-        fprintf(stderr, "nsrel: pidfd_getfd(%s, %s): %s\n", pid, fdno, strerror(errno));
-        return 1;
-    }
-    int ns = ioctl(fd, SIOCGSKNS);
-    if (ns < 0) {
-        fprintf(stderr, "nsrel: SIOCGSKNS: %s\n", strerror(errno));
-        return 1;
-    }
-    printf("%lu\n", ino(ns));
-    return 0;
+	int pidfd = (int)syscall(SYS_pidfd_open, (int)strtol(pid, NULL, 10), 0);
+	if (pidfd < 0) {
+		fprintf(stderr, "nsrel: pidfd_open(%s): %s\n", pid, strerror(errno));
+		return 1;
+	}
+	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)strtol(fdno, NULL, 10), 0);
+	if (fd < 0) {
+		fprintf(stderr, "nsrel: pidfd_getfd(%s, %s): %s\n", pid, fdno, strerror(errno));
+		return 1;
+	}
+	int ns = ioctl(fd, SIOCGSKNS);
+	if (ns < 0) {
+		fprintf(stderr, "nsrel: SIOCGSKNS: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("%lu\n", ino(ns));
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2)
-        return usage();
-    if (strcmp(argv[1], "-s") == 0)
-        return argc == 4 ? sockns(argv[2], argv[3]) : usage();
-    int chain = strcmp(argv[1], "-c") == 0;
-    if (chain && argc != 3)
-        return usage();
-    const char *path = chain ? argv[2] : argv[1];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        fprintf(stderr, "nsrel: open %s: %s\n", path, strerror(errno));
-        return 1;
-    }
-    if (chain) {
-        for (;;) {
-            int p = ioctl(fd, NS_GET_PARENT);
-            if (p < 0)
-                return 0;
-            printf("%lu\n", ino(p));
-            close(fd);
-            fd = p;
-        }
-    }
-    for (int i = 2; i < argc; i++) {
-        const char *op = argv[i];
-        if (strcmp(op, "uid") == 0) {
-            uid_t uid;
-            if (ioctl(fd, NS_GET_OWNER_UID, &uid) < 0) {
-                fprintf(stderr, "nsrel: NS_GET_OWNER_UID: %s\n", strerror(errno));
-                return 1;
-            }
-            printf("%u\n", (unsigned)uid);
-            return 0;
-        }
-        if (strcmp(op, "type") == 0) {
-            int t = ioctl(fd, NS_GET_NSTYPE);
-            if (t < 0) {
-                fprintf(stderr, "nsrel: NS_GET_NSTYPE: %s\n", strerror(errno));
-                return 1;
-            }
-            printf("%s\n", tname(t));
-            return 0;
-        }
-        unsigned long req;
-        if (strcmp(op, "owner") == 0)
-            req = NS_GET_USERNS;
-        else if (strcmp(op, "parent") == 0)
-            req = NS_GET_PARENT;
-        else
-            return usage();
-        int next = ioctl(fd, req);
-        if (next < 0) {
-            fprintf(stderr, "nsrel: %s of %s (step %d): %s\n", op, path, i - 1, strerror(errno));
-            return 1;
-        }
-        close(fd);
-        fd = next;
-    }
-    printf("%lu\n", ino(fd));
-    return 0;
+	if (argc < 2)
+		return usage();
+	if (strcmp(argv[1], "-s") == 0)
+		return argc == 4 ? sockns(argv[2], argv[3]) : usage();
+	int chain = strcmp(argv[1], "-c") == 0;
+	if (chain && argc != 3)
+		return usage();
+	const char *path = chain ? argv[2] : argv[1];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "nsrel: open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (chain) {
+		for (;;) {
+			int p = ioctl(fd, NS_GET_PARENT);
+			if (p < 0)
+				return 0;
+			printf("%lu\n", ino(p));
+			close(fd);
+			fd = p;
+		}
+	}
+	for (int i = 2; i < argc; i++) {
+		const char *op = argv[i];
+		if (strcmp(op, "uid") == 0) {
+			uid_t uid;
+			if (ioctl(fd, NS_GET_OWNER_UID, &uid) < 0) {
+				fprintf(stderr, "nsrel: NS_GET_OWNER_UID: %s\n", strerror(errno));
+				return 1;
+			}
+			printf("%u\n", (unsigned)uid);
+			return 0;
+		}
+		if (strcmp(op, "type") == 0) {
+			int t = ioctl(fd, NS_GET_NSTYPE);
+			if (t < 0) {
+				fprintf(stderr, "nsrel: NS_GET_NSTYPE: %s\n", strerror(errno));
+				return 1;
+			}
+			printf("%s\n", tname(t));
+			return 0;
+		}
+		unsigned long req;
+		if (strcmp(op, "owner") == 0)
+			req = NS_GET_USERNS;
+		else if (strcmp(op, "parent") == 0)
+			req = NS_GET_PARENT;
+		else
+			return usage();
+		int next = ioctl(fd, req);
+		if (next < 0) {
+			fprintf(stderr, "nsrel: %s of %s (step %d): %s\n", op, path, i - 1,
+				strerror(errno));
+			return 1;
+		}
+		close(fd);
+		fd = next;
+	}
+	printf("%lu\n", ino(fd));
+	return 0;
 }

@@ -21,21 +21,21 @@
 
 static unsigned long ino_of(const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) < 0)
-        return 0;
-    return (unsigned long)st.st_ino;
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return 0;
+	return (unsigned long)st.st_ino;
 }
 
 int main(void)
 {
-    if (unshare(CLONE_NEWTIME) < 0) {
-        fprintf(stderr, "timeonly: unshare(CLONE_NEWTIME): %s\n", strerror(errno));
-        return 3;
-    }
-    printf("time=%lu time_for_children=%lu\n", ino_of("/proc/self/ns/time"),
-           ino_of("/proc/self/ns/time_for_children"));
-    fflush(stdout);
-    for (;;)
-        pause();
+	if (unshare(CLONE_NEWTIME) < 0) {
+		fprintf(stderr, "timeonly: unshare(CLONE_NEWTIME): %s\n", strerror(errno));
+		return 3;
+	}
+	printf("time=%lu time_for_children=%lu\n", ino_of("/proc/self/ns/time"),
+	       ino_of("/proc/self/ns/time_for_children"));
+	fflush(stdout);
+	for (;;)
+		pause();
 }
