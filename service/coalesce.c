@@ -68,6 +68,7 @@ void doc_default_opts(enum doc_kind kind, struct lxkns_discover_opts *o)
 	case DOC_PROCESSES:
 		/* Go: FromProcs + FromTasks + WithAffinityAndScheduling. */
 		*o = (struct lxkns_discover_opts){
+			.size = sizeof(*o),
 			.type_mask = LXKNS_NS_TYPE_ALL,
 			.from_procs = true,
 			.from_tasks = true,

@@ -8,6 +8,7 @@
 #define LXKNS_DISCOVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <lxkns/model.h>
 
@@ -17,7 +18,20 @@ struct lxkns_container_watcher;
 extern "C" {
 #endif
 
+/*
+ * The options of a discovery. The struct grows at its end from one release
+ * to the next, so it carries its own size: fill it with
+ * lxkns_discover_opts_init() (which records the size this header gives it),
+ * then change fields. A library reading a struct smaller than its own uses
+ * the defaults for the fields the caller's header did not have; it accepts
+ * a larger one (a newer header) only when the fields it does not know are
+ * all zero, and fails with -E2BIG otherwise. Never set size by hand from a
+ * zeroed struct without init: size 0 is -EINVAL.
+ */
 struct lxkns_discover_opts {
+	/* sizeof(struct lxkns_discover_opts) as the caller was compiled with;
+	 * set by lxkns_discover_opts_init(). Always the first field. */
+	size_t size;
 	/* Namespace types to discover: LXKNS_NS_TYPE_BIT()s, 0 = all 8. */
 	unsigned type_mask;
 	/* /proc/PID/ns/ entries of every process (also pid_for_children and
@@ -66,15 +80,36 @@ struct lxkns_discover_opts {
 	/* A long-running caller's engine watcher (containers.h), or NULL to
 	 * query every engine afresh. Not owned. */
 	struct lxkns_container_watcher *container_watcher;
+	/* New fields go here, at the end, past the previous sizeof (never
+	 * into its tail padding); see ARCHITECTURE.md, "The C API and ABI". */
 };
 
-/* Fills in the default: everything on, all types, /proc, auto threads. */
-void lxkns_discover_opts_init(struct lxkns_discover_opts *opts);
+/*
+ * Fills the first size bytes of opts with the defaults (everything on, all
+ * types, /proc, auto threads), zeroes any bytes beyond the library's own
+ * struct, and sets opts->size = size. Returns 0, or -EINVAL when opts is
+ * NULL or size is smaller than the size field. Call it through
+ * lxkns_discover_opts_init(), which passes the size of the caller's struct.
+ */
+int lxkns_discover_opts_init_sized(struct lxkns_discover_opts *opts, size_t size);
 
 /*
- * Runs a discovery. Returns 0 and a new result (release it with
- * lxkns_result_unref()), or -errno when the discovery cannot run at all
- * (procfs root unreadable, out of memory). Everything else that goes wrong
+ * Fills in the defaults: everything on, all types, /proc, auto threads, and
+ * opts->size = sizeof(*opts) as compiled into the caller (inline, so that a
+ * program built against this header passes its own size to any later
+ * library).
+ */
+static inline void lxkns_discover_opts_init(struct lxkns_discover_opts *opts)
+{
+	(void)lxkns_discover_opts_init_sized(opts, sizeof(*opts));
+}
+
+/*
+ * Runs a discovery with opts (NULL: the defaults). Returns 0 and a new
+ * result (release it with lxkns_result_unref()), or -errno when the
+ * discovery cannot run at all: -EINVAL for opts->size 0 (not initialised),
+ * -E2BIG for a struct larger than the library's with non-zero fields past
+ * it, -ENOENT etc. for an unreadable procfs root, -ENOMEM. Everything else that goes wrong
  * on the way is a diagnostic on the result.
  */
 int lxkns_discover(const struct lxkns_discover_opts *opts, struct lxkns_result **ret_result);

@@ -7,6 +7,7 @@
 #ifndef LXKNS_JSON_H
 #define LXKNS_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -16,25 +17,36 @@
 extern "C" {
 #endif
 
+/* How a document is laid out. The struct grows at its end from one release
+ * to the next (see struct lxkns_discover_opts in discover.h): start from
+ * LXKNS_JSON_STYLE_DEFAULT, which sets size to what this header says. A
+ * style with size 0 is -EINVAL; one larger than the library's with
+ * non-zero fields past it, -E2BIG. NULL means the default. */
 struct lxkns_json_style {
+	/* sizeof(struct lxkns_json_style) as the caller was compiled with.
+	 * Always the first field. */
+	size_t size;
 	/* Spaces per level (0..8); ignored when compact or tab. */
 	unsigned indent;
 	/* Indent with one tab per level. */
 	bool tab;
 	/* No whitespace at all. */
 	bool compact;
+	/* New fields go here, at the end (see ARCHITECTURE.md). */
 };
 
 #define LXKNS_JSON_STYLE_DEFAULT                                                                   \
 	{                                                                                          \
-		.indent = 2, .tab = false, .compact = false                                        \
+		.size = sizeof(struct lxkns_json_style), .indent = 2, .tab = false,                \
+		.compact = false                                                                   \
 	}
 
 /* Receives output chunks; returns 0 or -errno to stop writing. */
 typedef int (*lxkns_json_sink)(void *userdata, const char *buf, size_t len);
 
 /* Writes the DiscoveryResult document (with a trailing newline).
- * Returns 0 or the first -errno of the sink. */
+ * Returns 0 or the first -errno of the sink; -EINVAL or -E2BIG for a bad
+ * style (see struct lxkns_json_style), before anything is written. */
 int lxkns_result_write_json(const struct lxkns_result *result, const struct lxkns_json_style *style,
 			    lxkns_json_sink sink, void *userdata);
 /* Writes the DiscoveryResult document to a stdio stream and flushes it.

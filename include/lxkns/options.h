@@ -52,13 +52,16 @@ const struct lxkns_discover_option *lxkns_discover_option_at(size_t i);
 /* The option with this query parameter ("procs"), or NULL. */
 const struct lxkns_discover_option *lxkns_discover_option_by_query(const char *query);
 
-/* The option's value in opts. */
+/* The option's value in opts; its default (on_by_default) when opts is
+ * older than the option (opts->size ends before its field). */
 bool lxkns_discover_option_get(const struct lxkns_discover_option *option,
 			       const struct lxkns_discover_opts *opts);
 
-/* Sets the option in opts (only this one field; see flag_also). */
-void lxkns_discover_option_set(const struct lxkns_discover_option *option,
-			       struct lxkns_discover_opts *opts, bool on);
+/* Sets the option in opts (only this one field; see flag_also). Returns 0,
+ * or -ERANGE (opts untouched) when opts is older than the option: its
+ * opts->size ends before the option's field. */
+int lxkns_discover_option_set(const struct lxkns_discover_option *option,
+			      struct lxkns_discover_opts *opts, bool on);
 
 #ifdef __cplusplus
 }

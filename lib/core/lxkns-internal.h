@@ -187,6 +187,17 @@ struct lxkns_result {
 	bool diag_oom;
 };
 
+/* ---- abi.c ---- */
+/* The largest size a caller's sized struct may claim (the kernel's limit
+ * for clone3 and openat2): larger is -E2BIG without reading it. */
+#define ABI_STRUCT_SIZE_MAX 4096
+/* Copies a caller's sized struct src (src_size bytes, its leading size_t
+ * field) over dst, which holds the library's defaults (dst_size bytes, its
+ * own sizeof), and sets dst's size field to dst_size. Returns 0, -EINVAL
+ * when src_size cannot even hold the size field, -E2BIG when src is larger
+ * than dst and a byte beyond dst_size is not zero (or src_size is absurd). */
+HIDDEN int abi_copy_in(void *dst, size_t dst_size, const void *src, size_t src_size);
+
 /* ---- model/ ---- */
 /* A new, empty result with a copy of opts (all false/0 when NULL: the
  * defaults belong to lib/discover/, lxkns_discover_opts_init(), so callers

@@ -38,6 +38,11 @@ static inline bool want_type(const struct discovery *d, int type)
  * lxkns_discover() is discover_run(opts, containers_discover, ...). */
 typedef int (*discover_late_fn)(struct lxkns_result *r, int procfd, uint64_t self_mntns,
 				const struct lxkns_discover_opts *opts);
+/* The caller's opts (NULL: the defaults) as a complete struct of the
+ * library's size: fields the caller's struct lacks get their defaults.
+ * Returns 0, -EINVAL (size 0) or -E2BIG (see abi_copy_in()). */
+HIDDEN int discover_opts_import(const struct lxkns_discover_opts *opts,
+				struct lxkns_discover_opts *ret);
 HIDDEN int discover_run(const struct lxkns_discover_opts *opts, discover_late_fn late,
 			struct lxkns_result **ret_result);
 

@@ -21,11 +21,13 @@
 #include "discover-internal.h"
 #include "strutil.h"
 
-void lxkns_discover_opts_init(struct lxkns_discover_opts *opts)
+/* The library's defaults in a complete struct of its own size. */
+static void defaults(struct lxkns_discover_opts *opts)
 {
 	const struct lxkns_discover_option *o;
 
 	*opts = (struct lxkns_discover_opts){
+		.size = sizeof(*opts),
 		.type_mask = LXKNS_NS_TYPE_ALL,
 		.container_timeout_ms = 0,
 		.container_watcher = NULL,
@@ -33,6 +35,29 @@ void lxkns_discover_opts_init(struct lxkns_discover_opts *opts)
 	/* the switches: their defaults are in the option table (options.c) */
 	for (size_t i = 0; (o = lxkns_discover_option_at(i)); i++)
 		lxkns_discover_option_set(o, opts, o->on_by_default);
+}
+
+int lxkns_discover_opts_init_sized(struct lxkns_discover_opts *opts, size_t size)
+{
+	struct lxkns_discover_opts full;
+
+	if (!opts || size < sizeof(opts->size))
+		return -EINVAL;
+	defaults(&full);
+	if (size <= sizeof(full)) {
+		memcpy(opts, &full, size);
+	} else {
+		memcpy(opts, &full, sizeof(full));
+		memset((char *)opts + sizeof(full), 0, size - sizeof(full));
+	}
+	opts->size = size;
+	return 0;
+}
+
+int discover_opts_import(const struct lxkns_discover_opts *opts, struct lxkns_discover_opts *ret)
+{
+	defaults(ret);
+	return opts ? abi_copy_in(ret, sizeof(*ret), opts, opts->size) : 0;
 }
 
 static void note_initial(struct discovery *d)
@@ -83,20 +108,18 @@ int discover_run(const struct lxkns_discover_opts *opts, discover_late_fn late,
 		 struct lxkns_result **ret_result)
 {
 	struct timespec t0;
-	struct lxkns_discover_opts defaults;
 	struct discovery d = { 0 };
 	int r;
 
 	if (!ret_result)
 		return -EINVAL;
-	if (!opts) {
-		lxkns_discover_opts_init(&defaults);
-		opts = &defaults;
-	}
-	d.opts = *opts;
-	d.mask = opts->type_mask ? opts->type_mask & LXKNS_NS_TYPE_ALL : LXKNS_NS_TYPE_ALL;
+	/* the caller's struct may be older or newer than ours */
+	r = discover_opts_import(opts, &d.opts);
+	if (r < 0)
+		return r;
+	d.mask = d.opts.type_mask ? d.opts.type_mask & LXKNS_NS_TYPE_ALL : LXKNS_NS_TYPE_ALL;
 	d.opts.type_mask = d.mask;
-	r = procfs_open(opts->procfs_root, &d.pf);
+	r = procfs_open(d.opts.procfs_root, &d.pf);
 	if (r < 0)
 		return r;
 	d.r = result_new(&d.opts);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * options.c: the one table of boolean discovery options. A row names the
- * field of struct lxkns_discover_opts, and everything said about it
+ * field of struct lxkns_discover_opts (by offset: get and set look at the
+ * caller's opts->size, so an older caller's struct is never read or written
+ * past its end), and everything said about it
  * elsewhere comes from here: the service's query parameter, dumpns's flag
  * and --help line, the key in the JSON "discovery-options" (written by
  * lib/json/marshal.c in Go's key order, json_rank, and read back by
@@ -10,6 +12,7 @@
  * tests/unit/check-options.py compares the table with dumpns --help, the
  * man pages, README, the bash completion, the service and a dumpns document.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -90,16 +93,28 @@ const struct lxkns_discover_option *lxkns_discover_option_by_query(const char *q
 	return NULL;
 }
 
+/* Whether the caller's opts (of opts->size bytes) has the option's field. */
+static bool has_field(const struct lxkns_discover_option *option,
+		      const struct lxkns_discover_opts *opts)
+{
+	return row_of(option)->offset + sizeof(bool) <= opts->size;
+}
+
 bool lxkns_discover_option_get(const struct lxkns_discover_option *option,
 			       const struct lxkns_discover_opts *opts)
 {
+	if (!has_field(option, opts))
+		return option->on_by_default;
 	return *(const bool *)((const char *)opts + row_of(option)->offset);
 }
 
-void lxkns_discover_option_set(const struct lxkns_discover_option *option,
-			       struct lxkns_discover_opts *opts, bool on)
+int lxkns_discover_option_set(const struct lxkns_discover_option *option,
+			      struct lxkns_discover_opts *opts, bool on)
 {
+	if (!has_field(option, opts))
+		return -ERANGE;
 	*(bool *)((char *)opts + row_of(option)->offset) = on;
+	return 0;
 }
 
 const struct lxkns_discover_option *options_by_json_rank(unsigned rank)

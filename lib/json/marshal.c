@@ -562,12 +562,18 @@ static int write_document(const struct lxkns_result *r, const struct lxkns_json_
 			  lxkns_json_sink sink, void *userdata,
 			  void (*body)(struct jw *w, const struct lxkns_result *r))
 {
-	struct jw *w = malloc(sizeof(*w));
+	struct lxkns_json_style st = LXKNS_JSON_STYLE_DEFAULT;
+	struct jw *w;
 	int ret;
 
+	/* the caller's style may be older or newer than ours */
+	ret = style ? abi_copy_in(&st, sizeof(st), style, style->size) : 0;
+	if (ret < 0)
+		return ret;
+	w = malloc(sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	jw_init(w, style, sink, userdata);
+	jw_init(w, &st, sink, userdata);
 	body(w, r);
 	ret = jw_finish(w);
 	free(w);

@@ -25,7 +25,8 @@ struct lxkns_result *result_new(const struct lxkns_discover_opts *opts)
 	atomic_init(&r->refcount, 1);
 	if (opts) /* the defaults are discover's: callers pass them in */
 		r->opts = *opts;
-	r->opts.procfs_root = NULL; /* not owned: never hand it out later */
+	r->opts.size = sizeof(r->opts); /* callers pass complete structs of ours */
+	r->opts.procfs_root = NULL;	/* not owned: never hand it out later */
 	pthread_mutex_init(&r->diag_lock, NULL);
 	pthread_mutex_init(&r->pidmap_lock, NULL);
 	return r;
