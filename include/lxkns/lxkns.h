@@ -14,6 +14,7 @@
 #include <lxkns/mounts.h>
 #include <lxkns/pidmap.h>
 #include <lxkns/ops.h>
+#include <lxkns/nsfs.h>
 #include <lxkns/containers.h>
 
 #ifdef __cplusplus

@@ -44,9 +44,11 @@ void abi_future_run(const char *procfs_root, struct future_report *rep)
 	rep->written_zero = len;
 	free(buf);
 	st.future_field = 1;
-	rep->write_style_nonzero = rep->result ? lxkns_result_write_json_file(rep->result, &st, stdout)
-					       : -ENOMEM;
+	rep->write_style_nonzero = rep->result
+					   ? lxkns_result_write_json_file(rep->result, &st, stdout)
+					   : -ENOMEM;
 	st.size = 0;
-	rep->write_style_size0 = rep->result ? lxkns_result_write_json_file(rep->result, &st, stdout)
-					     : -ENOMEM;
+	rep->write_style_size0 = rep->result
+					 ? lxkns_result_write_json_file(rep->result, &st, stdout)
+					 : -ENOMEM;
 }

@@ -33,7 +33,8 @@ void abi_old_run(const char *procfs_root, struct old_report *rep)
 		intact &= w.canary[i] == 0xa5;
 	rep->canary_after_set = intact;
 	rep->get_containers = lxkns_discover_option_get(ct, &w.o);
-	rep->set_fds = lxkns_discover_option_set(lxkns_discover_option_by_query("fds"), &w.o, false);
+	rep->set_fds = lxkns_discover_option_set(lxkns_discover_option_by_query("fds"), &w.o,
+						 false);
 
 	w.o.procfs_root = procfs_root;
 	rep->result = NULL;

@@ -13,15 +13,15 @@
 struct lxkns_result;
 
 struct old_report {
-	size_t struct_size;	 /* sizeof the old struct */
-	size_t size_after_init;	 /* opts.size after init */
-	bool canary_after_init;	 /* the bytes after the struct untouched */
-	bool default_procs;	 /* from_procs after init */
-	int set_containers;	 /* option_set("containers") on the old struct */
-	bool canary_after_set;	 /* ... and the bytes after it untouched */
-	bool get_containers;	 /* option_get("containers") on the old struct */
-	int set_fds;		 /* option_set("fds", false) */
-	int discover;		 /* lxkns_discover() with the old struct */
+	size_t struct_size;	/* sizeof the old struct */
+	size_t size_after_init; /* opts.size after init */
+	bool canary_after_init; /* the bytes after the struct untouched */
+	bool default_procs;	/* from_procs after init */
+	int set_containers;	/* option_set("containers") on the old struct */
+	bool canary_after_set;	/* ... and the bytes after it untouched */
+	bool get_containers;	/* option_get("containers") on the old struct */
+	int set_fds;		/* option_set("fds", false) */
+	int discover;		/* lxkns_discover() with the old struct */
 	struct lxkns_result *result;
 	int discover_size0;	 /* ... with size 0 */
 	int discover_size_small; /* ... with size 4 (less than the size field) */
@@ -30,15 +30,15 @@ struct old_report {
 struct future_report {
 	size_t struct_size;
 	size_t size_after_init;
-	bool tail_zeroed;	  /* init zeroed the unknown field */
-	int discover_zero;	  /* unknown field 0 */
+	bool tail_zeroed;  /* init zeroed the unknown field */
+	int discover_zero; /* unknown field 0 */
 	struct lxkns_result *result;
-	int discover_nonzero;	  /* unknown field 1 */
-	int discover_huge;	  /* size 1 MiB */
-	int write_style_zero;	  /* JSON style with unknown field 0 */
-	int write_style_nonzero;  /* ... 1 */
-	int write_style_size0;	  /* style with size 0 */
-	size_t written_zero;	  /* bytes written with the zero-tail style */
+	int discover_nonzero;	 /* unknown field 1 */
+	int discover_huge;	 /* size 1 MiB */
+	int write_style_zero;	 /* JSON style with unknown field 0 */
+	int write_style_nonzero; /* ... 1 */
+	int write_style_size0;	 /* style with size 0 */
+	size_t written_zero;	 /* bytes written with the zero-tail style */
 };
 
 void abi_old_run(const char *procfs_root, struct old_report *rep);

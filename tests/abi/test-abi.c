@@ -56,8 +56,9 @@ int main(int argc, char **argv)
 
 	/* an old program */
 	abi_old_run(argv[1], &old);
-	CHECK(old.struct_size < sizeof(o), "the old struct (%zu bytes) is shorter than today's (%zu)",
-	      old.struct_size, sizeof(o));
+	CHECK(old.struct_size < sizeof(o),
+	      "the old struct (%zu bytes) is shorter than today's (%zu)", old.struct_size,
+	      sizeof(o));
 	CHECK(old.size_after_init == old.struct_size, "old init records the old size (%zu)",
 	      old.size_after_init);
 	CHECK(old.canary_after_init, "old init writes nothing past the old struct");
@@ -95,8 +96,8 @@ int main(int argc, char **argv)
 	      fut.struct_size);
 	CHECK(fut.size_after_init == fut.struct_size, "init records the future size");
 	CHECK(fut.tail_zeroed, "init zeroes the field the library does not know");
-	CHECK(fut.discover_zero == 0 && fut.result, "a future struct with a zero tail discovers (%d)",
-	      fut.discover_zero);
+	CHECK(fut.discover_zero == 0 && fut.result,
+	      "a future struct with a zero tail discovers (%d)", fut.discover_zero);
 	CHECK(fut.discover_nonzero == -E2BIG, "... with a non-zero tail: -E2BIG (%d)",
 	      fut.discover_nonzero);
 	CHECK(fut.discover_huge == -E2BIG, "... with size 1 MiB: -E2BIG (%d)", fut.discover_huge);
@@ -104,8 +105,8 @@ int main(int argc, char **argv)
 	      fut.write_style_zero);
 	CHECK(fut.written_zero == json_len(now) && fut.written_zero > 0,
 	      "... the same document as today's header (%zu bytes)", fut.written_zero);
-	CHECK(fut.write_style_nonzero == -E2BIG, "a future JSON style with a non-zero tail: -E2BIG (%d)",
-	      fut.write_style_nonzero);
+	CHECK(fut.write_style_nonzero == -E2BIG,
+	      "a future JSON style with a non-zero tail: -E2BIG (%d)", fut.write_style_nonzero);
 	CHECK(fut.write_style_size0 == -EINVAL, "a JSON style with size 0: -EINVAL (%d)",
 	      fut.write_style_size0);
 	if (fut.result)
@@ -114,7 +115,8 @@ int main(int argc, char **argv)
 
 	/* today's init, larger and smaller sizes through the sized call */
 	CHECK(lxkns_discover_opts_init_sized(&o, 4) == -EINVAL, "init_sized(4): -EINVAL");
-	CHECK(lxkns_discover_opts_init_sized(NULL, sizeof(o)) == -EINVAL, "init_sized(NULL): -EINVAL");
+	CHECK(lxkns_discover_opts_init_sized(NULL, sizeof(o)) == -EINVAL,
+	      "init_sized(NULL): -EINVAL");
 
 	lxkns_result_unref(old.result);
 	lxkns_result_unref(fut.result);

@@ -22,6 +22,12 @@
 #ifndef NS_GET_PARENT
 #define NS_GET_PARENT _IO(NSIO, 0x2)
 #endif
+#ifndef NS_GET_NSTYPE
+#define NS_GET_NSTYPE _IO(NSIO, 0x3)
+#endif
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
 #ifndef NS_GET_OWNER_UID
 #define NS_GET_OWNER_UID _IO(NSIO, 0x4)
 #endif

@@ -6,6 +6,9 @@
  * <root>/nsfs.relations, one namespace per line:
  *
  *     <ino> <type> <owner-ino or -> <parent-ino or -> <owner-uid or ->
+ *
+ * The same ioctls also serve the public lxkns_nsfs_*() (include/lxkns/nsfs.h)
+ * on a caller's fd or path, at the end of this file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +17,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "lxkns/nsfs.h"
 #include "ops/kernel-compat.h"
 #include "procfs/parse.h"
 #include "procfs/procfs.h"
@@ -153,33 +158,59 @@ static int fixture_related(struct procfs *pf, int handle, bool parent)
 	return fixture_add(pf, ino, type);
 }
 
+/* The ioctls on a real nsfs fd, shared by discovery and the public
+ * lxkns_nsfs_*() below. The fd ones return a new O_CLOEXEC fd or -errno. */
+static int ioctl_userns(int fd, uid_t *unused)
+{
+	(void)unused;
+	int ns = ioctl(fd, NS_GET_USERNS);
+	return ns < 0 ? -errno : ns;
+}
+
+static int ioctl_parent(int fd, uid_t *unused)
+{
+	(void)unused;
+	int ns = ioctl(fd, NS_GET_PARENT);
+	return ns < 0 ? -errno : ns;
+}
+
+static int ioctl_owner_uid(int fd, uid_t *ret)
+{
+	uid_t uid = 0; /* valgrind does not know this ioctl writes it */
+	if (ioctl(fd, NS_GET_OWNER_UID, &uid) < 0)
+		return -errno;
+	*ret = uid;
+	return 0;
+}
+
+static int ioctl_nstype(int fd, uid_t *unused)
+{
+	(void)unused;
+	int flag = ioctl(fd, NS_GET_NSTYPE);
+	if (flag < 0)
+		return -errno;
+	int t = lxkns_ns_type_from_clone_flag((unsigned long)flag);
+	return t < 0 ? -EOPNOTSUPP : t;
+}
+
 int nsfs_get_userns(struct procfs *pf, int handle)
 {
-	if (pf->real) {
-		int fd = ioctl(handle, NS_GET_USERNS);
-		return fd < 0 ? -errno : fd;
-	}
+	if (pf->real)
+		return ioctl_userns(handle, NULL);
 	return fixture_related(pf, handle, false);
 }
 
 int nsfs_get_parent(struct procfs *pf, int handle)
 {
-	if (pf->real) {
-		int fd = ioctl(handle, NS_GET_PARENT);
-		return fd < 0 ? -errno : fd;
-	}
+	if (pf->real)
+		return ioctl_parent(handle, NULL);
 	return fixture_related(pf, handle, true);
 }
 
 int nsfs_get_owner_uid(const struct procfs *pf, int handle, uid_t *ret)
 {
-	if (pf->real) {
-		uid_t uid = 0; /* valgrind does not know this ioctl writes it */
-		if (ioctl(handle, NS_GET_OWNER_UID, &uid) < 0)
-			return -errno;
-		*ret = uid;
-		return 0;
-	}
+	if (pf->real)
+		return ioctl_owner_uid(handle, ret);
 	struct fixture_rel *rel = fixture_get(pf, handle);
 	if (!rel)
 		return -EBADF;
@@ -221,4 +252,104 @@ void nsfs_close(const struct procfs *pf, int handle)
 {
 	if (pf->real && handle >= 0)
 		close(handle);
+}
+
+/* ---- the public relations of one namespace fd or path (nsfs.h) ---- */
+
+/* fd itself when it is an nsfs file the ioctls can be sent to; for an O_PATH
+ * fd a new O_RDONLY one through /proc/self/fd, which *ret_tmp holds for the
+ * caller to close. -ENOTTY for any other file: an nsfs ioctl number may
+ * mean something else to a device. */
+static int usable_fd(int fd, int *ret_tmp)
+{
+	struct statfs sf;
+	char path[64];
+	int fl, n;
+
+	*ret_tmp = -1;
+	if (fstatfs(fd, &sf) < 0)
+		return -errno;
+	if (sf.f_type != NSFS_MAGIC)
+		return -ENOTTY;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if (!(fl & O_PATH))
+		return fd;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (n < 0)
+		return -errno;
+	*ret_tmp = n;
+	return n;
+}
+
+static int on_fd(int fd, int (*op)(int fd, uid_t *uid), uid_t *uid)
+{
+	int tmp;
+	int u = usable_fd(fd, &tmp);
+	if (u < 0)
+		return u;
+	int r = op(u, uid);
+	if (tmp >= 0)
+		close(tmp);
+	return r;
+}
+
+static int on_path(int dirfd, const char *path, int flags, int (*op)(int fd, uid_t *uid),
+		   uid_t *uid)
+{
+	if (flags & ~AT_EMPTY_PATH)
+		return -EINVAL;
+	if (!path || !*path)
+		return (flags & AT_EMPTY_PATH) ? on_fd(dirfd, op, uid) : -ENOENT;
+	/* O_PATH: opening a FIFO or a device has no effect and cannot block */
+	_cleanup_close_ int fd = openat(dirfd, path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return on_fd(fd, op, uid);
+}
+
+int lxkns_nsfs_type(int fd)
+{
+	return on_fd(fd, ioctl_nstype, NULL);
+}
+
+int lxkns_nsfs_type_at(int dirfd, const char *path, int flags)
+{
+	return on_path(dirfd, path, flags, ioctl_nstype, NULL);
+}
+
+int lxkns_nsfs_userns(int fd)
+{
+	return on_fd(fd, ioctl_userns, NULL);
+}
+
+int lxkns_nsfs_userns_at(int dirfd, const char *path, int flags)
+{
+	return on_path(dirfd, path, flags, ioctl_userns, NULL);
+}
+
+int lxkns_nsfs_parent(int fd)
+{
+	return on_fd(fd, ioctl_parent, NULL);
+}
+
+int lxkns_nsfs_parent_at(int dirfd, const char *path, int flags)
+{
+	return on_path(dirfd, path, flags, ioctl_parent, NULL);
+}
+
+int lxkns_nsfs_owner_uid(int fd, uid_t *ret_uid)
+{
+	if (!ret_uid)
+		return -EINVAL;
+	return on_fd(fd, ioctl_owner_uid, ret_uid);
+}
+
+int lxkns_nsfs_owner_uid_at(int dirfd, const char *path, int flags, uid_t *ret_uid)
+{
+	if (!ret_uid)
+		return -EINVAL;
+	return on_path(dirfd, path, flags, ioctl_owner_uid, ret_uid);
 }
