@@ -16,6 +16,8 @@ PKGS=(
 	busybox-static python3-h2
 	# the source checks (scripts/check-source.sh)
 	clang-format cppcheck
+	# the ABI check (tests/abi, scripts/update-abi.sh): abidw, abidiff
+	abigail-tools
 	# the deploy tests: the image (strip), the DaemonSet read with PyYAML,
 	# systemd-analyze and systemd-socket-activate for the units
 	binutils python3-yaml systemd
