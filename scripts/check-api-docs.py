@@ -5,6 +5,10 @@
 # that ends on the line just before the declaration (a comment trailing code,
 # or one that documents a group from above an earlier declaration, does not
 # count). Declarations may span lines, return pointers and carry attributes.
+# "Its own" is strict: one comment documents one declaration (a second
+# declaration on the same line has none), and a comment that says nothing
+# (empty, punctuation, fewer than two words) or is a section divider
+# ("/* ---- namespaces ---- */") is no doc comment.
 # Prints "file:line: name has no doc comment" for each missing one and exits
 # 1; exits 0 with a count otherwise (2 when its own self-test fails).
 import glob
@@ -35,7 +39,7 @@ def blank(text):
     out = list(text)
     n = len(text)
     nlines = text.count("\n") + 1
-    doc_end = [False] * (nlines + 2)
+    doc_end = [None] * (nlines + 2)
     line_start = [0]
     for i, ch in enumerate(text):
         if ch == "\n":
@@ -86,7 +90,7 @@ def blank(text):
             after = text[j:n if le < 0 else le].strip()
             wipe(i, j)
             if not before and not after:
-                doc_end[line_of(j - 1)] = True
+                doc_end[line_of(j - 1)] = text[i:j]
             i = j
         elif text.startswith("//", i):
             j = text.find("\n", i)
@@ -102,6 +106,20 @@ def blank(text):
         else:
             i += 1
     return "".join(out), doc_end
+
+
+DIVIDER = re.compile(r"^\s*[-=*#~_]{2,}.*[-=*#~_]{2,}\s*$", re.S)
+
+
+def says_something(comment):
+    """Whether a comment's text documents anything: at least two words,
+    and not a section divider."""
+    if not comment:
+        return False
+    body = comment[2:-2] if comment.endswith("*/") else comment[2:]
+    if DIVIDER.match(body.strip()):
+        return False
+    return len(re.findall(r"[A-Za-z]{2,}", body)) >= 2
 
 
 def function_name(stmt):
@@ -139,6 +157,17 @@ def check_text(text):
     """Returns (functions, missing): lists of (line, name)."""
     code, doc_end = blank(text)
     functions, missing = [], []
+    used = set()
+
+    def documented(start_line):
+        """Whether the comment ending on the line before is a doc comment
+        not yet taken by another declaration; takes it."""
+        k = start_line - 1
+        if k in used or not says_something(doc_end[k]):
+            return False
+        used.add(k)
+        return True
+
     depth = 0
     start = None  # offset of the current top-level statement's first code char
     i, n = 0, len(code)
@@ -164,7 +193,7 @@ def check_text(text):
                 if name:
                     # an inline definition: record it, skip its body
                     functions.append((start_line, name))
-                    if not doc_end[start_line - 1]:
+                    if not documented(start_line):
                         missing.append((start_line, name))
                     d = 1
                     i += 1
@@ -186,7 +215,7 @@ def check_text(text):
                 name = function_name(code[start:i])
                 if name:
                     functions.append((start_line, name))
-                    if not doc_end[start_line - 1]:
+                    if not documented(start_line):
                         missing.append((start_line, name))
                 start = None
         i += 1
@@ -207,7 +236,7 @@ enum e { A, B, };
 typedef int (*sink)(void *u, const char *b);
 #define M(x) ((x) + 1)
 
-/* Documented. */
+/* Documented here. */
 int doc_a(void);
 int undoc_b(void);
 const struct t *undoc_c(const struct s *s,
@@ -231,6 +260,14 @@ static inline int undoc_i(void) { return 0; }
 extern int variable;
 /* "a;b(" in a comment */
 int doc_j(const char *s /* (s) */);
+/* Two on one line share this comment. */
+int doc_k(void); int undoc_l(void);
+/* ---- section ---- */
+int undoc_m(void);
+/* */
+int undoc_n(void);
+/* x */
+int undoc_o(void);
 
 #ifdef __cplusplus
 }
@@ -243,9 +280,11 @@ def self_test():
     functions, missing = check_text(SELF_TEST)
     names = [nm for _, nm in functions]
     want = ["doc_a", "undoc_b", "undoc_c", "doc_d", "x_trailing", "same_line", "doc_e",
-            "undoc_f", "doc_g", "doc_h", "undoc_i", "doc_j"]
+            "undoc_f", "doc_g", "doc_h", "undoc_i", "doc_j", "doc_k", "undoc_l", "undoc_m",
+            "undoc_n", "undoc_o"]
     want_missing = [(16, "undoc_b"), (17, "undoc_c"), (25, "x_trailing"), (26, "same_line"),
-                    (29, "undoc_f"), (34, "undoc_i")]
+                    (29, "undoc_f"), (34, "undoc_i"), (39, "undoc_l"), (41, "undoc_m"),
+                    (43, "undoc_n"), (45, "undoc_o")]
     ok = True
     if names != want:
         print(f"self-test: found {names}, want {want}", file=sys.stderr)

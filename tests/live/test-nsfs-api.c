@@ -42,8 +42,8 @@ static void check_fd(int fd, const char *want, const char *what)
 {
 	int fl = fd >= 0 ? fcntl(fd, F_GETFD) : -1;
 	CHECK(fd >= 0 && ino_of_fd(fd) == ino_of_path(want) && ino_of_fd(fd) != 0,
-	      "%s: fd %d, inode %llu, want %llu (%s)", what, fd,
-	      (unsigned long long)ino_of_fd(fd), (unsigned long long)ino_of_path(want), want);
+	      "%s: fd %d, inode %llu, want %llu (%s)", what, fd, (unsigned long long)ino_of_fd(fd),
+	      (unsigned long long)ino_of_path(want), want);
 	CHECK(fl >= 0 && (fl & FD_CLOEXEC), "%s: the new fd is O_CLOEXEC", what);
 	if (fd >= 0)
 		close(fd);
