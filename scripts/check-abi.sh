@@ -14,7 +14,7 @@ if ! command -v abidw >/dev/null || ! command -v abidiff >/dev/null; then
 	echo "check-abi: abidw/abidiff missing (apt-get install abigail-tools)"
 	exit 77
 fi
-if ! readelf -S "$lib" | grep -q '\.debug_info'; then
+if ! readelf -S "$lib" | grep '\.debug_info' >/dev/null; then  # no -q: SIGPIPE + pipefail
 	echo "check-abi: $lib has no debug info (build with -g): types cannot be compared"
 	exit 77
 fi
