@@ -21,6 +21,10 @@ PKGS=(
 	# the deploy tests: the image (strip), the DaemonSet read with PyYAML,
 	# systemd-analyze and systemd-socket-activate for the units
 	binutils python3-yaml systemd
+	# the Python package (python/) and its tests under /usr/bin/python3:
+	# pytest, and pip + setuptools + wheel + venv for an offline
+	# pip install --no-build-isolation into a throwaway venv
+	python3-pytest python3-setuptools python3-wheel python3-pip python3-venv
 )
 # The web UI is built with node and npm (node >= 20.19 for vite; the
 # machines have it). Debian's packages only where there is none at all:
