@@ -22,6 +22,7 @@ and translates PIDs between PID namespaces.
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import weakref
@@ -163,21 +164,31 @@ class Discovery:
             nss[ino] = Namespace(ino, j["type"], tuple(j.get("reference", ())),
                                  user_id=j.get("user-id"), user_name=j.get("user-name"))
         procs = self.processes
+        # Namespace sets repeat (a process's tasks, the processes of one
+        # container): equal raw objects share one read-only mapping.
+        last_raw: Dict[str, int] = {}
+        last_map: Dict[str, Namespace] = {}
+
+        def ns_map(raw: Dict[str, int]) -> Dict[str, Namespace]:
+            nonlocal last_raw, last_map
+            if raw != last_raw:
+                last_raw = raw
+                last_map = {t: nss[i] for t, i in raw.items() if i in nss}
+            return last_map
+
         for key, j in doc.get("processes", {}).items():
-            p = Process(j.get("name", ""), j.get("starttime", 0), j.get("cpucgroup", ""),
-                        j.get("fridgecgroup", ""), j.get("fridgefrozen", False),
-                        [tuple(r) for r in j["affinity"]] if "affinity" in j else [],
+            aff = j.get("affinity")
+            p = Process(j["name"], j["starttime"], j["cpucgroup"], j["fridgecgroup"], j["fridgefrozen"],
+                        [tuple(r) for r in aff] if aff else [],  # type: ignore[misc]
                         j.get("policy", 0), j.get("priority", 0), j.get("nice", 0),
-                        {t: nss[i] for t, i in j.get("namespaces", {}).items() if i in nss},
-                        j.get("pid", int(key)), j.get("ppid", 0), j.get("cmdline", []))
+                        ns_map(j["namespaces"]), j["pid"], j["ppid"], j["cmdline"])
             tasks = []
-            for tj in j.get("tasks", ()):
-                tasks.append(Task(tj.get("name", ""), tj.get("starttime", 0), tj.get("cpucgroup", ""),
-                                  tj.get("fridgecgroup", ""), tj.get("fridgefrozen", False),
-                                  [tuple(r) for r in tj["affinity"]] if "affinity" in tj else [],
+            for tj in j["tasks"]:
+                aff = tj.get("affinity")
+                tasks.append(Task(tj["name"], tj["starttime"], tj["cpucgroup"], tj["fridgecgroup"],
+                                  tj["fridgefrozen"], [tuple(r) for r in aff] if aff else [],  # type: ignore[misc]
                                   tj.get("policy", 0), tj.get("priority", 0), tj.get("nice", 0),
-                                  {t: nss[i] for t, i in tj.get("namespaces", {}).items() if i in nss},
-                                  tj["tid"], p))
+                                  ns_map(tj["namespaces"]), tj["tid"], p))
             p.tasks = tasks
             procs[p.pid] = p
         for p in procs.values():
@@ -386,12 +397,21 @@ def _from_handle(handle: int) -> Discovery:
     lib = _lib.lib()
     if _COMPACT is None:
         _COMPACT = _json_style(0, True, False)
+    # The document and the model are many small containers that all stay
+    # alive: the cyclic collector would only rescan them again and again
+    # while they are built (a third of the time on load M).
+    gc_was_on = gc.isenabled()
+    gc.disable()
     try:
-        doc = json.loads(_write(lib.lxkns_result_write_json, handle, _COMPACT))
-    except BaseException:
-        lib.lxkns_result_unref(handle)
-        raise
-    return Discovery(handle, doc)
+        try:
+            doc = json.loads(_write(lib.lxkns_result_write_json, handle, _COMPACT))
+        except BaseException:
+            lib.lxkns_result_unref(handle)
+            raise
+        return Discovery(handle, doc)
+    finally:
+        if gc_was_on:
+            gc.enable()
 
 
 _NOT_TABLE = ("types", "procfs", "threads", "container_timeout_ms")
