@@ -285,3 +285,12 @@ def test_bind_mounted_netns(tmp_path, procs):
             assert os.stat(owner.fileno()).st_ino == nsino("self", "user")
     finally:
         subprocess.run(["umount", str(target)], check=True)
+
+
+@live
+def test_doctests():
+    """The module's documented examples hold (as root in the initial
+    namespaces, like linuxns_rel's own doctest run)."""
+    import doctest
+    failed, attempted = doctest.testmod(nsr, verbose=False)
+    assert attempted >= 8 and failed == 0

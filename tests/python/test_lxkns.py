@@ -292,3 +292,13 @@ def test_live_loose_thread():
     finally:
         done.set()
         t.join()
+
+
+def test_color_and_broken_pipe():
+    path = os.path.join(INPUTS, "nested.json")
+    r = subprocess.run([sys.executable, "-m", "linuxns_rel.tools.lshierns", "-c", "-d", "-i", path],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "\x1b[" in r.stdout and "user:[4026532102]" in r.stdout
+    r = subprocess.run("%s -m linuxns_rel.tools.lshierns -i %s | head -n 1" % (sys.executable, path),
+                       shell=True, capture_output=True, text=True)
+    assert r.stdout.startswith("user:[4026531837]") and r.stderr == ""

@@ -17,6 +17,7 @@ lxkns service's graph view.
 from __future__ import annotations
 
 import argparse
+import os
 import pwd
 import shutil
 import subprocess
@@ -171,11 +172,13 @@ def _run(fn: Callable[[], int]) -> int:
         print("%s: %s" % (_prog(), e), file=sys.stderr)
         return 1
     except BrokenPipeError:
+        # the reader went away (| head): no traceback when stdout is flushed at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
 
 
 def _prog() -> str:
-    import os
     return os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "lshierns"
 
 
