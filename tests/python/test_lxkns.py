@@ -302,3 +302,14 @@ def test_color_and_broken_pipe():
     r = subprocess.run("%s -m linuxns_rel.tools.lshierns -i %s | head -n 1" % (sys.executable, path),
                        shell=True, capture_output=True, text=True)
     assert r.stdout.startswith("user:[4026531837]") and r.stderr == ""
+
+
+def test_saved_document_has_no_nspids():
+    """The wire format carries no NSpid lists: a saved discovery translates
+    only within one PID namespace."""
+    d = lxkns.load(os.path.join(INPUTS, "nested.json"))
+    root, child = d.namespaces[4026531836], d.namespaces[4026532210]
+    assert d.translate_pid(1001, root, child) is None
+    assert d.namespaced_pids(1001) == []
+    with pytest.raises(ValueError, match="not a PID namespace"):
+        d.translate_pid(1, d.namespaces[4026531837], root)
