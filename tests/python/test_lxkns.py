@@ -313,3 +313,34 @@ def test_saved_document_has_no_nspids():
     assert d.namespaced_pids(1001) == []
     with pytest.raises(ValueError, match="not a PID namespace"):
         d.translate_pid(1, d.namespaces[4026531837], root)
+
+
+def test_ctypes_layout_matches_headers(tmp_path):
+    """The ctypes structs have the fields, offsets and sizes of the public
+    headers (compiled here with gcc), so a header change cannot drift."""
+    import shutil
+    from conftest import SOURCE_ROOT
+    from lxkns import _lib
+    if shutil.which("gcc") is None:
+        pytest.skip("no gcc")
+    structs = {"lxkns_discover_opts": _lib.DiscoverOpts, "lxkns_json_style": _lib.JsonStyle,
+               "lxkns_discover_option": _lib.DiscoverOption, "lxkns_diagnostic": _lib.Diagnostic,
+               "lxkns_nsid": _lib.NsId}
+    lines = ["#include <stdio.h>", "#include <stddef.h>", "#include <lxkns/lxkns.h>",
+             "#include <lxkns/options.h>", "int main(void) {"]
+    for name, cls in structs.items():
+        lines.append('printf("%s %%zu\\n", sizeof(struct %s));' % (name, name))
+        for f, _ in cls._fields_:
+            lines.append('printf("%s.%s %%zu\\n", offsetof(struct %s, %s));' % (name, f, name, f))
+    lines.append("return 0; }")
+    src = tmp_path / "layout.c"
+    src.write_text("\n".join(lines))
+    exe = tmp_path / "layout"
+    subprocess.run(["gcc", "-std=gnu17", "-I", os.path.join(SOURCE_ROOT, "include"), "-o", str(exe), str(src)],
+                   check=True)
+    got = dict(l.split() for l in subprocess.run([str(exe)], capture_output=True, text=True,
+                                                   check=True).stdout.splitlines())
+    for name, cls in structs.items():
+        assert int(got[name]) == ctypes.sizeof(cls), name
+        for f, _ in cls._fields_:
+            assert int(got["%s.%s" % (name, f)]) == getattr(cls, f).offset, (name, f)
