@@ -19,6 +19,8 @@ PKGS=(
 	# the deploy tests: the image (strip), the DaemonSet read with PyYAML,
 	# systemd-analyze and systemd-socket-activate for the units
 	binutils python3-yaml systemd
+	# the OpenAPI document validated against real answers (tests/service)
+	python3-jsonschema
 )
 # The web UI is built with node and npm (node >= 20.19 for vite; the
 # machines have it). Debian's packages only where there is none at all:
