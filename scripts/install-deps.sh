@@ -25,6 +25,8 @@ PKGS=(
 	# pytest, and pip + setuptools + wheel + venv for an offline
 	# pip install --no-build-isolation into a throwaway venv
 	python3-pytest python3-setuptools python3-wheel python3-pip python3-venv
+	# the OpenAPI document validated against real answers (tests/service)
+	python3-jsonschema
 )
 # The web UI is built with node and npm (node >= 20.19 for vite; the
 # machines have it). Debian's packages only where there is none at all:

@@ -18,8 +18,13 @@
 #include "metrics.h"
 
 static const char *const handler_names[_MH_MAX] = {
-	[MH_NAMESPACES] = "namespaces", [MH_PROCESSES] = "processes", [MH_PIDMAP] = "pidmap",
-	[MH_HEALTHZ] = "healthz",	[MH_METRICS] = "metrics",     [MH_UI] = "ui",
+	[MH_NAMESPACES] = "namespaces",
+	[MH_PROCESSES] = "processes",
+	[MH_PIDMAP] = "pidmap",
+	[MH_HEALTHZ] = "healthz",
+	[MH_METRICS] = "metrics",
+	[MH_OPENAPI] = "openapi",
+	[MH_UI] = "ui",
 	[MH_OTHER] = "other",
 };
 

@@ -24,6 +24,7 @@ enum metrics_handler {
 	MH_PIDMAP,
 	MH_HEALTHZ,
 	MH_METRICS,
+	MH_OPENAPI,
 	MH_UI,
 	MH_OTHER,
 	_MH_MAX,

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "coalesce.h"
 #include "http.h"
+#include "openapi.h"
 #include "routes.h"
 #include "spa.h"
 
@@ -318,6 +319,20 @@ static enum MHD_Result healthz(struct request *req)
 	return http_queue(req, draining ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_OK, resp);
 }
 
+/* docs/openapi.yaml, as embedded at build time. */
+static enum MHD_Result openapi(struct request *req)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(openapi_yaml_len,
+								    (void *)openapi_yaml,
+								    MHD_RESPMEM_PERSISTENT);
+
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/yaml");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	return http_queue(req, MHD_HTTP_OK, resp);
+}
+
 enum MHD_Result routes_handle(struct request *req)
 {
 	static const struct {
@@ -326,7 +341,7 @@ enum MHD_Result routes_handle(struct request *req)
 	} routes[] = {
 		{ "/api/namespaces", MH_NAMESPACES }, { "/api/processes", MH_PROCESSES },
 		{ "/api/pidmap", MH_PIDMAP },	      { "/healthz", MH_HEALTHZ },
-		{ "/metrics", MH_METRICS },
+		{ "/metrics", MH_METRICS },	      { "/api/openapi.yaml", MH_OPENAPI },
 	};
 	const char *url = req->url;
 	bool get;
@@ -362,6 +377,8 @@ enum MHD_Result routes_handle(struct request *req)
 		return discovery(req, DOC_PIDMAP);
 	case MH_HEALTHZ:
 		return healthz(req);
+	case MH_OPENAPI:
+		return openapi(req);
 	default:
 		return spa_serve(req);
 	}

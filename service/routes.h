@@ -7,6 +7,7 @@
  *   GET /api/pidmap       the PIDMap document
  *   GET /healthz          {"status":"ok"} (503 while shutting down)
  *   GET /metrics          Prometheus text format
+ *   GET /api/openapi.yaml docs/openapi.yaml (the API described), byte for byte
  *   GET anything else     the web UI (spa.h)
  *
  * Other /api paths: 404; other methods: 405 (with Allow); both with a JSON
