@@ -362,10 +362,8 @@ static int netnsid(struct ctx *x, int nsfd)
 		struct rtgenmsg g;
 		char attrs[64];
 	} req;
-	union {
-		struct nlmsghdr n;
-		char buf[4096];
-	} resp;
+	uint32_t resp[1024]; /* (aligned for the header) */
+	struct nlmsghdr *h = (struct nlmsghdr *)resp;
 	struct rtattr *rta;
 	ssize_t len;
 
@@ -393,16 +391,16 @@ static int netnsid(struct ctx *x, int nsfd)
 	len = recv(x->nlfd, &resp, sizeof(resp), 0);
 	if (len < 0)
 		return -errno;
-	if (!NLMSG_OK(&resp.n, (size_t)len))
+	if (!NLMSG_OK(h, (size_t)len))
 		return -EBADMSG;
-	if (resp.n.nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *e = NLMSG_DATA(&resp.n);
+	if (h->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = NLMSG_DATA(h);
 		return e->error ? e->error : -EBADMSG;
 	}
-	if (resp.n.nlmsg_type != RTM_NEWNSID)
+	if (h->nlmsg_type != RTM_NEWNSID)
 		return -EBADMSG;
-	int alen = (int)resp.n.nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct rtgenmsg)));
-	rta = (struct rtattr *)((char *)NLMSG_DATA(&resp.n) + NLMSG_ALIGN(sizeof(struct rtgenmsg)));
+	int alen = (int)h->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct rtgenmsg)));
+	rta = (struct rtattr *)((char *)NLMSG_DATA(h) + NLMSG_ALIGN(sizeof(struct rtgenmsg)));
 	for (; RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
 		if (rta->rta_type == NETNSA_NSID && RTA_PAYLOAD(rta) >= sizeof(int32_t)) {
 			int32_t id;
@@ -801,14 +799,20 @@ int main(int argc, char **argv)
 		case 'H':
 			list_columns = true;
 			break;
-		case OPT_THREADS:
-			c = TOOL_OPT_TASK;
-			goto common;
+		case OPT_THREADS: /* the common --task[=on|off] */
+			if (!optarg || strcmp(optarg, "on") == 0 || strcmp(optarg, "true") == 0) {
+				o.task = true;
+			} else if (strcmp(optarg, "off") == 0 || strcmp(optarg, "false") == 0) {
+				o.task = false;
+			} else {
+				tool_fail("invalid --threads value '%s' (on, off)", optarg);
+				return tool_usage_hint();
+			}
+			break;
 		case 't':
 			c = 'f';
 			/* fall through */
 		default:
-common:
 			r = tool_opts_handle(&o, c, optarg);
 			if (r != 0)
 				return r > 0 ? r - 1 : tool_usage_hint();
