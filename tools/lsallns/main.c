@@ -86,7 +86,7 @@ static const struct colinfo {
 	[COL_NETNSID] = { "NETNSID", "NETNSID", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
 			  "ID of a network namespace in ours (live only)" },
 	[COL_NSFS] = { "NSFS", "NSFS", 0, SCOLS_FL_WRAP, SCOLS_JSON_STRING,
-		       "where the namespace is bind-mounted in our mount namespace (live only)" },
+		       "its bind mounts in our mount namespace (live only)" },
 	[COL_PNS] = { "PNS", "PNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 		      "parent namespace (user and pid; 0 for none)" },
 	[COL_ONS] = { "ONS", "ONS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
