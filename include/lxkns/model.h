@@ -170,6 +170,11 @@ pid_t lxkns_process_pid(const struct lxkns_process *proc);
 /* The parent's PID as the process's stat gives it; 0 for PID 1, kthreadd
  * and processes whose parent is outside the discovery's PID namespace. */
 pid_t lxkns_process_ppid(const struct lxkns_process *proc);
+/* The process's UID as lsns(8) gives it: the owner of its /proc/PID
+ * directory (the effective UID, unless the process is not dumpable, then
+ * root's). true and *ret set, or false when unknown (not read, or a saved
+ * discovery without it). ret may be NULL. */
+bool lxkns_process_uid(const struct lxkns_process *proc, uid_t *ret);
 /* comm, as the kernel gives it (may contain spaces, parentheses, newlines);
  * "" when unknown. Borrowed. */
 const char *lxkns_process_name(const struct lxkns_process *proc);

@@ -134,6 +134,9 @@ struct lxkns_process {
 		};
 	};
 	pid_t ppid;
+	/* the owner UID of /proc/PID (as lsns) plus one; 0: unknown (it
+	 * fills the padding after ppid) */
+	uint32_t uid_p1;
 	/* the arguments, each NUL-terminated, back to back (shared between
 	 * processes with the same command line) */
 	const char *cmdline;

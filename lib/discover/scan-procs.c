@@ -517,6 +517,11 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
 		return -ENOMEM;
 	p->pid = pid; /* (also the main task's TID) */
 	p->main_task.process = p;
+	/* the process UID as lsns has it: the owner of /proc/PID, from the
+	 * dirfd we hold (one fstat, no path walk) */
+	struct stat dst;
+	if (fstat(dirfd, &dst) == 0 && dst.st_uid != (uid_t)-1)
+		p->uid_p1 = (uint32_t)dst.st_uid + 1;
 	r = read_stat(w, dirfd, pid, &p->c, &st);
 	if (r == -ENOMEM)
 		return r;

@@ -279,6 +279,10 @@ static void write_process(struct jw *w, const struct lxkns_process *p, struct ns
 	jw_i64(w, p->pid);
 	JW_KEY(w, "ppid");
 	jw_i64(w, p->ppid);
+	if (p->uid_p1) {
+		JW_KEY(w, "uid");
+		jw_i64(w, (int64_t)p->uid_p1 - 1);
+	}
 	jw_object_close(w);
 }
 

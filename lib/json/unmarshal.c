@@ -210,6 +210,14 @@ static int read_process(struct reader *rd, const char *key, json_t *obj, struct 
 		return fail(rd, "%s: key and \"pid\" differ", what);
 	if (read_common(rd, obj, what, &p->c) < 0)
 		return -EBADMSG;
+	/* optional: absent (or null) when unknown */
+	v = json_object_get(obj, "uid");
+	if (v && !json_is_null(v)) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) >= (json_int_t)UINT32_MAX)
+			return fail(rd, "%s: \"uid\" is not a valid UID", what);
+		p->uid_p1 = (uint32_t)json_integer_value(v) + 1;
+	}
 
 	v = json_object_get(obj, "cmdline");
 	if (v && !json_is_null(v)) {

@@ -44,7 +44,7 @@ out=$("$T/lspidns" --color=never --no-containers 2>&1)
 check "lspidns --no-containers: just the process, with its cgroup" grep -qE "process \"sleep\" \($P1\) controlled by" <<<"$out"
 out=$("$T/pidtree" --color=never 2>&1)
 check "pidtree: container \"ct-web\" \"sleep\" ($P1/1)" grep -qF "container \"ct-web\" \"sleep\" ($P1/1)" <<<"$out"
-out=$("$T/lsallns" -o TYPE,CONTAINER,PID 2>&1)
+out=$("$T/lsallns" -o TYPE,CONTAINER,SENIOR 2>&1)
 check "lsallns: CONTAINER column" grep -qE "^pid +ct-web +$P1\$" <<<"$out"
 
 docker pause ct-web >/dev/null

@@ -120,6 +120,32 @@ golden lsallns nested-type -i "$NESTED" -t net -t pid
 golden lsallns nested-filter -i "$NESTED" -f user,mnt --proc=exe --cgroup=full
 golden lsallns nested-colour -i "$NESTED" --color=always
 golden lsallns basic-json -i "$BASIC" -J
+# lsns's columns with lsns's meanings: PID is the lowest PID (500 in
+# user:[4026532100], whose most senior process, SENIOR, is 520), UID/USER
+# that process's (1300 has none; 1001 has no name), for process-less ones
+# the owner's; PNS/ONS 0 for none; NETNSID and NSFS are live only
+CYCLES=$IN/cycles.json
+golden lsallns nested-lsns-columns -i "$NESTED" \
+	-o NS,TYPE,PATH,NPROCS,PID,PPID,COMMAND,UID,USER,NETNSID,NSFS,PNS,ONS
+golden lsallns nested-lsns-columns-json -i "$NESTED" -J \
+	-o NS,TYPE,PATH,NPROCS,PID,PPID,COMMAND,UID,USER,NETNSID,NSFS,PNS,ONS
+golden lsallns nested-case -i "$NESTED" -o ns,Type,nProcs,pid,Senior,ownerUid,OWNERUSER,owner,parent
+golden lsallns nested-output-all -i "$NESTED" --output-all
+golden lsallns nested-output-all-json -i "$NESTED" --output-all -J
+golden lsallns nested-tree-owner -i "$NESTED" -T -o NS,TYPE,ONS,PID,SENIOR,PROCESS
+golden lsallns nested-tree-owner-json -i "$NESTED" --tree -J -o NS,TYPE,ONS
+golden lsallns nested-tree-parent -i "$NESTED" --tree=parent -o NS,TYPE,PNS,NPROCS
+golden lsallns nested-tree-parent-ascii -i "$NESTED" -Tparent --treestyle=ascii -t pid,user
+golden lsallns nested-tree-list -i "$NESTED" -T -l -o NS,TYPE
+golden lsallns nested-task -i "$NESTED" -p 1050 -o NS,TYPE,NPROCS,PID,SENIOR,PNS,ONS
+golden lsallns nested-persistent -i "$NESTED" -P -o NS,TYPE,NPROCS,PID,UID,USER,COMMENT
+golden lsallns nested-ns-processes -i "$NESTED" 'user:[4026532100]'
+golden lsallns nested-ns-processes-list -i "$NESTED" -l 4026532100 -o PID,PPID,UID,USER,COMMAND,NS,PATH
+golden lsallns nested-ns-processes-json -i "$NESTED" -J 'pid:[4026532220]' -o PID,PPID,COMMAND,SENIOR,PROCESS
+golden lsallns nested-nowrap -i "$NESTED" -W -u -o NS,TYPE,NSFS,COMMAND
+golden lsallns cycles-tree-owner -i "$CYCLES" -T -o NS,TYPE,ONS -t user,pid
+golden lsallns cycles-tree-parent -i "$CYCLES" --tree=parent -o NS,TYPE,PNS -t user,pid
+golden lsallns cycles-ns-processes -i "$CYCLES" 4026532500
 # ---- nscaps -----------------------------------------------------------
 CAPS=(--euid 0 --capeff 1fffff)
 # root in the initial user namespace toward a container's net namespace
@@ -209,7 +235,12 @@ for tool in lsuns lspidns pidtree nscaps lsallns nsgraph; do
 	expect_fail "$tool" "$tool: invalid process name style 'argv'" --proc=argv
 	expect_fail "$tool" "$tool: invalid cgroup name style 'tiny'" --cgroup=tiny
 	expect_fail "$tool" "$tool: invalid namespace type filter 'nope'" -f nope
-	expect_fail "$tool" "$tool: invalid --task value 'maybe'" --task=maybe
+	if [ "$tool" = lsallns ]; then # lsns's --task PID; the common --task is --threads
+		expect_fail "$tool" "$tool: invalid PID 'maybe'" --task=maybe
+		expect_fail "$tool" "$tool: invalid --threads value 'maybe'" --threads=maybe
+	else
+		expect_fail "$tool" "$tool: invalid --task value 'maybe'" --task=maybe
+	fi
 	expect_fail "$tool" "unrecognized option '--bogus'" --bogus
 	expect_fail "$tool" "$tool: cannot open '/nonexistent.json': No such file or directory" \
 		-i /nonexistent.json $(need "$tool")
@@ -247,6 +278,24 @@ expect_fail nscaps "nscaps: cannot read the effective UID of process 1: not in i
 expect_fail lsallns "lsallns: unknown column 'BOGUS'" -o NAMESPACE,BOGUS
 expect_fail lsallns "lsallns: --json and --raw exclude each other" -J -r
 expect_fail lsallns "lsallns: invalid namespace type filter 'x'" -t x
+expect_fail lsallns "lsallns: unknown column 'bogus'" -o ns,bogus
+expect_fail lsallns "lsallns: invalid PID '0'" -p 0
+expect_fail lsallns "lsallns: invalid PID 'x'" --task x
+expect_fail lsallns "lsallns: no process with PID 99999" -i "$NESTED" -p 99999
+expect_fail lsallns "lsallns: invalid namespace 'net:[abc]'" 'net:[abc]'
+expect_fail lsallns "lsallns: unknown namespace 'net:[12345]'" -i "$NESTED" 'net:[12345]'
+expect_fail lsallns "lsallns: invalid tree relation 'sideways' (owner, parent)" --tree=sideways
+expect_fail lsallns "lsallns: --persistent and --task exclude each other" -P -p 1
+expect_fail lsallns "lsallns: a NAMESPACE excludes --task and --persistent" -p 1 4026531840
+expect_fail lsallns "lsallns: unexpected argument 'two'" one two
+for args in "-o bogus" "-p 0" "net:[abc]" "--tree=sideways"; do
+	run lsallns $args
+	if [ $rc -eq 1 ] && [ "$(sed -n 2p "$tmp/err")" = "Try 'lsallns --help' for more information." ]; then
+		ok "lsallns $args: Try 'lsallns --help'"
+	else
+		bad "lsallns $args: Try 'lsallns --help' (exit $rc)"
+	fi
+done
 expect_fail nsgraph "nsgraph: invalid format 'gif'" -T gif
 expect_fail nsgraph "nsgraph: cannot create '/nonexistent/dir/g.dot'" -i "$NESTED" -o /nonexistent/dir/g.dot
 

@@ -333,14 +333,15 @@ expect_absent() {
 # format (keys must appear in this order; optional ones may be missing;
 # no unknown keys in namespace, process and task objects).  Checked on the
 # live dump, which holds key combinations the fixtures may not have
-# (hidden, bind-mounted, fd-held namespaces, loose threads).
+# (hidden, bind-mounted, fd-held namespaces, loose threads). A process's
+# "uid" (lxkns C, not Go: the owner of /proc/PID) is optional.
 LIVE_WIRE_FILTER='
   def inorder($o): [keys_unsorted[] | . as $x | $o | index($x)] as $i
     | ($i | all(. != null)) and ($i == ($i | sort)) and ($i | length) == ($i | unique | length);
   def need($r): . as $obj | $r | all(. as $k | $obj | has($k));
   ["container-engines","container-groups","containers","cpus-online","discovery-options","mounts","namespaces","processes"] as $top
   | ["nsid","type","owner","reference","leaders","loose-threads","parent","ealdorman","children","user-id","user-name"] as $ns
-  | ["namespaces","cmdline","tasks","name","starttime","cpucgroup","fridgecgroup","fridgefrozen","affinity","policy","priority","nice","pid","ppid"] as $proc
+  | ["namespaces","cmdline","tasks","name","starttime","cpucgroup","fridgecgroup","fridgefrozen","affinity","policy","priority","nice","pid","ppid","uid"] as $proc
   | ["namespaces","name","starttime","cpucgroup","fridgecgroup","fridgefrozen","affinity","policy","priority","nice","tid"] as $task
   | ["mnt","cgroup","uts","ipc","user","pid","net","time"] as $types
   | ["from-procs","from-tasks","from-fds","from-bindmounts","with-hierarchy","with-ownership","with-freezer","with-mounts","with-socket-processes","with-affinity-scheduling","with-task-affinity-scheduling","labels","scanned-namespace-types"] as $opts
@@ -358,7 +359,7 @@ LIVE_WIRE_FILTER='
          then empty else "namespace \($id) keys: \(keys_unsorted)" end),
       (.processes | to_entries[]
        | .key as $pid | .value
-       | (if inorder($proc) and need($proc - ["affinity","policy","priority","nice"]) and (.namespaces | inorder($types))
+       | (if inorder($proc) and need($proc - ["affinity","policy","priority","nice","uid"]) and (.namespaces | inorder($types))
           then empty else "process \($pid) keys: \(keys_unsorted), namespaces: \(.namespaces | keys_unsorted)" end),
          (.tasks[] | if inorder($task) and need($task - ["affinity","policy","priority","nice"]) and (.namespaces | inorder($types))
           then empty else "task \(.tid) of process \($pid) keys: \(keys_unsorted)" end))

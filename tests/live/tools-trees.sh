@@ -159,23 +159,25 @@ render pidtree-n2 pidtree -p 2 -n "$P1"
 cmp -s "$WORK/pidtree-p" "$WORK/pidtree-n2" || fail "pidtree -p 2 -n $P1 differs from -p $C2"
 
 # --- lsallns -------------------------------------------------------------------
-render lsallns lsallns -r -o NAMESPACE,TYPE,PID,PROCESS,COMMENT,OWNER,PARENT
+# SENIOR: the most senior process (lsns's PID is the lowest); OWNER and
+# PARENT: ONS and PNS, 0 for none (a user namespace's owner is its parent)
+render lsallns lsallns -r -o NAMESPACE,TYPE,SENIOR,PROCESS,COMMENT,OWNER,PARENT
 raw() { printf '%s' "$1" | sed 's/ /\\x20/g; s/»/\\xc2\\xbb/g'; }
-expect_line lsallns "$U1 user $B1 unshare cgroup:$(raw "$(cgroup_of $B1)")  $INIT_USER"
-expect_line lsallns "$U2 user $C1 unshare cgroup:$(raw "$(cgroup_of $C1)")  $U1"
+expect_line lsallns "$U1 user $B1 unshare cgroup:$(raw "$(cgroup_of $B1)") $INIT_USER $INIT_USER"
+expect_line lsallns "$U2 user $C1 unshare cgroup:$(raw "$(cgroup_of $C1)") $U1 $U1"
 expect_line lsallns "$P2 pid $C2 sleep cgroup:$(raw "$(cgroup_of $C2)") $U2 $P1"
-expect_line lsallns "$UP user   ???  $INIT_USER"
-expect_line lsallns "$N1 net   bound:$(raw "$MNTREF»$WORK/net") $INIT_USER "
-expect_line lsallns "$NN net $TID [nsthread] cgroup:$(raw "$(cgroup_of $T)") $INIT_USER "
+expect_line lsallns "$UP user   ??? $INIT_USER $INIT_USER"
+expect_line lsallns "$N1 net   bound:$(raw "$MNTREF»$WORK/net") $INIT_USER 0"
+expect_line lsallns "$NN net $TID [nsthread] cgroup:$(raw "$(cgroup_of $T)") $INIT_USER 0"
 render lsallns-json lsallns -J
 DUMP_SAVED=$DUMP
 DUMP=$WORK/lsallns-json
 expect "lsallns -J: the bind-mounted netns row" \
-    "{\"namespace\":$N1,\"type\":\"net\",\"container\":null,\"pid\":null,\"process\":null,\"comment\":\"bound:$MNTREF»$WORK/net\"}" \
+    "{\"namespace\":$N1,\"type\":\"net\",\"container\":null,\"senior\":null,\"process\":null,\"comment\":\"bound:$MNTREF»$WORK/net\"}" \
     '.namespaces[] | select(.namespace == $n)' --argjson n "$N1"
 expect "lsallns -J: the loose thread's row" \
-    "{\"namespace\":$NN,\"type\":\"net\",\"pid\":$TID,\"process\":\"[nsthread]\"}" \
-    '.namespaces[] | select(.namespace == $n) | {namespace, type, pid, process}' --argjson n "$NN"
+    "{\"namespace\":$NN,\"type\":\"net\",\"senior\":$TID,\"process\":\"[nsthread]\"}" \
+    '.namespaces[] | select(.namespace == $n) | {namespace, type, senior, process}' --argjson n "$NN"
 DUMP=$DUMP_SAVED
 
 # --- nsgraph -------------------------------------------------------------------

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <lxkns/lxkns.h>
 
@@ -65,6 +66,16 @@ int main(int argc, char **argv)
 	if (p) {
 		CHECK_STR(lxkns_process_name(p), "x) (y\nz", "comm with ') (' and a newline");
 		CHECK_INT(lxkns_process_ppid(p), 1, "ppid of 100");
+		{
+			/* the owner of the fixture's 100/ directory, as lsns */
+			struct stat dst;
+			char dir[4096];
+			uid_t puid = (uid_t)-1;
+			snprintf(dir, sizeof(dir), "%s/100", argv[1]);
+			CHECK(stat(dir, &dst) == 0, "stat of the fixture's 100/");
+			CHECK(lxkns_process_uid(p, &puid), "uid of 100 known");
+			CHECK_INT(puid, dst.st_uid, "uid of 100 is the owner of 100/");
+		}
 		CHECK_INT(lxkns_process_starttime(p), 500, "starttime of 100");
 		CHECK_INT(lxkns_process_cmdline_count(p), 2, "cmdline of 100");
 		CHECK_STR(lxkns_process_cmdline_at(p, 1), "infinity", "argv[1] of 100");

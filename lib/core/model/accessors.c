@@ -256,6 +256,15 @@ pid_t lxkns_process_ppid(const struct lxkns_process *p)
 	return p->ppid;
 }
 
+bool lxkns_process_uid(const struct lxkns_process *p, uid_t *ret)
+{
+	if (!p->uid_p1)
+		return false;
+	if (ret)
+		*ret = (uid_t)(p->uid_p1 - 1);
+	return true;
+}
+
 size_t lxkns_process_cmdline_count(const struct lxkns_process *p)
 {
 	return p->cmdline_count;

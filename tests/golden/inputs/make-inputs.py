@@ -4,8 +4,8 @@
 # /proc trees: nested user and PID namespaces with changing owners, hidden
 # user and PID namespaces, a process-less bind-mounted PID namespace, bind
 # mounts inside another mount namespace, fd and loose-thread references, a
-# process whose PID namespace could not be read, an orphan, odd names and a
-# Docker-style cgroup. Leaders are derived here the way the library derives
+# process whose PID namespace could not be read, an orphan, odd names, a
+# Docker-style cgroup and process UIDs. Leaders are derived here the way the library derives
 # them (attached processes whose parent is not attached). Also writes
 # malformed documents that must be rejected or survived (cycles).
 #
@@ -62,6 +62,10 @@ procs = {
     1300: ("orphan", ["orphan"], 1299, 3200, "", ns()),
 }
 tasks = {1010: [(1011, "stray thread :p", 3001, ns(net=N2))]}
+# process UIDs (the owner of /proc/PID); 1300 has none (unknown). 1001 is a
+# UID without a user name anywhere in the document.
+uids = {1: 0, 2: 0, 500: 1000, 501: 1000, 520: 1000, 600: 1000, 1000: 0, 1001: 0, 1050: 0,
+        1051: 0, 1010: 0, 1200: 1001}
 
 namespaces = {
     U0: {"type": "user", "user-id": 0, "user-name": "root"},
@@ -141,6 +145,8 @@ def document():
         p.update(common(name, start, cg, nss))
         p["pid"] = pid
         p["ppid"] = ppid
+        if pid in uids:
+            p["uid"] = uids[pid]
         out_p[str(pid)] = p
     return {"namespaces": out_ns, "processes": out_p}
 
