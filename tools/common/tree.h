@@ -17,10 +17,10 @@
  * a "…" marker instead (a malformed saved discovery can describe an
  * arbitrarily deep process tree). */
 #define TREE_MAX_DEPTH 1000
-/* The JSON form (-J) shows 120 levels: with what a node holds, that keeps
+/* The JSON form (-J) shows 80 levels: with what a node holds, that keeps
  * every document within the 256 levels of nesting that jq 1.6 parses.
  * A node whose children are cut has "truncated": true. */
-#define TREE_JSON_MAX_DEPTH 120
+#define TREE_JSON_MAX_DEPTH 80
 
 struct tree_node;
 
