@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "labels.h"
+#include "jsonout.h"
 #include "style.h"
 
 static const struct tool_opts *opts;
@@ -238,4 +239,121 @@ void label_unknown_ns(struct buf *sb, enum lxkns_ns_type type)
 	style_printf(sb, elem, "%s:[", lxkns_ns_type_name(type));
 	style_puts(sb, STYLE_UNKNOWN, "???");
 	style_puts(sb, elem, "]");
+}
+
+void label_json_process(struct buf *b, const struct lxkns_process *proc)
+{
+	const struct lxkns_container *c = lxkns_process_container(proc);
+	const char *cg = c ? NULL : lxkns_process_cpu_cgroup(proc);
+	struct buf s = BUF_INIT;
+	char name[512];
+
+	json_open(b, '{');
+	json_key(b, "pid");
+	json_i64(b, lxkns_process_pid(proc));
+	json_key(b, "name");
+	label_procname(&s, proc);
+	json_str(b, xbuf_str(&s));
+	if (c) {
+		json_key(b, "container");
+		json_str(b, lxkns_container_display_name(c, name, sizeof(name)));
+	} else if (cg && *cg) {
+		buf_truncate(&s, 0);
+		label_cgroup(&s, cg);
+		json_key(b, "cgroup");
+		json_str(b, xbuf_str(&s));
+	}
+	buf_free(&s);
+	json_close(b, '}');
+}
+
+static void json_loose_threads(struct buf *b, const struct lxkns_namespace *ns, size_t n)
+{
+	json_key(b, "loose-threads");
+	json_open(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		const struct lxkns_task *t = lxkns_namespace_loose_thread_at(ns, i);
+		const struct lxkns_process *p = lxkns_task_process(t);
+
+		json_open(b, '{');
+		json_key(b, "tid");
+		json_i64(b, lxkns_task_tid(t));
+		json_key(b, "name");
+		json_str(b, lxkns_task_name(t));
+		if (p) {
+			struct buf name = BUF_INIT;
+			label_procname(&name, p);
+			json_key(b, "process");
+			json_open(b, '{');
+			json_key(b, "pid");
+			json_i64(b, lxkns_process_pid(p));
+			json_key(b, "name");
+			json_str(b, xbuf_str(&name));
+			json_close(b, '}');
+			buf_free(&name);
+		}
+		json_close(b, '}');
+	}
+	json_close(b, ']');
+}
+
+void label_json_ns(struct buf *b, const struct lxkns_namespace *ns)
+{
+	const struct lxkns_process *ealdorman = lxkns_namespace_ealdorman(ns);
+	size_t n;
+
+	json_key(b, "nsid");
+	json_u64(b, lxkns_namespace_id(ns).ino);
+	json_key(b, "type");
+	json_str(b, lxkns_ns_type_name(lxkns_namespace_type(ns)));
+	if (ealdorman) {
+		json_key(b, "ealdorman");
+		label_json_process(b, ealdorman);
+		if (!opts || !opts->all_leaders)
+			return;
+		json_key(b, "leaders");
+		json_open(b, '[');
+		label_json_process(b, ealdorman);
+		n = lxkns_namespace_leader_count(ns);
+		for (size_t i = 0; i < n; i++)
+			if (lxkns_namespace_leader_at(ns, i) != ealdorman)
+				label_json_process(b, lxkns_namespace_leader_at(ns, i));
+		json_close(b, ']');
+		return;
+	}
+	n = lxkns_namespace_loose_thread_count(ns);
+	if (n) {
+		json_loose_threads(b, ns, n);
+		return;
+	}
+	n = lxkns_namespace_ref_count(ns);
+	if (n) {
+		const char *first = lxkns_namespace_ref_at(ns, 0);
+
+		json_key(b, "reference");
+		json_open(b, '[');
+		for (size_t i = 0; i < n; i++)
+			json_str(b, lxkns_namespace_ref_at(ns, i));
+		json_close(b, ']');
+		json_key(b, "bind-mounted");
+		json_bool(b, !(n == 1 && first && strncmp(first, "/proc/", 6) == 0));
+	}
+}
+
+void label_json_owner(struct buf *b, const struct lxkns_namespace *userns)
+{
+	uid_t uid;
+	const char *name;
+
+	json_key(b, "user-id");
+	if (!userns || !lxkns_namespace_owner_uid(userns, &uid)) {
+		json_null(b);
+		return;
+	}
+	json_u64(b, uid);
+	name = lxkns_namespace_user_name(userns);
+	if (name && *name) {
+		json_key(b, "user-name");
+		json_str(b, name);
+	}
 }

@@ -62,4 +62,22 @@ void label_owner_uid(struct buf *sb, const struct lxkns_namespace *userns);
 /* "pid:[???]" for a namespace of a type that could not be read. */
 void label_unknown_ns(struct buf *sb, enum lxkns_ns_type type);
 
+/*
+ * The same in the JSON form (-J), as members of the current object
+ * (jsonout.h), following the same rules and options (no colours, no icons):
+ *
+ *   "nsid": 4026531837, "type": "user", and the reference label as one of
+ *   "ealdorman": PROCESS (and with --all-leaders "leaders": [PROCESS...],
+ *   the ealdorman first), "loose-threads": [{"tid", "name", "process":
+ *   {"pid", "name"}}...], or "reference": ["path"...] with "bind-mounted":
+ *   true/false; nothing for a hidden namespace.
+ *
+ * PROCESS is {"pid", "name" (as --proc asks), and "container" or "cgroup"
+ * (as --cgroup asks) when the text shows it}.
+ */
+void label_json_process(struct buf *b, const struct lxkns_process *proc);
+void label_json_ns(struct buf *b, const struct lxkns_namespace *ns);
+/* "user-id": UID (null when unknown) and, when known, "user-name". */
+void label_json_owner(struct buf *b, const struct lxkns_namespace *userns);
+
 #endif

@@ -2,8 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xalloc.h"
+#include "jsonout.h"
 #include "style.h"
+#include "xalloc.h"
 #include "tree.h"
 
 struct tree_node {
@@ -13,7 +14,8 @@ struct tree_node {
 	struct tree_node **kids;
 	size_t nkids, cap_kids;
 	size_t depth;
-	bool truncated; /* children beyond TREE_MAX_DEPTH were left out */
+	bool truncated;	 /* children beyond TREE_MAX_DEPTH were left out */
+	struct buf json; /* the members of its JSON object */
 };
 
 struct tree_node *tree_add(struct tree *t, struct tree_node *parent, char *label)
@@ -50,6 +52,44 @@ void tree_prop(struct tree_node *node, char *text)
 size_t tree_depth(const struct tree_node *node)
 {
 	return node->depth;
+}
+
+struct buf *tree_json(struct tree_node *node)
+{
+	return &node->json;
+}
+
+static void render_json(const struct tree_node *n, struct buf *doc)
+{
+	bool cut = n->truncated || (n->nkids && n->depth + 1 >= TREE_JSON_MAX_DEPTH);
+
+	json_open(doc, '{');
+	json_members(doc, &n->json);
+	json_key(doc, "children");
+	json_open(doc, '[');
+	for (size_t i = 0; i < n->nkids && n->depth + 1 < TREE_JSON_MAX_DEPTH; i++)
+		render_json(n->kids[i], doc);
+	json_close(doc, ']');
+	if (cut) {
+		json_key(doc, "truncated");
+		json_bool(doc, true);
+	}
+	json_close(doc, '}');
+}
+
+void tree_render_json(const struct tree *t, const char *rootkey, FILE *out)
+{
+	struct buf doc = BUF_INIT;
+
+	json_open(&doc, '{');
+	json_key(&doc, rootkey);
+	json_open(&doc, '[');
+	for (size_t i = 0; i < t->nroots; i++)
+		render_json(t->roots[i], &doc);
+	json_close(&doc, ']');
+	json_close(&doc, '}');
+	json_print(out, &doc);
+	buf_free(&doc);
 }
 
 /* first: what goes before the label; rest (in sb): before every other line
@@ -107,6 +147,7 @@ void tree_free(struct tree *t)
 		free(n->props);
 		free(n->kids);
 		free(n->label);
+		buf_free(&n->json);
 		free(n);
 	}
 	free(t->all);

@@ -9,6 +9,7 @@
 
 #include <lxkns/lxkns.h>
 
+#include "jsonout.h"
 #include "labels.h"
 #include "options.h"
 #include "tool-common.h"
@@ -23,6 +24,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "  -u, --user             also show the owning user namespaces, inserted\n"
 	      "                         wherever the owner changes\n"
+	      "  -J, --json             the tree as JSON: {\"namespaces\": [...]}, each\n"
+	      "                         namespace an object with its \"children\"\n"
 	      "\n",
 	      out);
 	tool_opts_usage(out);
@@ -43,6 +46,10 @@ static void add_userns(struct tree *t, struct tree_node *parent,
 	buf_puts(&sb, " created by ");
 	label_owner_uid(&sb, userns);
 	node = tree_add(t, parent, xbuf_take(&sb));
+	if (node) {
+		label_json_ns(tree_json(node), userns);
+		label_json_owner(tree_json(node), userns);
+	}
 	for (size_t i = 0; node && i < n; i++)
 		add_pidns(t, node, pidns[i]);
 }
@@ -86,6 +93,8 @@ static void add_pidns(struct tree *t, struct tree_node *parent, const struct lxk
 
 	label_ns(&sb, ns);
 	node = tree_add(t, parent, xbuf_take(&sb));
+	if (node)
+		label_json_ns(tree_json(node), ns);
 	if (!node || !n)
 		return;
 	kids = xcalloc(n, sizeof(*kids));
@@ -99,6 +108,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "user", no_argument, NULL, 'u' },
+		{ "json", no_argument, NULL, 'J' },
 		TOOL_COMMON_LONGOPTS,
 		{ 0 },
 	};
@@ -106,14 +116,18 @@ int main(int argc, char **argv)
 	struct lxkns_result *result = NULL;
 	struct tree t = TREE_INIT;
 	const char *nsarg = NULL;
+	bool json = false;
 	int c, r;
 
 	tool_init("lspidns");
 	tool_opts_init(&o, usage);
-	while ((c = getopt_long(argc, argv, "u" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "uJ" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
 			with_users = true;
+			break;
+		case 'J':
+			json = true;
 			break;
 		default:
 			r = tool_opts_handle(&o, c, optarg);
@@ -148,7 +162,10 @@ int main(int argc, char **argv)
 		add_list(&t, NULL, NULL, roots, n);
 		free(roots);
 	}
-	tree_render(&t, stdout);
+	if (json)
+		tree_render_json(&t, "namespaces", stdout);
+	else
+		tree_render(&t, stdout);
 	tree_free(&t);
 	lxkns_result_unref(result);
 	return tool_finish_output();

@@ -9,6 +9,7 @@
 
 #include <lxkns/lxkns.h>
 
+#include "jsonout.h"
 #include "labels.h"
 #include "options.h"
 #include "tool-common.h"
@@ -23,6 +24,8 @@ static void usage(FILE *out)
 	      "who created them.\n"
 	      "\n"
 	      "  -d, --details          also show the namespaces each user namespace owns\n"
+	      "  -J, --json             the tree as JSON: {\"namespaces\": [...]}, each user\n"
+	      "                         namespace an object with its \"children\"\n"
 	      "\n",
 	      out);
 	tool_opts_usage(out);
@@ -33,6 +36,7 @@ static void add_userns(struct tree *t, struct tree_node *parent, const struct lx
 {
 	struct buf sb = BUF_INIT;
 	struct tree_node *node;
+	struct buf *json;
 
 	label_ns(&sb, ns);
 	buf_puts(&sb, " created by ");
@@ -40,6 +44,13 @@ static void add_userns(struct tree *t, struct tree_node *parent, const struct lx
 	node = tree_add(t, parent, xbuf_take(&sb));
 	if (!node)
 		return;
+	json = tree_json(node);
+	label_json_ns(json, ns);
+	label_json_owner(json, ns);
+	if (details) {
+		json_key(json, "owned");
+		json_open(json, '[');
+	}
 	for (size_t k = 0; details && k < _LXKNS_NS_TYPE_MAX; k++) {
 		enum lxkns_ns_type type = labels_lexical_types[k];
 		size_t n = lxkns_namespace_owned_count(ns, type);
@@ -49,8 +60,13 @@ static void add_userns(struct tree *t, struct tree_node *parent, const struct lx
 		for (size_t i = 0; i < n; i++) {
 			label_ns(&sb, lxkns_namespace_owned_at(ns, type, i));
 			tree_prop(node, xbuf_take(&sb));
+			json_open(json, '{');
+			label_json_ns(json, lxkns_namespace_owned_at(ns, type, i));
+			json_close(json, '}');
 		}
 	}
+	if (details)
+		json_close(json, ']');
 	for (size_t i = 0; i < lxkns_namespace_child_count(ns); i++)
 		add_userns(t, node, lxkns_namespace_child_at(ns, i), o, details);
 }
@@ -59,6 +75,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "details", no_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'J' },
 		TOOL_COMMON_LONGOPTS,
 		{ 0 },
 	};
@@ -66,15 +83,18 @@ int main(int argc, char **argv)
 	struct lxkns_result *result = NULL;
 	struct tree t = TREE_INIT;
 	const char *nsarg = NULL;
-	bool details = false;
+	bool details = false, json = false;
 	int c, r;
 
 	tool_init("lsuns");
 	tool_opts_init(&o, usage);
-	while ((c = getopt_long(argc, argv, "d" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "dJ" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			details = true;
+			break;
+		case 'J':
+			json = true;
 			break;
 		default:
 			r = tool_opts_handle(&o, c, optarg);
@@ -105,7 +125,10 @@ int main(int argc, char **argv)
 			add_userns(&t, NULL, lxkns_result_root_at(result, LXKNS_NS_USER, i), &o,
 				   details);
 	}
-	tree_render(&t, stdout);
+	if (json)
+		tree_render_json(&t, "namespaces", stdout);
+	else
+		tree_render(&t, stdout);
 	tree_free(&t);
 	lxkns_result_unref(result);
 	return tool_finish_output();

@@ -27,6 +27,7 @@
 #include <lxkns/lxkns.h>
 #include <sys/capability.h>
 
+#include "jsonout.h"
 #include "labels.h"
 #include "options.h"
 #include "tool-common.h"
@@ -39,6 +40,7 @@ enum verdict {
 };
 
 static const char *const marks[] = { "⛔", "⛛", "✓" };
+static const char *const verdict_names[] = { "none", "effective", "all" };
 static const enum style_elem verdict_style[] = { STYLE_USER_NOCAPS, STYLE_USER_EFFCAPS,
 						 STYLE_USER_FULLCAPS };
 
@@ -61,6 +63,8 @@ static void usage(FILE *out)
 	      "      --capeff MASK      take these effective capabilities (hex, as in\n"
 	      "                         /proc/PID/status) instead of reading them\n"
 	      "                         (both are needed with --input)\n"
+	      "  -J, --json             the tree as JSON: {\"namespaces\": [...]}, user\n"
+	      "                         namespaces, process and target nested in \"children\"\n"
 	      "\n",
 	      out);
 	tool_opts_usage(out);
@@ -98,9 +102,12 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The capability names of a mask, sorted, four to a line. */
+/* The capability names of a mask, sorted, four to a line; in the JSON
+ * form as "capabilities": [names]. */
 static void add_caps(struct tree_node *node, uint64_t mask)
 {
+	struct buf *json = tree_json(node);
+
 	char *names[64];
 	size_t n = 0, width = 0;
 
@@ -115,6 +122,13 @@ static void add_caps(struct tree_node *node, uint64_t mask)
 		n++;
 	}
 	qsort(names, n, sizeof(names[0]), cmp_str);
+	if (!n)
+		tree_prop(node, xstrdup("(no effective capabilities)"));
+	json_key(json, "capabilities");
+	json_open(json, '[');
+	for (size_t i = 0; i < n; i++)
+		json_str(json, names[i]);
+	json_close(json, ']');
 	for (size_t i = 0; i < n; i += 4) {
 		struct buf sb = BUF_INIT;
 		for (size_t k = i; k < n && k < i + 4; k++) {
@@ -179,17 +193,20 @@ static enum verdict verdict_in(const struct subject *s, const struct lxkns_names
 
 static void add_target_props(struct tree_node *node, const struct subject *s, enum verdict v)
 {
+	json_key(tree_json(node), "target");
+	json_bool(tree_json(node), true);
 	switch (v) {
 	case VERDICT_NONE:
 		tree_prop(node, xstrdup("(no capabilities)"));
+		json_key(tree_json(node), "capabilities");
+		json_open(tree_json(node), '[');
+		json_close(tree_json(node), ']');
 		break;
 	case VERDICT_EFFECTIVE:
 		if (s->brief)
 			tree_prop(node, xstrdup("(process effective capabilities)"));
-		else if (!s->caps)
-			tree_prop(node, xstrdup("(no effective capabilities)"));
 		else
-			add_caps(node, s->caps);
+			add_caps(node, s->caps); /* "(no effective capabilities)" if none */
 		break;
 	case VERDICT_ALL:
 		if (s->brief)
@@ -220,7 +237,12 @@ static struct tree_node *add_userns(struct tree *t, struct tree_node *parent,
 	if (sb.len == len)
 		buf_truncate(&sb, len - 1);
 	node = tree_add(t, parent, xbuf_take(&sb));
-	if (node && target)
+	if (!node)
+		return NULL;
+	label_json_ns(tree_json(node), ns);
+	json_key(tree_json(node), "verdict");
+	json_str(tree_json(node), verdict_names[v]);
+	if (target)
 		add_target_props(node, s, v);
 	return node;
 }
@@ -230,6 +252,7 @@ static void add_process(struct tree *t, struct tree_node *parent, const struct s
 {
 	struct buf sb = BUF_INIT, name = BUF_INIT;
 	struct tree_node *node;
+	struct buf *json;
 
 	label_procname(&name, p);
 	buf_puts(&sb, "process ");
@@ -237,12 +260,17 @@ static void add_process(struct tree *t, struct tree_node *parent, const struct s
 	buf_printf(&sb, " (%d)", (int)lxkns_process_pid(p));
 	buf_free(&name);
 	node = tree_add(t, parent, xbuf_take(&sb));
-	if (!node || !s->proccaps)
+	if (!node)
 		return;
-	if (s->caps)
-		add_caps(node, s->caps);
-	else
-		tree_prop(node, xstrdup("(no effective capabilities)"));
+	json = tree_json(node);
+	json_key(json, "pid");
+	json_i64(json, lxkns_process_pid(p));
+	json_key(json, "name");
+	label_procname(&name, p);
+	json_str(json, xbuf_str(&name));
+	buf_free(&name);
+	if (s->proccaps)
+		add_caps(node, s->caps); /* "(no effective capabilities)" if none */
 }
 
 static void add_target(struct tree *t, struct tree_node *parent, const struct subject *s,
@@ -254,8 +282,12 @@ static void add_target(struct tree *t, struct tree_node *parent, const struct su
 	buf_puts(&sb, "target ");
 	label_ns(&sb, target);
 	node = tree_add(t, parent, xbuf_take(&sb));
-	if (node)
-		add_target_props(node, s, v);
+	if (!node)
+		return;
+	label_json_ns(tree_json(node), target);
+	json_key(tree_json(node), "verdict");
+	json_str(tree_json(node), verdict_names[v]);
+	add_target_props(node, s, v);
 }
 
 static void build(struct tree *t, const struct subject *s, const struct lxkns_process *proc,
@@ -318,6 +350,7 @@ int main(int argc, char **argv)
 		{ "proccaps", optional_argument, NULL, OPT_PROCCAPS },
 		{ "euid", required_argument, NULL, OPT_EUID },
 		{ "capeff", required_argument, NULL, OPT_CAPEFF },
+		{ "json", no_argument, NULL, 'J' },
 		TOOL_COMMON_LONGOPTS,
 		{ 0 },
 	};
@@ -328,12 +361,12 @@ int main(int argc, char **argv)
 	const char *nsarg = NULL, *pidarg = NULL, *targetarg, *procfs;
 	const struct lxkns_process *proc;
 	const struct lxkns_namespace *target, *tuserns;
-	bool have_euid = false, have_caps = false;
+	bool have_euid = false, have_caps = false, json = false;
 	int c, r, pid = 0;
 
 	tool_init("nscaps");
 	tool_opts_init(&o, usage);
-	while ((c = getopt_long(argc, argv, "p:n:" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:n:J" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pidarg = optarg;
@@ -342,6 +375,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			nsarg = optarg;
+			break;
+		case 'J':
+			json = true;
 			break;
 		case OPT_BRIEF:
 			s.brief = true;
@@ -461,7 +497,10 @@ int main(int argc, char **argv)
 		}
 	}
 	build(&t, &s, proc, target, tuserns);
-	tree_render(&t, stdout);
+	if (json)
+		tree_render_json(&t, "namespaces", stdout);
+	else
+		tree_render(&t, stdout);
 	r = tool_finish_output();
 out:
 	tree_free(&t);

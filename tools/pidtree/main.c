@@ -12,6 +12,7 @@
 
 #include <lxkns/lxkns.h>
 
+#include "jsonout.h"
 #include "labels.h"
 #include "options.h"
 #include "tool-common.h"
@@ -26,6 +27,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "  -p, --pid PID          only the branch down to process PID\n"
 	      "  -n, --ns PIDNS         PID is as seen in PIDNS (pid:[INODE] or INODE)\n"
+	      "  -J, --json             the tree as JSON: {\"namespaces\": [...]}, PID\n"
+	      "                         namespaces and processes nested in \"children\"\n"
 	      "\n",
 	      out);
 	tool_opts_usage(out);
@@ -90,6 +93,80 @@ static char *pidns_label(const struct lxkns_namespace *ns)
 	return xbuf_take(&sb);
 }
 
+/* The JSON members of a process node: what process_label() shows. */
+static void process_json(struct buf *b, const struct lxkns_process *p)
+{
+	const struct lxkns_namespace *ns = pidns_of(p);
+	const struct lxkns_container *c = ns ? lxkns_process_container(p) : NULL;
+	const char *cg = ns && !c ? lxkns_process_cpu_cgroup(p) : NULL;
+	size_t n = lxkns_process_namespaced_pid_count(p);
+	struct buf s = BUF_INIT;
+	char name[512];
+
+	json_key(b, "pid");
+	json_i64(b, lxkns_process_pid(p));
+	json_key(b, "name");
+	label_procname(&s, p);
+	json_str(b, xbuf_str(&s));
+	json_key(b, "pidns");
+	if (ns)
+		json_u64(b, lxkns_namespace_id(ns).ino);
+	else
+		json_null(b);
+	json_key(b, "pids");
+	json_open(b, '[');
+	if (!ns) {
+		json_i64(b, lxkns_process_pid(p));
+		json_null(b);
+	} else if (n > 1) {
+		for (size_t i = 0; i < n; i++)
+			json_i64(b, lxkns_process_namespaced_pid_at(p, i, NULL));
+	} else {
+		json_i64(b, lxkns_process_pid(p));
+	}
+	json_close(b, ']');
+	if (c) {
+		json_key(b, "container");
+		json_str(b, lxkns_container_display_name(c, name, sizeof(name)));
+	} else if (cg && *cg) {
+		buf_truncate(&s, 0);
+		label_cgroup(&s, cg);
+		json_key(b, "cgroup");
+		json_str(b, xbuf_str(&s));
+	}
+	buf_free(&s);
+}
+
+/* A PID namespace node: what pidns_label() shows. */
+static struct tree_node *add_pidns(struct tree *t, struct tree_node *parent,
+				   const struct lxkns_namespace *ns)
+{
+	struct tree_node *node = tree_add(t, parent, pidns_label(ns));
+	const struct lxkns_namespace *owner = lxkns_namespace_owner(ns);
+	struct buf *b;
+
+	if (!node)
+		return NULL;
+	b = tree_json(node);
+	json_key(b, "nsid");
+	json_u64(b, lxkns_namespace_id(ns).ino);
+	json_key(b, "type");
+	json_str(b, "pid");
+	if (owner)
+		label_json_owner(b, owner);
+	return node;
+}
+
+static struct tree_node *add_process_node(struct tree *t, struct tree_node *parent,
+					  const struct lxkns_process *p)
+{
+	struct tree_node *node = tree_add(t, parent, process_label(p));
+
+	if (node)
+		process_json(tree_json(node), p);
+	return node;
+}
+
 static void add_process(struct tree *t, struct tree_node *parent, const struct lxkns_process *p);
 
 /* Adds the children of p (or the given top-level processes when p is NULL)
@@ -132,7 +209,7 @@ static void add_children(struct tree *t, struct tree_node *parent, const struct 
 			add_process(t, parent, list[i]);
 			continue;
 		}
-		nsnode = tree_add(t, parent, pidns_label(ns));
+		nsnode = add_pidns(t, parent, ns);
 		for (size_t j = i; j < n; j++)
 			if (!done[j] && pidns_of(list[j]) == ns) {
 				done[j] = true;
@@ -145,7 +222,7 @@ static void add_children(struct tree *t, struct tree_node *parent, const struct 
 
 static void add_process(struct tree *t, struct tree_node *parent, const struct lxkns_process *p)
 {
-	struct tree_node *node = tree_add(t, parent, process_label(p));
+	struct tree_node *node = add_process_node(t, parent, p);
 	size_t n = lxkns_process_child_count(p);
 	const struct lxkns_process **kids;
 
@@ -189,11 +266,11 @@ static void branch(struct tree *t, const struct lxkns_result *result, const stru
 		const struct lxkns_namespace *ns = pidns_of(a);
 
 		if (ns && (!up || pidns_of(up) != ns)) {
-			node = tree_add(t, node, pidns_label(ns));
+			node = add_pidns(t, node, ns);
 			if (!node)
 				break;
 		}
-		node = tree_add(t, node, process_label(a));
+		node = add_process_node(t, node, a);
 		if (!node)
 			break;
 	}
@@ -205,6 +282,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "ns", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'J' },
 		TOOL_COMMON_LONGOPTS,
 		{ 0 },
 	};
@@ -212,11 +290,12 @@ int main(int argc, char **argv)
 	struct lxkns_result *result = NULL;
 	struct tree t = TREE_INIT;
 	const char *nsarg = NULL, *pidarg = NULL;
+	bool json = false;
 	int c, r, pid = 0;
 
 	tool_init("pidtree");
 	tool_opts_init(&o, usage);
-	while ((c = getopt_long(argc, argv, "p:n:" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:n:J" TOOL_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pidarg = optarg;
@@ -225,6 +304,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			nsarg = optarg;
+			break;
+		case 'J':
+			json = true;
 			break;
 		default:
 			r = tool_opts_handle(&o, c, optarg);
@@ -274,7 +356,10 @@ int main(int argc, char **argv)
 	} else {
 		full_tree(&t, result);
 	}
-	tree_render(&t, stdout);
+	if (json)
+		tree_render_json(&t, "namespaces", stdout);
+	else
+		tree_render(&t, stdout);
 	tree_free(&t);
 	lxkns_result_unref(result);
 	return tool_finish_output();
