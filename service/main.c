@@ -85,6 +85,16 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* While the command line is checked, a failure is a usage error: as in
+ * util-linux, a "Try 'lxkns --help'" line follows the message. */
+static bool in_usage = true;
+
+static int usage_hint(void)
+{
+	fputs("Try 'lxkns --help' for more information.\n", stderr);
+	return 1;
+}
+
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
 {
@@ -95,6 +105,8 @@ static int fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (in_usage)
+		usage_hint();
 	return 1;
 }
 
@@ -206,6 +218,8 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int c, r, level;
 
+	/* getopt's messages start with argv[0]: the name, not a path */
+	argv[0] = (char *)"lxkns";
 	while ((c = getopt_long(argc, argv, "l:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HTTP:
@@ -261,17 +275,18 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			fputs("\nFor more details see lxkns(8).\n", stdout);
 			return 0;
 		case 'V':
 			printf("lxkns %s\n", LXKNS_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 1;
+			return usage_hint();
 		}
 	}
 	if (optind < argc)
 		return fail("unexpected argument '%s'", argv[optind]);
+	in_usage = false;
 	/* Socket activation: the passed sockets take the place of the
 	 * default listener. */
 	r = http_passed_sockets(passed, HTTP_MAX_PASSED, err, sizeof(err));
