@@ -165,17 +165,19 @@ void tool_opts_usage(FILE *out)
 		unsigned group;
 		const char *text;
 	} lines[] = {
-		{ TOOL_OPTS_LOOK, "      --color[=WHEN]     colourise: auto (on a terminal; the default), always\n"
-				  "                         (also without WHEN), never\n"
-				  "      --theme=THEME      colour theme: dark (default), light\n"
-				  "      --treestyle=STYLE  tree lines: line (default), ascii\n" },
+		{ TOOL_OPTS_LOOK,
+		  "      --color[=WHEN]     colourise: auto (on a terminal; the default), always\n"
+		  "                         (also without WHEN), never\n"
+		  "      --theme=THEME      colour theme: dark (default), light\n"
+		  "      --treestyle=STYLE  tree lines: line (default), ascii\n" },
 		{ TOOL_OPTS_LABELS,
 		  "      --proc[=STYLE]     process names: name (comm; default), basename (of\n"
 		  "                         argv[0]), exe (argv[0])\n"
 		  "      --icon             show an icon before each namespace\n"
 		  "      --cgroup=STYLE     control group names: short (64-hex IDs cut to 12;\n"
 		  "                         default), full\n"
-		  "      --all-leaders      name all leader processes, not only the most senior\n" },
+		  "      --all-leaders      name all leader processes, not only the most "
+		  "senior\n" },
 		{ TOOL_OPTS_FILTER,
 		  "  -f, --filter TYPE[,TYPE]  only these namespace types (cgroup/c, ipc/i,\n"
 		  "                         mnt/m, net/n, pid/p, time/t, user/U, uts/u)\n" },

@@ -42,7 +42,7 @@ struct tool_opts {
 	const char *input;
 	const char *procfs; /* hidden --procfs DIR: another procfs root */
 	bool diagnostics;
-	bool timing; /* hidden --timing: discovery and output times to stderr */
+	bool timing;	 /* hidden --timing: discovery and output times to stderr */
 	unsigned groups; /* enum tool_opts_group: the common options the tool takes */
 	void (*usage)(FILE *out);
 };
