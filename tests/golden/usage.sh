@@ -111,5 +111,37 @@ else
 fi
 usage_error dumpns "discovery option on a saved discovery" -i "$INPUT" -f net
 
+# the service serves a saved discovery: GET /api/namespaces is dumpns -c -i FILE
+"${T[lxkns]}" -i /nonexistent >"$tmp/out" 2>"$tmp/err" </dev/null
+rc=$?
+if [ $rc -eq 1 ] && [ "$(cat "$tmp/err")" = "lxkns: cannot open '/nonexistent': No such file or directory" ]; then
+	ok "lxkns -i /nonexistent: one line, exit 1"
+else
+	bad "lxkns -i /nonexistent (exit $rc)"; head -3 "$tmp/err"
+fi
+if command -v curl >/dev/null; then
+	"${T[lxkns]}" -i "$INPUT" --http 127.0.0.1:0 --no-containers >"$tmp/svc.out" 2>"$tmp/svc.err" &
+	svc=$!
+	url=
+	for _ in $(seq 100); do
+		url=$(sed -n 's|^lxkns serving on \(http://127\.0\.0\.1:[0-9]*\)/$|\1|p' "$tmp/svc.out")
+		[ -n "$url" ] && break
+		sleep 0.1
+	done
+	"$dumpns" -c -i "$INPUT" >"$tmp/want"
+	timeout 20 curl -sS -m 15 -o "$tmp/got" "$url/api/namespaces?mounts=off" 2>"$tmp/curl.err"
+	if [ -n "$url" ] && cmp -s "$tmp/got" "$tmp/want"; then
+		ok "lxkns -i FILE serves the saved discovery"
+	else
+		bad "lxkns -i FILE serves the saved discovery ($url)"; head -3 "$tmp/svc.err" "$tmp/curl.err"
+	fi
+	kill "$svc"
+	wait "$svc"
+	rc=$?
+	if [ $rc -eq 0 ]; then ok "lxkns -i FILE stops on SIGTERM"; else bad "lxkns -i FILE stops on SIGTERM (exit $rc)"; fi
+else
+	ok "lxkns -i FILE serves the saved discovery # SKIP curl is not installed"
+fi
+
 echo "1..$n"
 exit $fail
