@@ -169,7 +169,12 @@ static struct snapshot *run_flight(struct coalescer *c, const struct flight *f, 
 		opts.with_containers = false;
 	opts.container_watcher = opts.with_containers ? c->cfg.container_watcher : NULL;
 #endif
-	r = lxkns_discover(&opts, &result);
+	if (c->cfg.input) {
+		result = lxkns_result_ref(c->cfg.input);
+		r = 0;
+	} else {
+		r = lxkns_discover(&opts, &result);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &discovered);
 	s->discovery_s = since(&start);
 	if (r < 0) {

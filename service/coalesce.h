@@ -63,13 +63,14 @@ struct waiter {
 };
 
 struct coalescer_config {
-	const char *procfs_root; /* NULL: /proc */
-	bool no_containers;	 /* --no-containers: never discover containers */
-	void *container_watcher; /* struct lxkns_container_watcher, or NULL */
-	unsigned workers;	 /* discoveries running at the same time */
-	unsigned max_flights;	 /* different discoveries queued or running */
-	uint64_t cache_ttl_ms;	 /* 0: no cache */
-	unsigned slow_ms;	 /* test aid: sleep this long before each discovery */
+	const char *procfs_root;    /* NULL: /proc */
+	struct lxkns_result *input; /* -i FILE: a saved discovery answers every request */
+	bool no_containers;	    /* --no-containers: never discover containers */
+	void *container_watcher;    /* struct lxkns_container_watcher, or NULL */
+	unsigned workers;	    /* discoveries running at the same time */
+	unsigned max_flights;	    /* different discoveries queued or running */
+	uint64_t cache_ttl_ms;	    /* 0: no cache */
+	unsigned slow_ms;	    /* test aid: sleep this long before each discovery */
 	/* Called with the coalescer locked, before a waiter is queued: the
 	 * request must be ready to be woken from now on (suspended). */
 	void (*park)(struct waiter *w);

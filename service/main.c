@@ -58,6 +58,9 @@ static void usage(FILE *out)
 	      "                             DUR (default 15s); a second signal cuts it short\n"
 	      "\n"
 	      "Discovery:\n"
+	      "  -i, --input FILE|-         serve a saved discovery (dumpns JSON; -: stdin)\n"
+	      "                             instead of discovering: every request gets it\n"
+	      "                             as it is, whatever its query parameters\n"
 	      "      --cache DUR            answer from the latest discovery while it is younger\n"
 	      "                             than DUR (default 0: every request discovers, but\n"
 	      "                             concurrent requests share one discovery); clients\n"
@@ -85,6 +88,16 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* While the command line is checked, a failure is a usage error: as in
+ * util-linux, a "Try 'lxkns --help'" line follows the message. */
+static bool in_usage = true;
+
+static int usage_hint(void)
+{
+	fputs("Try 'lxkns --help' for more information.\n", stderr);
+	return 1;
+}
+
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
 {
@@ -95,6 +108,8 @@ static int fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (in_usage)
+		usage_hint();
 	return 1;
 }
 
@@ -176,6 +191,7 @@ int main(int argc, char **argv)
 		{ "cache", required_argument, NULL, OPT_CACHE },
 		{ "no-containers", no_argument, NULL, OPT_NO_CONTAINERS },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "input", required_argument, NULL, 'i' },
 		{ "procfs", required_argument, NULL, OPT_PROCFS },
 		{ "slow-discovery", required_argument, NULL, OPT_SLOW_DISCOVERY },
 		{ "http-threads", required_argument, NULL, OPT_HTTP_THREADS },
@@ -197,7 +213,7 @@ int main(int argc, char **argv)
 		.wake = wake,
 	};
 	uint64_t shutdown_ms = 15000, ms;
-	const char *http_addr = NULL;
+	const char *http_addr = NULL, *input = NULL;
 	bool http_given = false;
 	struct coalescer *coal = NULL;
 	struct http_server *server = NULL;
@@ -206,7 +222,9 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int c, r, level;
 
-	while ((c = getopt_long(argc, argv, "l:hV", longopts, NULL)) != -1) {
+	/* getopt's messages start with argv[0]: the name, not a path */
+	argv[0] = (char *)"lxkns";
+	while ((c = getopt_long(argc, argv, "l:i:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HTTP:
 			http_addr = optarg;
@@ -248,6 +266,9 @@ int main(int argc, char **argv)
 					    optarg);
 			slog_set_level(level);
 			break;
+		case 'i':
+			input = optarg;
+			break;
 		case OPT_PROCFS:
 			cc.procfs_root = optarg;
 			break;
@@ -261,17 +282,29 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			fputs("\nFor more details see lxkns(8).\n", stdout);
 			return 0;
 		case 'V':
 			printf("lxkns %s\n", LXKNS_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 1;
+			return usage_hint();
 		}
 	}
 	if (optind < argc)
 		return fail("unexpected argument '%s'", argv[optind]);
+	in_usage = false;
+	if (input) {
+		FILE *f = strcmp(input, "-") == 0 ? stdin : fopen(input, "re");
+		if (!f)
+			return fail("cannot open '%s': %s", input, strerror(errno));
+		r = lxkns_result_read_json_file(f, &cc.input, err, sizeof(err));
+		if (f != stdin)
+			fclose(f);
+		if (r < 0)
+			return fail("cannot read a discovery from '%s': %s",
+				    f == stdin ? "stdin" : input, err[0] ? err : strerror(-r));
+	}
 	/* Socket activation: the passed sockets take the place of the
 	 * default listener. */
 	r = http_passed_sockets(passed, HTTP_MAX_PASSED, err, sizeof(err));
@@ -310,7 +343,7 @@ int main(int argc, char **argv)
 	 * discovery need not ask every engine afresh. Not on a fixture tree:
 	 * there is nothing to watch. */
 	struct lxkns_container_watcher *watcher = NULL;
-	if (!cc.no_containers && !cc.procfs_root) {
+	if (!cc.no_containers && !cc.procfs_root && !cc.input) {
 		r = lxkns_container_watcher_new(&watcher);
 		if (r < 0)
 			slog_warn("cannot watch container engines (%s): asking them at each "
@@ -368,6 +401,7 @@ int main(int argc, char **argv)
 #ifdef LXKNS_SERVICE_CONTAINERS
 	lxkns_container_watcher_free(watcher);
 #endif
+	lxkns_result_unref(cc.input);
 	slog_info("stopped");
 	return 0;
 }

@@ -35,7 +35,7 @@ golden() { # name, args...
 golden basic.json --proc "$FIX"
 golden basic-compact.json --proc "$FIX" -c
 golden basic-tab.json --proc "$FIX" -t
-golden basic-indent4.json --proc "$FIX" -i 4
+golden basic-indent4.json --proc "$FIX" --indent 4
 golden basic-net-only.json --proc "$FIX" -f net --no-tasks -c
 golden basic-processes.json --proc "$FIX" --processes -c
 golden basic-pidmap.json --proc "$FIX" --pidmap
@@ -69,7 +69,7 @@ expect_fail() { # expected message, args...
 printf '{"namespaces": {' >"$tmp/cut.json"
 printf '{"namespaces": {"1": {"nsid": 1, "type": "net"}}, "processes": {"1": {"pid": "x"}}}' >"$tmp/badpid.json"
 head -c 5000 "$EXP/basic.json" >"$tmp/truncated.json"
-expect_fail "dumpns: invalid indent '9' (0..8)" -i 9
+expect_fail "dumpns: invalid indent '9' (0..8)" --indent 9
 expect_fail "dumpns: invalid indent 'x' (0..8)" --indent x
 expect_fail "dumpns: invalid namespace type filter 'nope'" -f nope
 expect_fail "dumpns: unexpected argument 'extra'" extra

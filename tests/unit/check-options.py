@@ -195,7 +195,7 @@ check(rows == want_rows, "README: each parameter's discovery-options key",
 m = re.search(r"\(accepted: ([^)]*)\)", readme)
 check(m and m.group(1) == accepted, "README: the accepted list of the example",
       diff(accepted, m and m.group(1)))
-m = re.search(r"^Usage: dumpns .*?^  -V, --version .*?\n", readme, re.S | re.M)
+m = re.search(r"^Usage: dumpns .*?^For more details see dumpns\(1\)\.\n", readme, re.S | re.M)
 check(m and m.group(0) == help_text, "README: the copy of dumpns --help",
       "the README's copy differs from dumpns --help")
 

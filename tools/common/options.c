@@ -18,6 +18,18 @@ void tool_opts_init(struct tool_opts *o, void (*usage)(FILE *out))
 	o->procname = TOOL_PROC_NAME;
 	o->task = true;
 	o->usage = usage;
+	o->groups = TOOL_OPTS_ALL;
+}
+
+/* tool_opts_usage() has no tool_opts: the groups of the one in use */
+static unsigned usage_groups = TOOL_OPTS_ALL;
+static bool usage_task_default = true;
+
+void tool_opts_take(struct tool_opts *o, unsigned groups)
+{
+	o->groups = groups;
+	usage_groups = groups;
+	usage_task_default = o->task;
 }
 
 static int pick(const char *arg, const char *const *names, const int *values, int *ret)
@@ -28,12 +40,6 @@ static int pick(const char *arg, const char *const *names, const int *values, in
 			return 0;
 		}
 	return -1;
-}
-
-int tool_usage_hint(void)
-{
-	fprintf(stderr, "Try '%s --help' for more information.\n", tool_name());
-	return 1;
 }
 
 int tool_opts_handle(struct tool_opts *o, int c, const char *arg)
@@ -127,10 +133,10 @@ int tool_opts_handle(struct tool_opts *o, int c, const char *arg)
 		o->timing = true;
 		return 0;
 	case 'h':
-		o->usage(stdout);
+		tool_help(o->usage);
 		return 1;
 	case 'V':
-		printf("%s (lxkns) %s\n", tool_name(), LXKNS_VERSION);
+		tool_version();
 		return 1;
 	case '?':
 		return 1 + tool_usage_hint();
@@ -150,29 +156,49 @@ void tool_opts_finish(struct tool_opts *o)
 		     !(term && strcmp(term, "dumb") == 0);
 	}
 	style_setup(on, o->theme, o->treestyle);
+	tool_usage_done();
 }
 
 void tool_opts_usage(FILE *out)
 {
-	fputs("Common options:\n"
-	      "      --color[=WHEN]     colourise: auto (on a terminal; the default), always\n"
-	      "                         (also without WHEN), never\n"
-	      "      --theme=THEME      colour theme: dark (default), light\n"
-	      "      --treestyle=STYLE  tree lines: line (default), ascii\n"
-	      "      --proc[=STYLE]     process names: name (comm; default), basename (of\n"
-	      "                         argv[0]), exe (argv[0])\n"
-	      "      --icon             show an icon before each namespace\n"
-	      "      --cgroup=STYLE     control group names: short (64-hex IDs cut to 12;\n"
-	      "                         default), full\n"
-	      "      --all-leaders      name all leader processes, not only the most senior\n"
-	      "  -f, --filter TYPE[,TYPE]  only these namespace types (cgroup/c, ipc/i,\n"
-	      "                         mnt/m, net/n, pid/p, time/t, user/U, uts/u)\n"
-	      "      --task[=on|off]    discover threads too (default on)\n"
-	      "      --no-containers    do not ask container engines for their containers\n"
-	      "  -i, --input FILE|-     render a saved discovery (dumpns JSON) instead of\n"
-	      "                         discovering\n"
-	      "      --diagnostics      print what the discovery could not see to stderr\n"
-	      "  -h, --help             this help\n"
+	static const struct {
+		unsigned group;
+		const char *text;
+	} lines[] = {
+		{ TOOL_OPTS_LOOK,
+		  "      --color[=WHEN]     colourise: auto (on a terminal; the default), always\n"
+		  "                         (also without WHEN), never\n"
+		  "      --theme=THEME      colour theme: dark (default), light\n"
+		  "      --treestyle=STYLE  tree lines: line (default), ascii\n" },
+		{ TOOL_OPTS_LABELS,
+		  "      --proc[=STYLE]     process names: name (comm; default), basename (of\n"
+		  "                         argv[0]), exe (argv[0])\n"
+		  "      --icon             show an icon before each namespace\n"
+		  "      --cgroup=STYLE     control group names: short (64-hex IDs cut to 12;\n"
+		  "                         default), full\n"
+		  "      --all-leaders      name all leader processes, not only the most "
+		  "senior\n" },
+		{ TOOL_OPTS_FILTER,
+		  "  -f, --filter TYPE[,TYPE]  only these namespace types (cgroup/c, ipc/i,\n"
+		  "                         mnt/m, net/n, pid/p, time/t, user/U, uts/u)\n" },
+		{ TOOL_OPTS_TASK, "      --task[=on|off]    discover threads too (default " },
+		{ TOOL_OPTS_CONTAINERS,
+		  "      --no-containers    do not ask container engines for their containers\n" },
+		{ TOOL_OPTS_INPUT,
+		  "  -i, --input FILE|-     use a saved discovery (dumpns JSON) instead of\n"
+		  "                         discovering\n"
+		  "      --diagnostics      print what the discovery could not see to stderr\n" },
+	};
+
+	fputs("Common options:\n", out);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		if (!(usage_groups & lines[i].group))
+			continue;
+		fputs(lines[i].text, out);
+		if (lines[i].group == TOOL_OPTS_TASK)
+			fputs(usage_task_default ? "on)\n" : "off)\n", out);
+	}
+	fputs("  -h, --help             this help\n"
 	      "  -V, --version          version\n",
 	      out);
 }
@@ -195,6 +221,15 @@ static double now_ms(void)
 int tool_opts_load(const struct tool_opts *o, unsigned need, struct lxkns_result **ret)
 {
 	struct lxkns_discover_opts opts;
+
+	lxkns_discover_opts_init(&opts);
+	return tool_opts_load_with(o, need, &opts, ret);
+}
+
+int tool_opts_load_with(const struct tool_opts *o, unsigned need,
+			const struct lxkns_discover_opts *base, struct lxkns_result **ret)
+{
+	struct lxkns_discover_opts opts = *base;
 	int r;
 
 	timing = o->timing;
@@ -203,14 +238,13 @@ int tool_opts_load(const struct tool_opts *o, unsigned need, struct lxkns_result
 	if (o->input) {
 		r = tool_read_input(o->input, ret);
 	} else {
-		lxkns_discover_opts_init(&opts);
 		/* user and mnt namespaces always: owners, owner names (read
 		 * through a process of the initial mount namespace) and the
 		 * references of bind mounts depend on them */
 		need |= LXKNS_NS_TYPE_BIT(LXKNS_NS_USER) | LXKNS_NS_TYPE_BIT(LXKNS_NS_MNT);
 		opts.type_mask = o->filter ? (o->filter | need) & LXKNS_NS_TYPE_ALL : 0;
 		opts.from_tasks = o->task;
-		opts.with_containers = !o->no_containers;
+		opts.with_containers = opts.with_containers && !o->no_containers;
 		opts.procfs_root = o->procfs;
 		r = tool_discover(&opts, ret);
 	}

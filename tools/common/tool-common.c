@@ -4,13 +4,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "tool-common.h"
 
 static const char *name = "lxkns";
+static bool in_usage;
 
 void tool_init(const char *n)
 {
 	name = n;
+	in_usage = true;
+}
+
+void tool_usage_done(void)
+{
+	in_usage = false;
+}
+
+int tool_usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", name);
+	return 1;
+}
+
+void tool_help(void (*usage)(FILE *out))
+{
+	usage(stdout);
+	printf("\nFor more details see %s(1).\n", name);
+}
+
+void tool_version(void)
+{
+	printf("%s (lxkns) %s\n", name, LXKNS_VERSION);
+}
+
+#undef getopt_long
+int tool_getopt_long(int argc, char *const argv[], const char *shortopts,
+		     const struct option *longopts, int *longindex)
+{
+	/* argv[] of main() is writable; getopt only permutes it */
+	if (argc > 0)
+		((char **)argv)[0] = (char *)name;
+	return getopt_long(argc, argv, shortopts, longopts, longindex);
 }
 
 const char *tool_name(void)
@@ -27,6 +62,8 @@ int tool_fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (in_usage)
+		tool_usage_hint();
 	return 1;
 }
 

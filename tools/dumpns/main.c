@@ -38,12 +38,12 @@ static void usage(FILE *out)
 	fputs("Usage: dumpns [OPTIONS]\n"
 	      "\n"
 	      "Discovers all Linux namespaces and prints them as the JSON document of\n"
-	      "Go lxkns' GET /api/namespaces.\n"
+	      "Go lxkns' GET /api/namespaces; or prints a saved discovery (-i) anew.\n"
 	      "\n"
 	      "Output:\n"
 	      "  -c, --compact          no whitespace\n"
 	      "  -t, --tab              indent with tabs\n"
-	      "  -i, --indent N         indent N spaces per level (0..8, default 2)\n"
+	      "      --indent N         indent N spaces per level (0..8, default 2)\n"
 	      "      --diagnostics      print what the discovery could not see to stderr\n"
 	      "      --processes        print the process table (GET /api/processes) instead\n"
 	      "      --pidmap           print the PID map (GET /api/pidmap) instead\n"
@@ -59,8 +59,13 @@ static void usage(FILE *out)
 		fprintf(out, "      --%-17s%s\n", o->flag, o->help);
 	fputs("      --container-timeout MS  skip an engine that takes longer (default 3000)\n"
 	      "      --threads N        worker threads for the process scan (0: auto)\n"
-	      "      --proc DIR         read DIR instead of /proc (a real procfs or a fixture)\n"
-	      "      --input FILE|-     read a saved discovery instead of discovering\n"
+	      "      --proc DIR, --procfs DIR  read DIR instead of /proc (a real procfs or\n"
+	      "                         a fixture)\n"
+	      "\n"
+	      "Input:\n"
+	      "  -i, --input FILE|-     read a saved discovery (dumpns JSON; -: stdin) instead\n"
+	      "                         of discovering; the output options apply, the\n"
+	      "                         discovery options do not\n"
 	      "\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          version\n",
@@ -69,10 +74,10 @@ static void usage(FILE *out)
 
 enum {
 	OPT_DIAG = 0x100,
+	OPT_INDENT,
 	OPT_CONTAINER_TIMEOUT,
 	OPT_THREADS,
 	OPT_PROC,
-	OPT_INPUT,
 	OPT_PROCESSES,
 	OPT_PIDMAP,
 	OPT_SWITCH = 0x200, /* + the index in the option table */
@@ -84,7 +89,7 @@ static const struct option *make_longopts(void)
 	static const struct option head[] = {
 		{ "compact", no_argument, NULL, 'c' },
 		{ "tab", no_argument, NULL, 't' },
-		{ "indent", required_argument, NULL, 'i' },
+		{ "indent", required_argument, NULL, OPT_INDENT },
 		{ "filter", required_argument, NULL, 'f' },
 		{ "diagnostics", no_argument, NULL, OPT_DIAG },
 	};
@@ -92,7 +97,8 @@ static const struct option *make_longopts(void)
 		{ "container-timeout", required_argument, NULL, OPT_CONTAINER_TIMEOUT },
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "proc", required_argument, NULL, OPT_PROC },
-		{ "input", required_argument, NULL, OPT_INPUT },
+		{ "procfs", required_argument, NULL, OPT_PROC },
+		{ "input", required_argument, NULL, 'i' },
 		{ "processes", no_argument, NULL, OPT_PROCESSES },
 		{ "pidmap", no_argument, NULL, OPT_PIDMAP },
 		{ "help", no_argument, NULL, 'h' },
@@ -129,14 +135,14 @@ int main(int argc, char **argv)
 	struct lxkns_json_style style = LXKNS_JSON_STYLE_DEFAULT;
 	struct lxkns_discover_opts opts;
 	struct lxkns_result *result = NULL;
-	const char *input = NULL;
+	const char *input = NULL, *discovery_opt = NULL;
 	bool diagnostics = false;
 	enum { DOC_NAMESPACES, DOC_PROCESSES, DOC_PIDMAP } doc = DOC_NAMESPACES;
 	int c, r, value;
 
 	tool_init("dumpns");
 	lxkns_discover_opts_init(&opts);
-	while ((c = getopt_long(argc, argv, "cti:f:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ci:tf:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			style.compact = true;
@@ -144,7 +150,7 @@ int main(int argc, char **argv)
 		case 't':
 			style.tab = true;
 			break;
-		case 'i':
+		case OPT_INDENT:
 			if (tool_parse_int(optarg, 0, 8, &value) < 0)
 				return tool_fail("invalid indent '%s' (0..8)", optarg);
 			style.indent = (unsigned)value;
@@ -152,6 +158,7 @@ int main(int argc, char **argv)
 		case 'f':
 			if (tool_parse_type_filter(optarg, &opts.type_mask) < 0)
 				return tool_fail("invalid namespace type filter '%s'", optarg);
+			discovery_opt = "filter";
 			break;
 		case OPT_DIAG:
 			diagnostics = true;
@@ -161,16 +168,19 @@ int main(int argc, char **argv)
 				return tool_fail("invalid container timeout '%s' (1..600000 ms)",
 						 optarg);
 			opts.container_timeout_ms = (unsigned)value;
+			discovery_opt = "container-timeout";
 			break;
 		case OPT_THREADS:
 			if (tool_parse_int(optarg, 0, 64, &value) < 0)
 				return tool_fail("invalid thread count '%s' (0..64)", optarg);
 			opts.threads = (unsigned)value;
+			discovery_opt = "threads";
 			break;
 		case OPT_PROC:
 			opts.procfs_root = optarg;
+			discovery_opt = "proc";
 			break;
-		case OPT_INPUT:
+		case 'i':
 			input = optarg;
 			break;
 		case OPT_PROCESSES:
@@ -180,24 +190,29 @@ int main(int argc, char **argv)
 			doc = DOC_PIDMAP;
 			break;
 		case 'h':
-			usage(stdout);
+			tool_help(usage);
 			return 0;
 		case 'V':
-			printf("dumpns (lxkns) %s\n", LXKNS_VERSION);
+			tool_version();
 			return 0;
 		default:
 			sw = c >= OPT_SWITCH ? lxkns_discover_option_at((size_t)(c - OPT_SWITCH))
 					     : NULL;
 			if (sw) {
 				apply_switch(&opts, sw);
+				discovery_opt = sw->flag;
 				break;
 			}
-			usage(stderr);
-			return 1;
+			return tool_usage_hint();
 		}
 	}
 	if (optind < argc)
 		return tool_fail("unexpected argument '%s'", argv[optind]);
+	/* a saved discovery is printed as it was discovered */
+	if (input && discovery_opt)
+		return tool_fail("--%s applies to a discovery, not to a saved one (--input)",
+				 discovery_opt);
+	tool_usage_done();
 
 	if (input)
 		r = tool_read_input(input, &result);

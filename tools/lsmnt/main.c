@@ -17,7 +17,7 @@
 #include <libsmartcols/libsmartcols.h>
 #include <lxkns/lxkns.h>
 
-#include "config.h"
+#include "options.h"
 #include "tool-common.h"
 
 enum col {
@@ -76,9 +76,11 @@ static void usage(FILE *out)
 	      "  -r, --raw              raw output (a list)\n"
 	      "  -n, --noheadings       no header line\n"
 	      "      --visible          only visible mounts\n"
-	      "  -i, --input FILE|-     a saved discovery (dumpns) instead of discovering\n"
-	      "  -h, --help             this help\n"
-	      "  -V, --version          version\n",
+	      "\n",
+	      out);
+	tool_opts_usage(out);
+	fputs("\nWith --color, mount points are coloured, hidden ones in red;\n"
+	      "--treestyle=ascii draws the tree with ASCII characters.\n",
 	      out);
 }
 
@@ -100,8 +102,11 @@ static void propagation(const struct lxkns_mount *m, char *buf, size_t size)
 }
 
 static void cell(struct libscols_line *ln, size_t colidx, enum col c, const struct lxkns_mount *m,
-		 bool json)
+		 bool json, bool colour)
 {
+	if (colour && c == COL_TARGET)
+		scols_cell_set_color(scols_line_get_cell(ln, colidx),
+				     style_sgr(lxkns_mount_hidden(m) ? STYLE_UNKNOWN : STYLE_PATH));
 	char buf[512];
 	const char *s = buf;
 
@@ -151,7 +156,7 @@ struct render {
 	struct libscols_table *tb;
 	enum col cols[_COL_MAX];
 	size_t ncols;
-	bool tree, visible_only, json;
+	bool tree, visible_only, json, colour;
 };
 
 static int add(struct render *rd, const struct lxkns_mount *m, struct libscols_line *parent,
@@ -163,7 +168,7 @@ static int add(struct render *rd, const struct lxkns_mount *m, struct libscols_l
 	if (!ln)
 		return -ENOMEM;
 	for (size_t i = 0; i < rd->ncols; i++)
-		cell(ln, i, rd->cols[i], m, rd->json);
+		cell(ln, i, rd->cols[i], m, rd->json, rd->colour);
 	if (depth > 256)
 		return 0;
 	for (size_t i = 0; i < lxkns_mount_child_count(m); i++) {
@@ -217,19 +222,24 @@ int main(int argc, char **argv)
 		{ "raw", no_argument, NULL, 'r' },
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "visible", no_argument, NULL, 'v' },
-		{ "input", required_argument, NULL, 'i' },
-		{ "procfs", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		TOOL_LOOK_LONGOPTS,
+		TOOL_TASK_LONGOPTS,
+		TOOL_INPUT_LONGOPTS,
+		TOOL_BASE_LONGOPTS,
 		{ 0 },
 	};
 	struct render rd = { .tree = true };
-	const char *input = NULL, *bind = NULL, *nsarg = NULL, *procfs = NULL;
+	struct tool_opts o;
+	struct lxkns_discover_opts base;
+	const char *bind = NULL, *nsarg = NULL;
 	bool json = false, raw = false, noheadings = false;
 	int pid = 0, c, r;
 
 	setlocale(LC_ALL, "");
 	tool_init("lsmnt");
+	tool_opts_init(&o, usage);
+	o.task = false; /* mount namespaces of threads only: --task */
+	tool_opts_take(&o, TOOL_OPTS_LOOK | TOOL_OPTS_TASK | TOOL_OPTS_INPUT);
 	for (size_t i = 0; i < sizeof(default_cols) / sizeof(default_cols[0]); i++)
 		rd.cols[rd.ncols++] = default_cols[i];
 	while ((c = getopt_long(argc, argv, "p:b:o:lJrni:hV", longopts, NULL)) != -1) {
@@ -264,21 +274,10 @@ int main(int argc, char **argv)
 		case 'v':
 			rd.visible_only = true;
 			break;
-		case 'i':
-			input = optarg;
-			break;
-		case 'P':
-			procfs = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("lsmnt (lxkns) %s\n", LXKNS_VERSION);
-			return 0;
 		default:
-			fprintf(stderr, "Try 'lsmnt --help' for more information.\n");
-			return 1;
+			r = tool_opts_handle(&o, c, optarg);
+			if (r != 0)
+				return r > 0 ? r - 1 : tool_usage_hint();
 		}
 	}
 	if (optind < argc)
@@ -298,16 +297,20 @@ int main(int argc, char **argv)
 	if (nsarg && (lxkns_nsid_parse(nsarg, &type, &ino) < 0 ||
 		      (type != _LXKNS_NS_TYPE_INVALID && type != LXKNS_NS_MNT)))
 		return tool_fail("invalid mount namespace '%s'", nsarg);
+	if (bind && o.input)
+		return tool_fail("--bind looks at this system, not at a saved discovery (--input)");
+	tool_opts_finish(&o);
+	rd.colour = style_colour() && !json && !raw;
 	if (bind) {
 		struct stat st;
 		if (stat(bind, &st) < 0)
 			return tool_fail("cannot stat '%s': %s", bind, strerror(errno));
 		ino = st.st_ino;
 	}
-	if (pid) {
+	if (pid && !o.input) {
 		char path[64];
 		struct stat st;
-		snprintf(path, sizeof(path), "%s/%d/ns/mnt", procfs ? procfs : "/proc", pid);
+		snprintf(path, sizeof(path), "%s/%d/ns/mnt", o.procfs ? o.procfs : "/proc", pid);
 		if (stat(path, &st) < 0)
 			return tool_fail("cannot find the mount namespace of PID %d: %s", pid,
 					 strerror(errno));
@@ -315,26 +318,23 @@ int main(int argc, char **argv)
 	}
 
 	struct lxkns_result *res = NULL;
-	if (input) {
-		r = tool_read_input(input, &res);
-	} else {
-		struct lxkns_discover_opts opts;
-		lxkns_discover_opts_init(&opts);
-		opts.procfs_root = procfs;
-		opts.from_tasks = false;
-		opts.with_freezer = false;
-		opts.with_affinity = false;
-		opts.with_nspids = false;
-		r = tool_discover(&opts, &res);
-	}
-	if (r < 0)
+	lxkns_discover_opts_init(&base);
+	base.with_freezer = false;
+	base.with_affinity = false;
+	base.with_nspids = false;
+	base.with_containers = false;
+	if (tool_opts_load_with(&o, LXKNS_NS_TYPE_BIT(LXKNS_NS_MNT), &base, &res) < 0)
 		return 1;
 	const struct lxkns_namespace *ns = NULL;
-	if (!ino) {
+	if (pid && o.input) {
+		/* the process as the saved discovery has it */
+		const struct lxkns_process *p = lxkns_result_process_by_pid(res, pid);
+		ns = p ? lxkns_process_namespace(p, LXKNS_NS_MNT) : NULL;
+	} else if (!ino) {
 		/* our own (or, from a saved discovery, the initial one) */
-		const struct lxkns_process *self = input ? NULL
-							 : lxkns_result_process_by_pid(res,
-										       getpid());
+		const struct lxkns_process *self = o.input ? NULL
+							   : lxkns_result_process_by_pid(res,
+											 getpid());
 		ns = self ? lxkns_process_namespace(self, LXKNS_NS_MNT)
 			  : lxkns_result_initial_namespace(res, LXKNS_NS_MNT);
 	} else {
@@ -365,6 +365,8 @@ int main(int argc, char **argv)
 	rd.json = json;
 	scols_table_enable_raw(rd.tb, raw);
 	scols_table_enable_noheadings(rd.tb, noheadings);
+	scols_table_enable_colors(rd.tb, rd.colour);
+	scols_table_enable_ascii(rd.tb, o.treestyle == STYLE_TREE_ASCII);
 	for (size_t i = 0; i < rd.ncols; i++) {
 		const char *name = columns[rd.cols[i]].name;
 		int flags = columns[rd.cols[i]].flags;
@@ -391,5 +393,5 @@ int main(int argc, char **argv)
 	lxkns_result_unref(res);
 	if (r < 0)
 		return tool_fail("out of memory");
-	return fflush(stdout) == 0 ? 0 : tool_fail("cannot write the output");
+	return tool_finish_output();
 }

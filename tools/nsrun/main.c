@@ -14,7 +14,7 @@
 
 #include <lxkns/lxkns.h>
 
-#include "config.h"
+#include "options.h"
 #include "tool-common.h"
 
 static void usage(FILE *out)
@@ -28,8 +28,12 @@ static void usage(FILE *out)
 	      "\n"
 	      "  -t, --target PID   also enter all namespaces of process PID (those not given)\n"
 	      "  -v, --verbose      say which namespaces are entered, and how they are reached\n"
-	      "  -h, --help         this help\n"
-	      "  -V, --version      version\n"
+	      "\n",
+	      out);
+	tool_opts_usage(out);
+	fputs("\nWith -i, the namespaces are those of the saved discovery, entered through\n"
+	      "its references if these still lead to them. Options stop at the first\n"
+	      "NAMESPACE.\n"
 	      "\n"
 	      "Exit status: that of COMMAND; 1 when nsrun itself fails (nothing ran);\n"
 	      "126 when COMMAND cannot be executed, 127 when it is not found.\n",
@@ -41,17 +45,21 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		TOOL_TASK_LONGOPTS,
+		TOOL_INPUT_LONGOPTS,
+		TOOL_BASE_LONGOPTS,
 		{ 0 },
 	};
+	struct tool_opts o;
 	const struct lxkns_namespace *nss[_LXKNS_NS_TYPE_MAX];
 	size_t count = 0;
 	bool verbose = false;
 	int target = 0, c, r;
 
 	tool_init("nsrun");
-	while ((c = getopt_long(argc, argv, "+t:vhV", longopts, NULL)) != -1) {
+	tool_opts_init(&o, usage);
+	tool_opts_take(&o, TOOL_OPTS_TASK | TOOL_OPTS_INPUT);
+	while ((c = getopt_long(argc, argv, "+t:vi:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (tool_parse_int(optarg, 1, 1 << 30, &target) < 0)
@@ -60,15 +68,10 @@ int main(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("nsrun (lxkns) %s\n", LXKNS_VERSION);
-			return 0;
 		default:
-			fprintf(stderr, "Try 'nsrun --help' for more information.\n");
-			return 1;
+			r = tool_opts_handle(&o, c, optarg);
+			if (r != 0)
+				return r > 0 ? r - 1 : tool_usage_hint();
 		}
 	}
 	int first_ns = optind, dashdash = -1;
@@ -91,6 +94,8 @@ int main(int argc, char **argv)
 			return tool_fail("invalid namespace '%s'", argv[i]);
 	}
 
+	tool_opts_finish(&o);
+
 	struct lxkns_result *res = NULL;
 	struct lxkns_discover_opts opts;
 	lxkns_discover_opts_init(&opts);
@@ -98,7 +103,8 @@ int main(int argc, char **argv)
 	opts.with_freezer = false;
 	opts.with_affinity = false;
 	opts.with_user_names = false;
-	if (tool_discover(&opts, &res) < 0)
+	opts.with_containers = false;
+	if (tool_opts_load_with(&o, 0, &opts, &res) < 0)
 		return 1;
 	for (int i = first_ns; i < dashdash; i++) {
 		int type;
