@@ -23,7 +23,13 @@ void tool_usage_done(void)
 
 int tool_usage_hint(void)
 {
-	fprintf(stderr, "Try '%s --help' for more information.\n", name);
+	static bool hinted;
+
+	/* once: tool_fail() gives it during the command line's check, and a
+	 * tool's own error path may ask again */
+	if (!hinted)
+		fprintf(stderr, "Try '%s --help' for more information.\n", name);
+	hinted = true;
 	return 1;
 }
 

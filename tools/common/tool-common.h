@@ -26,7 +26,8 @@ int tool_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The command line is checked: tool_fail() is a plain error from now on.
  * tool_opts_finish() calls it. */
 void tool_usage_done(void);
-/* Prints "Try '<tool> --help' for more information." to stderr; returns 1. */
+/* Prints "Try '<tool> --help' for more information." to stderr (once per
+ * run, however often a failing path asks); returns 1. */
 int tool_usage_hint(void);
 /* --help: usage(stdout), then the pointer to the man page
  * ("For more details see <tool>(1)."). */
