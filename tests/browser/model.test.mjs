@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   fromJSON, cpuList, cpuSet, displayName, propagation, propagationRelations, descendants,
-  isSystemProcess, DiscoveryError,
+  isSystemProcess, isKernelThread, userNsParts, leaderNamespaces, firstViewExpansion, DiscoveryError,
 } from '../../web/src/model/discovery.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -64,4 +64,64 @@ test('hand-made discovery: containers, engines, groups, affinities, mounts', () 
 test('documents that are not discoveries are refused', () => {
   for (const doc of [null, [], 42, {}, { namespaces: {} }, { namespaces: { 1: { type: 'bogus' } }, processes: {} }])
     assert.throws(() => fromJSON(doc), DiscoveryError)
+})
+
+test('first view: what holds each namespace, reference chains with their processes', () => {
+  const m = fromJSON(load('../golden/expected/dumpns/basic.json'))
+  const ns = (id) => m.namespaces.get(id)
+  // bind mount reached through PID 1's mount namespace
+  assert.equal(ns(4026532050).holding, 'bind')
+  assert.deepEqual(ns(4026532050).refs.map((r) => [r.path, r.process?.name ?? null]),
+    [['/proc/1/ns/mnt', 'init'], ['/run/netns/x', null]])
+  assert.equal(ns(4026532080).holding, 'bind')
+  assert.equal(ns(4026532080).refs[0].process.pid, 100)
+  // an fd of "holder" (101)
+  assert.equal(ns(4026532040).holding, 'fd')
+  assert.deepEqual(ns(4026532040).refs.map((r) => [r.path, r.process.name]), [['/proc/101/fd/5', 'holder']])
+  // hidden: neither processes nor references
+  assert.equal(ns(4026532000).hidden, true)
+  assert.equal(ns(4026532000).holding, null)
+  assert.equal(ns(4026532000).processless, true)
+  // with processes or loose threads: not held, not hidden
+  for (const id of [4026531837, 4026532001, 4026532030]) {
+    assert.equal(ns(id).holding, null, `${id}`)
+    assert.equal(ns(id).hidden, false, `${id}`)
+  }
+  assert.equal(ns(4026532030).processless, false, 'a loose thread keeps it')
+})
+
+test('first view: owned namespaces folded when the leaders share them, the others listed', () => {
+  const m = fromJSON(load('../golden/expected/dumpns/basic.json'))
+  const ids = (list) => list.map((n) => `${n.type}:${n.nsid}`)
+  const init = m.namespaces.get(4026531837)
+  assert.equal(leaderNamespaces(init).size, 7)
+  let parts = userNsParts(init)
+  assert.deepEqual(ids(parts.folded), ['cgroup:4026531835', 'ipc:4026531839', 'mnt:4026531841', 'net:4026531840',
+    'pid:4026531836', 'time:4026531834', 'uts:4026531838'])
+  assert.deepEqual(ids(parts.differing), ['net:4026532040'])
+  assert.deepEqual(parts.foreign, [])
+  parts = userNsParts(m.namespaces.get(4026532001))
+  assert.deepEqual(ids(parts.folded), ['mnt:4026532070', 'net:4026532020', 'pid:4026532010'])
+  assert.deepEqual(ids(parts.differing), ['mnt:4026532080', 'net:4026532030', 'uts:4026532060'])
+  assert.deepEqual(ids(parts.foreign), ['cgroup:4026531835', 'ipc:4026531839', 'time:4026531834', 'uts:4026531838'])
+  // the hidden user namespace has no leaders: nothing folded
+  parts = userNsParts(m.namespaces.get(4026532000))
+  assert.deepEqual(ids(parts.differing), ['net:4026532050'])
+  assert.deepEqual(parts.folded, [])
+  // expanded without a click: the initial user namespace and its
+  // process-less child
+  assert.deepEqual(firstViewExpansion(m), ['u:4026531837', 'u:4026532000'])
+})
+
+test('system processes: system cgroups, kernel threads, children of an unreadable PID 1', () => {
+  const doc = load('../golden/expected/dumpns/basic.json')
+  let m = fromJSON(doc)
+  const sys = (m) => [...m.processes.values()].filter(isSystemProcess).map((p) => p.pid)
+  assert.deepEqual(sys(m), [1, 2])
+  assert.ok(isKernelThread(m.processes.get(2)))
+  assert.ok(!isKernelThread(m.processes.get(1)))
+  delete doc.processes['1']
+  m = fromJSON(doc)
+  assert.deepEqual(sys(m).sort((a, b) => a - b), [2, 100, 101, 103])
+  assert.ok(!isSystemProcess(m.processes.get(102)), 'a grandchild of PID 1 is not')
 })

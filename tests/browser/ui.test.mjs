@@ -16,7 +16,9 @@ import { tmpdir } from 'node:os'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '../..')
-const { chromium } = createRequire(join(root, 'web/package.json'))('playwright-core')
+const webRequire = createRequire(join(root, 'web/package.json'))
+const { chromium } = webRequire('playwright-core')
+const AXE = webRequire.resolve('axe-core/axe.min.js')
 const LXKNS = process.env.LXKNS
 const ARTIFACTS = process.env.ARTIFACTS || join(tmpdir(), 'lxkns-screenshots')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
@@ -128,6 +130,145 @@ test('every view loads without console errors', async () => {
   await p.context().close()
 })
 
+// The story of the fixture host, told without a click: the initial user
+// namespace expanded; PID 1 and kthreadd are system processes (hidden by
+// default); its seven namespaces they share on one line; the fd-held net
+// namespace with its holder; the hidden user namespace (expanded, it has no
+// processes) with the bind-mounted net namespace and its chain.
+test('the first view tells the story without a click', async () => {
+  const p = await page()
+  await p.goto(base)
+  await ready(p)
+  const root = p.locator('main ul.tree > li').first()
+  assert.equal(await root.getAttribute('aria-expanded'), 'true', 'initial user namespace expanded')
+  assert.equal(await root.getAttribute('data-id'), 'u:4026531837')
+  // the leaders' namespaces: folded into one line, not repeated
+  const folded = root.locator(':scope > ul > li.folded .ns')
+  assert.deepEqual(await folded.evaluateAll((els) => els.map((e) => e.dataset.nsid)),
+    ['4026531835', '4026531839', '4026531841', '4026531840', '4026531836', '4026531834', '4026531838'])
+  assert.equal(await p.locator('li.tenant .ns[data-nsid="4026531840"]').count(), 0, 'initial net not repeated')
+  assert.match(await root.locator(':scope > ul > li.system-note').textContent(), /2 system processes not shown/)
+  // the fd-held namespace with its holder
+  const fd = root.locator(':scope > ul > li.tenant', { has: p.locator('.ns[data-nsid="4026532040"]') })
+  assert.equal(await fd.count(), 1)
+  assert.match(await fd.locator('.row').first().textContent(), /fd\/socket-held\s*"\/proc\/101\/fd\/5" \[holder\]/)
+  // the hidden user namespace, expanded, and its bind-mounted net namespace
+  const hidden = root.locator(':scope > ul > li.hidden-user')
+  assert.equal(await hidden.getAttribute('data-id'), 'u:4026532000')
+  assert.equal(await hidden.getAttribute('aria-expanded'), 'true')
+  const hrow = await hidden.locator('.row').first().textContent()
+  assert.match(hrow, /hidden/)
+  assert.match(hrow, /UID 1000 \("alice"\)/)
+  assert.match(hrow, /children 1/)
+  const bind = hidden.locator('li.tenant', { has: p.locator('.ns[data-nsid="4026532050"]') })
+  assert.match(await bind.locator('.row').first().textContent(),
+    /bind-mounted\s*"\/proc\/1\/ns\/mnt" \[init\] » "\/run\/netns\/x"/)
+  assert.ok(await hidden.locator('.mark-hidden').count() >= 1, 'a ghost mark')
+  await shot(p, 'first-view')
+  // the setting shows the system processes as leaders, the ealdorman marked
+  await p.goto(base + 'settings')
+  await p.check('input[name=showSystem]')
+  await p.click('nav.drawer >> text=All namespaces')
+  await p.waitForSelector('li.leader')
+  assert.deepEqual(await p.locator('main ul.tree > li > ul > li.leader .process').evaluateAll(
+    (els) => els.map((e) => e.dataset.pid)), ['1', '2'])
+  assert.equal(await p.locator('main ul.tree > li > ul > li.leader .mark-ealdorman').count(), 1)
+  assert.equal(await p.locator('li.system-note').count(), 0)
+  await shot(p, 'first-view-system')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('keyboard: the trees follow the ARIA tree pattern', async () => {
+  const p = await page()
+  await p.goto(base)
+  await ready(p)
+  const focused = () => p.evaluate(() => document.activeElement?.dataset?.id ?? document.activeElement?.tagName)
+  const expandedOf = (id) => p.getAttribute(`[role=treeitem][data-id="${id}"]`, 'aria-expanded')
+  assert.equal(await p.getAttribute('main [role=treeitem] >> nth=0', 'tabindex'), '0', 'the tree is in the tab order')
+  assert.equal(await p.locator('main [role=treeitem][tabindex="0"]').count(), 1, 'one item in the tab order')
+  await p.focus('main [role=treeitem] >> nth=0')
+  assert.equal(await focused(), 'u:4026531837')
+  await p.keyboard.press('ArrowDown')
+  assert.equal(await focused(), 'u:4026531837:sys')
+  await p.keyboard.press('ArrowDown')
+  assert.equal(await focused(), 'u:4026531837:folded')
+  await p.keyboard.press('ArrowDown')
+  assert.equal(await focused(), 'n:4026532040')
+  assert.equal(await expandedOf('n:4026532040'), 'false')
+  await p.keyboard.press('ArrowRight')
+  assert.equal(await expandedOf('n:4026532040'), 'true')
+  await p.keyboard.press('ArrowRight')
+  assert.equal(await focused(), 'n:4026532040:ref')
+  await p.keyboard.press('ArrowLeft')
+  assert.equal(await focused(), 'n:4026532040')
+  await p.keyboard.press('ArrowLeft')
+  assert.equal(await expandedOf('n:4026532040'), 'false')
+  assert.equal(await p.locator('main [role=treeitem][tabindex="0"]').count(), 1, 'the tab stop moved along')
+  await p.keyboard.press('ArrowLeft')
+  assert.equal(await focused(), 'u:4026531837')
+  await p.keyboard.press('End')
+  const last = await focused()
+  assert.equal(last, await p.getAttribute('main [role=treeitem] >> nth=-1', 'data-id'))
+  await p.keyboard.press('Home')
+  assert.equal(await focused(), 'u:4026531837')
+  await p.keyboard.press('Enter')
+  assert.equal(await expandedOf('u:4026531837'), 'false')
+  assert.equal(await items(p), 1)
+  await p.keyboard.press(' ')
+  assert.equal(await expandedOf('u:4026531837'), 'true')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+// axe-core (from npm) on a page: the serious and critical violations, one
+// line each.
+async function axe(p) {
+  await p.addScriptTag({ path: AXE })
+  return p.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] })
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)
+  })
+}
+
+for (const scheme of ['light', 'dark'])
+  test(`axe: no serious or critical violation on any view (${scheme})`, async () => {
+    const p = await page({ colorScheme: scheme })
+    const found = []
+    const check = async (where) => {
+      for (const v of await axe(p)) found.push(`${where}: ${v}`)
+    }
+    for (const v of VIEWS) {
+      await p.goto(base + v)
+      await ready(p)
+      await check(`/${v}`)
+      if (await p.locator('button[aria-label="expand all"]').count()) {
+        await p.click('button[aria-label="expand all"]')
+        await check(`/${v} expanded`)
+      }
+    }
+    // with containers, mounts and affinities: the imported sample
+    await p.goto(base + 'containers')
+    await ready(p)
+    await p.setInputFiles('[data-testid=import-file]', sample)
+    await p.waitForFunction((n) => document.querySelector('[data-testid=ns-count]')?.textContent === n,
+      String(Object.keys(sampleDoc.namespaces).length))
+    for (const v of ['Containers', 'mnt', 'CPU affinities', 'All namespaces', 'pid']) {
+      await p.click(`nav.drawer >> text=${v}`)
+      await p.click('button[aria-label="expand all"]')
+      await check(`sample ${v} expanded`)
+      await shot(p, `axe-sample-${v.replace(/ /g, '-')}-${scheme}`)
+    }
+    await p.click('nav.drawer >> text=mnt')
+    await p.click('button[aria-label="details of mount 700"]')
+    await p.locator('dialog.dialog').waitFor()
+    await check('sample mount details')
+    assert.deepEqual(found, [])
+    assert.deepEqual(p.problems, [])
+    await p.context().close()
+  })
+
 test('the drawer navigates between views', async () => {
   const p = await page()
   await p.goto(base)
@@ -146,8 +287,8 @@ test('expand all, collapse all, and expanding one node', async () => {
   const p = await page()
   await p.goto(base)
   await ready(p)
-  const roots = await items(p)
-  assert.equal(roots, 1, 'one user namespace root')
+  assert.equal(await p.locator('main ul.tree > li').count(), 1, 'one user namespace root')
+  const roots = 1
   await p.click('button[aria-label="expand all"]')
   await p.waitForSelector('main >> text=alice')
   const all = await items(p)
@@ -158,7 +299,7 @@ test('expand all, collapse all, and expanding one node', async () => {
   await p.click('button[aria-label="collapse all"]')
   assert.equal(await items(p), roots)
   const node = p.locator('[role=treeitem]').first()
-  assert.equal(await node.getAttribute('aria-expanded'), 'false')
+  assert.equal(await node.getAttribute('aria-expanded'), 'false', 'collapsed')
   await node.locator('.row').first().click()
   assert.equal(await node.getAttribute('aria-expanded'), 'true')
   assert.ok(await items(p) > roots)

@@ -3,7 +3,7 @@
 // loading and errors, settings (kept in localStorage), the auto-refresh
 // interval, and which tree nodes are expanded (per view).
 import { useEffect, useState } from 'preact/hooks'
-import { fromJSON } from './model/discovery.js'
+import { fromJSON, firstViewExpansion } from './model/discovery.js'
 
 const SETTINGS_KEY = 'lxkns.settings'
 const REFRESH_KEY = 'lxkns.refresh.interval'
@@ -98,7 +98,14 @@ export function showDocument(text, source) {
   } catch (e) {
     return e.message
   }
-  setState({ model, raw: text, source, error: null })
+  // The first view tells the story without a click: the initial user
+  // namespace expanded one level (and its process-less children), on the
+  // first discovery and on every imported one; later refreshes keep what
+  // the user expanded or collapsed.
+  let expanded = state.expanded
+  if (!expanded.all || source?.kind === 'file')
+    expanded = { ...expanded, all: new Set(firstViewExpansion(model)) }
+  setState({ model, raw: text, source, error: null, expanded })
   return null
 }
 

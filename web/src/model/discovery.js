@@ -45,9 +45,43 @@ export function cpuSet(ranges) {
   return s
 }
 
+// Kernel threads: kthreadd (PID 2) and its children.
+export function isKernelThread(proc) {
+  return proc?.pid === 2 || proc?.ppid === 2
+}
+
+// System processes, hidden as leaders unless the setting shows them (Go
+// lxkns' default): processes in the system cgroups, kernel threads, and
+// the children of a PID 1 that could not be read (not in the discovery).
 export function isSystemProcess(proc) {
+  if (!proc) return false
+  if (isKernelThread(proc)) return true
+  if (proc.ppid === 1 && !proc.parent && proc.pid !== 1) return true
+  return inSystemCgroup(proc)
+}
+
+// Only the cgroup part (the affinity view shows kernel threads, marked).
+export function inSystemCgroup(proc) {
   const cg = proc?.cpucgroup ?? ''
   return SYSTEM_CGROUPS.some((p) => cg === p || cg.startsWith(p + '/'))
+}
+
+const PROC_REF = /^\/proc\/(\d+)\/(ns\/[a-z]+|fd\/\d+)$/
+
+// How a namespace is held open when no process is in it: 'bind' (a bind
+// mount, possibly reached through another mount namespace), 'fd' (an open
+// file descriptor, which for a net namespace may be a socket: the wire
+// format does not tell them apart), or null (it has processes or loose
+// threads). A namespace with neither processes nor references is hidden
+// (only known as the owner or parent of another one).
+export function holding(ns) {
+  if (ns.leaders.length || ns.looseThreads.length) return null
+  const r = ns.reference
+  if (!r.length) return null
+  const last = r[r.length - 1]
+  if (r.length === 1 && /^\/proc\/\d+\/fd\/\d+$/.test(last)) return 'fd'
+  if (r.length === 1 && PROC_REF.test(last)) return null
+  return 'bind'
 }
 
 // Builds the model; throws DiscoveryError for a document that is not a
@@ -134,6 +168,15 @@ export function fromJSON(doc) {
     ns.leaders.sort((a, b) => a.pid - b.pid)
     ns.ealdorman = processes.get(num(ns.ealdormanPid)) ?? ns.leaders[0] ?? null
     ns.looseThreads = ns.looseThreadIds.map((tid) => tasks.get(num(tid))).filter(Boolean)
+    // The reference chain, each /proc/PID/... element with its process
+    // (Go's `"/proc/2/ns/mnt" [kthreadd] » "/run/…/m1"`).
+    ns.refs = ns.reference.map((path) => {
+      const m = PROC_REF.exec(path)
+      return { path, process: m ? processes.get(num(m[1])) ?? null : null }
+    })
+    ns.holding = holding(ns)
+    ns.hidden = !ns.leaders.length && !ns.looseThreads.length && !ns.reference.length
+    ns.processless = !ns.leaders.length && !ns.looseThreads.length
   }
   const byId = (a, b) => a.nsid - b.nsid
   for (const ns of namespaces.values()) {
@@ -266,6 +309,43 @@ export function fromJSON(doc) {
     options: doc['discovery-options'] ?? {},
     count: namespaces.size,
   }
+}
+
+// The namespaces (other than user) that the leader processes of user
+// namespace ns are in: what the first view folds into one line instead of
+// repeating it under every owned namespace.
+export function leaderNamespaces(ns) {
+  const out = new Set()
+  for (const p of ns.leaders)
+    for (const t of NS_TYPES) if (t !== 'user' && p.namespaces[t]) out.add(p.namespaces[t])
+  return out
+}
+
+// The children of user namespace ns in the first view: the owned
+// namespaces its leaders share (folded), the owned ones that differ (shown
+// with their references), and the ones its leaders use but another user
+// namespace owns (shared).
+export function userNsParts(ns) {
+  const used = leaderNamespaces(ns)
+  const folded = ns.tenants.filter((t) => used.has(t))
+  const differing = ns.tenants.filter((t) => !used.has(t))
+  const foreign = [...used].filter((t) => t.owner && t.owner !== ns)
+    .sort((a, b) => (a.type === b.type ? a.nsid - b.nsid : a.type < b.type ? -1 : 1))
+  return { folded, differing, foreign }
+}
+
+// The tree node ids of the "all" view expanded before any click: the
+// initial user namespace (or every root), and below it the user namespaces
+// without processes (hidden or bind-mounted), which have nothing else to
+// show than what they own.
+export function firstViewExpansion(model) {
+  const ids = []
+  const roots = model.initial.user ? [model.initial.user] : model.userRoots
+  for (const r of roots) {
+    ids.push(`u:${r.nsid}`)
+    for (const c of r.children) if (c.processless) ids.push(`u:${c.nsid}`)
+  }
+  return ids
 }
 
 // A container's name as the UI shows it: with the enclosing container

@@ -7,7 +7,7 @@
 import { Tree, Node } from '../components/tree.jsx'
 import { ProcessLabel } from '../components/labels.jsx'
 import { PinIcon } from '../components/icons.jsx'
-import { cpuSet, isSystemProcess } from '../model/discovery.js'
+import { cpuSet, inSystemCgroup } from '../model/discovery.js'
 
 function kernelThread(p) {
   return p.pid === 2 || p.parent?.pid === 2
@@ -18,7 +18,7 @@ function kernelThread(p) {
 function forCpu(model, cpu, showSystem) {
   const allowed = new Set()
   for (const p of model.processes.values()) {
-    if (!p.affinity || (!showSystem && isSystemProcess(p) && p.pid > 2)) continue
+    if (!p.affinity || (!showSystem && inSystemCgroup(p) && p.pid > 2)) continue
     if (cpuSet(p.affinity).has(cpu)) allowed.add(p)
   }
   const shown = new Set()

@@ -4,13 +4,10 @@
 // containers with groups (compose projects, pods) and paused state, and the
 // namespaces of each container.
 import { Tree, Node } from '../components/tree.jsx'
-import { NsBadge, ContainerBadge, ProcessLabel } from '../components/labels.jsx'
+import { NsBadge, ContainerBadge, ProcessLabel, engineName } from '../components/labels.jsx'
+import { BoxIcon } from '../components/icons.jsx'
 import { NS_TYPES } from '../model/discovery.js'
 
-const ENGINE_NAMES = {
-  'docker.com': 'Docker', 'containerd.io': 'containerd', 'k8s.io/cri-api': 'CRI',
-  'cri-o.io': 'CRI-O', 'podman.io': 'Podman',
-}
 
 function ContainerNode({ c }) {
   const p = c.process
@@ -18,8 +15,7 @@ function ContainerNode({ c }) {
     <Node id={`c:${c.pid}`} class="container-node"
       label={<>
         <ContainerBadge container={c} /> <span class="note">{c.flavor || c.type}</span>
-        {c.groups.map((g) => <span key={g.ref} class="group" title={g.type}>{g.type === 'io.kubernetes.pod' ? 'pod' : 'project'} {g.name}</span>)}
-        {p && <ProcessLabel p={p} />}
+        {p && <ProcessLabel p={p} container={false} />}
       </>}
       items={p ? () => NS_TYPES.filter((t) => p.namespaces[t]).map((t) => {
         const ns = p.namespaces[t]
@@ -30,12 +26,12 @@ function ContainerNode({ c }) {
 }
 
 function EngineNode({ e }) {
-  const name = ENGINE_NAMES[e.type] ?? e.type
+  const name = engineName(e.type)
   return (
     <Node id={`e:${e.ref}`} class={'engine' + (e.containers.length ? '' : ' idle')}
       title={e.containers.length ? undefined : 'no containers'}
       label={<>
-        <span class="engine-name">{name}</span> <span class="note">{e.version}</span>{' '}
+        <BoxIcon class="inline" /><span class="engine-name">{name}</span> <span class="note">{e.version}</span>{' '}
         <span class="pid">({e.pid})</span> <span class="cgroup" title="API endpoint">{e.api}</span>
         <span class="count">{e.containers.length} container{e.containers.length === 1 ? '' : 's'}</span>
       </>}

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { NsBadge } from '../components/labels.jsx'
+import { NsBadge, Mark } from '../components/labels.jsx'
+import {
+  CrownIcon, FlagIcon, LinkIcon, FileIcon, GhostIcon, ThreadIcon, SnowIcon, BoxIcon, LayersIcon,
+} from '../components/icons.jsx'
+import { NS_TYPES } from '../model/discovery.js'
 
 const sample = (type, nsid, initial = false) => ({ type, nsid, initial })
 
@@ -17,11 +21,18 @@ export function Help() {
         <li><NsBadge ns={sample('user', 4026531837, true)} /> a dashed border marks an initial namespace (that of PID 1).</li>
         <li><span class="tenant shared"><NsBadge ns={sample('net', 4026532264)} /></span> dimmed: a shared namespace, used by the processes of a user namespace but owned by another one.</li>
         <li><span class="summary">"nginx" (4242)</span> the leader process (the most senior first), its <span class="cgroup">cgroup</span>, <span class="frozen">frozen</span> state and realtime scheduling.</li>
-        <li><span class="summary hidden-ns">hidden</span> a namespace without processes, fds or bind mounts of its own.</li>
+        <li>{NS_TYPES.map((t, i) => <NsBadge key={t} ns={sample(t, 4026531834 + i)} />)} every type has its icon and colour (those of the CLI themes).</li>
+        <li><Mark kind="ealdorman" icon={CrownIcon} text="ealdorman" /> the most senior leader process of a namespace; <Mark kind="leader" icon={FlagIcon} text="leader" /> a leader: a topmost process in it.</li>
+        <li><Mark kind="bind" icon={LinkIcon} text="bind-mounted" /> held by a bind mount, with its chain <span class="refchain"><span class="path">"/proc/2/ns/mnt"</span> [kthreadd] » <span class="path">"/run/netns/x"</span></span> (the mount namespace the path is in, then the path).</li>
+        <li><Mark kind="fd" icon={FileIcon} text="fd-held" /> held by an open file descriptor (<Mark kind="fd" icon={FileIcon} text="fd/socket-held" /> for a network namespace, which a socket can hold too), with the process holding it.</li>
+        <li><Mark kind="hidden" icon={GhostIcon} text="hidden" /> a namespace without processes, fds or bind mounts of its own, only known as the parent or owner of another one.</li>
+        <li><Mark kind="loose" icon={ThreadIcon} text="loose thread" /> a task in another namespace than its process; <span class="frozen"><SnowIcon class="inline" />frozen</span> a frozen process.</li>
+        <li><span class="container"><BoxIcon class="inline" /><span class="engine-tag">Docker</span>web</span> a container: its engine, name, compose project or pod, and paused state.</li>
+        <li><span class="fold-title"><LayersIcon class="inline" />the leaders' namespaces:</span> the namespaces a user namespace owns that its leaders are in, shown once on one line.</li>
       </ul>
       <h2>Views</h2>
       <dl>
-        <dt>All namespaces</dt><dd>The user namespace tree; under each user namespace the namespaces it owns, their leaders grouped by cgroup, and its child user namespaces.</dd>
+        <dt>All namespaces</dt><dd>The user namespace tree, the initial one expanded: under each user namespace its leader processes (system processes only when Settings shows them), the namespaces they share on one line, the owned namespaces that differ with what holds them, and its child user namespaces.</dd>
         <dt>Containers</dt><dd>Container engines (nested when one runs in a container of another), their containers, groups (compose projects, pods), and each container's namespaces.</dd>
         <dt>user, pid</dt><dd>The hierarchies; cgroup, ipc, net, uts, time: flat lists.</dd>
         <dt>mnt</dt><dd>Each mount namespace's mount path tree: filesystem, source, read-only, propagation, hidden and overmounted mounts; ⋯ opens the details with propagation peers, masters and slaves.</dd>

@@ -21,7 +21,8 @@ export function Settings({ settings }) {
         <label class="check">
           <input type="checkbox" name="showSystem" checked={settings.showSystem}
             onChange={(e) => setSetting('showSystem', e.currentTarget.checked)} />
-          show system processes (in /system.slice, /init.scope and /user.slice) as leaders
+          show system processes as leaders: kernel threads, children of a PID 1 that cannot be read,
+          and processes in /system.slice, /init.scope and /user.slice (hidden by default, as in Go lxkns)
         </label>
         <label class="check">
           <input type="checkbox" name="showShared" checked={settings.showShared}
