@@ -265,9 +265,31 @@ for (const scheme of ['light', 'dark'])
     await p.locator('dialog.dialog').waitFor()
     await check('sample mount details')
     assert.deepEqual(found, [])
+    // and axe does see a violation when there is one
+    await p.keyboard.press('Escape')
+    await p.locator('dialog.dialog').waitFor({ state: 'detached' })
+    await p.evaluate(() => {
+      const e = document.createElement('p')
+      e.textContent = 'barely readable'
+      e.style.background = '#ffffff'
+      e.style.color = '#bbbbbb'
+      document.querySelector('main').append(e)
+    })
+    assert.match((await axe(p)).join('\n'), /^color-contrast \(serious\) ×1: /m)
     assert.deepEqual(p.problems, [])
     await p.context().close()
   })
+
+test('the mnt view shows each mount tree root in the namespace row', async () => {
+  const p = await page()
+  await p.goto(base + 'mnt')
+  await ready(p)
+  const row = p.locator('li.mnt-ns[data-id="m:4026532070"] > .row')
+  assert.match(await row.locator('.mnt-root').textContent(), /^\/ tmpfs8 below$/)
+  assert.equal(await p.getAttribute('li.mnt-ns[data-id="m:4026532070"]', 'aria-expanded'), 'false')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
 
 test('the drawer navigates between views', async () => {
   const p = await page()
@@ -468,6 +490,9 @@ test('the graph shows the user and PID hierarchies with ownership', async () => 
 
 test('stays responsive with 5000 processes and 1000 namespaces', async () => {
   const p = await page()
+  // Its processes are kernel threads and in system.slice: show them all,
+  // the heaviest tree.
+  await p.addInitScript(() => localStorage.setItem('lxkns.settings', JSON.stringify({ showSystem: true })))
   await p.goto(base)
   await ready(p)
   let t0 = Date.now()

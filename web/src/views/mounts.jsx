@@ -49,6 +49,23 @@ function PathNode({ mp, mntns, onDetails }) {
   )
 }
 
+// The mount tree's root in the namespace's row (as Go shows it): path,
+// filesystem type of the visible mount, paths below, overmount and hidden
+// marks.
+function RootSummary({ mp }) {
+  const top = mp.mounts[mp.mounts.length - 1]
+  if (!top) return null
+  const n = descendants(mp)
+  return (
+    <span class="mnt-root" title="the root of the mount tree">
+      <span class="path">{mp.path}</span> <span class="fstype">{top.fstype}</span>
+      {n > 0 && <span class="count" title="paths below the root">{n} below</span>}
+      {mp.mounts.length > 1 && <span class="mark hidden-mark" title="mounts stacked at the root">overmounted ×{mp.mounts.length - 1}</span>}
+      {top.hidden && <span class="mark hidden-mark" title="hidden by another mount">hidden</span>}
+    </span>
+  )
+}
+
 function where(model, m) {
   const ns = model.namespaces.get(m.mntnsid)
   return `mnt:[${m.mntnsid}]${ns?.ealdorman ? ` ("${ns.ealdorman.name}" (${ns.ealdorman.pid}))` : ''} ${m.path} (mount ${m.mountid})`
@@ -97,7 +114,8 @@ export function Mounts({ model, settings, expanded }) {
           return (
             <Node key={ns.nsid} id={`m:${ns.nsid}`} class="mnt-ns"
               label={<><NsBadge ns={ns} /> <NsSummary ns={ns} />
-                {table && <span class="count" title="mount paths">{table.paths.length} path{table.paths.length === 1 ? '' : 's'}</span>}</>}
+                {table && <span class="count" title="mount paths">{table.paths.length} path{table.paths.length === 1 ? '' : 's'}</span>}
+                {table?.roots[0] && <RootSummary mp={table.roots[0]} />}</>}
               items={table ? () => table.roots.map((mp) => (
                 <PathNode key={mp.pathid} mp={mp} mntns={ns.nsid} onDetails={setDetails} />
               )) : null} />
