@@ -120,6 +120,10 @@ test('system processes: system cgroups, kernel threads, children of an unreadabl
   assert.deepEqual(sys(m), [1, 2])
   assert.ok(isKernelThread(m.processes.get(2)))
   assert.ok(!isKernelThread(m.processes.get(1)))
+  doc.processes['1'].namespaces = {}
+  for (const t of doc.processes['1'].tasks ?? []) t.namespaces = {}
+  m = fromJSON(doc)
+  assert.deepEqual(sys(m).sort((a, b) => a - b), [1, 2, 100, 101, 103], 'PID 1 without namespaces')
   delete doc.processes['1']
   m = fromJSON(doc)
   assert.deepEqual(sys(m).sort((a, b) => a - b), [2, 100, 101, 103])

@@ -52,11 +52,13 @@ export function isKernelThread(proc) {
 
 // System processes, hidden as leaders unless the setting shows them (Go
 // lxkns' default): processes in the system cgroups, kernel threads, and
-// the children of a PID 1 that could not be read (not in the discovery).
+// the children of a PID 1 that could not be read (not in the discovery, or
+// without namespaces).
 export function isSystemProcess(proc) {
   if (!proc) return false
   if (isKernelThread(proc)) return true
-  if (proc.ppid === 1 && !proc.parent && proc.pid !== 1) return true
+  if (proc.ppid === 1 && proc.pid !== 1 && (!proc.parent || !Object.keys(proc.parent.nsids).length))
+    return true
   return inSystemCgroup(proc)
 }
 
