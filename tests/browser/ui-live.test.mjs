@@ -118,9 +118,10 @@ test('live: the first view shows an fd-held, a bind-mounted and a hidden namespa
     await p.goto(base)
     await p.waitForSelector('main [role=tree]')
     await p.screenshot({ path: join(ARTIFACTS, 'live-first-view.png'), fullPage: true })
-    const top = p.locator('main ul.tree > li[aria-expanded=true]')
+    const top = p.locator('main [role=treeitem][aria-level="1"][aria-expanded=true]')
     assert.equal(await top.count(), 1, 'the initial user namespace is expanded')
-    const level1 = (sel) => top.locator(`:scope > ul > ${sel}`)
+    const topId = await top.getAttribute('data-id')
+    const level1 = (sel) => p.locator(`main ${sel}[data-parent="${topId}"]`)
 
     const fd = level1('li.tenant').filter({ has: p.locator(`.ns[data-nsid="${NX}"]`) })
     assert.equal(await fd.count(), 1, `fd-held net:[${NX}] at the first level`)

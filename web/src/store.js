@@ -41,6 +41,10 @@ let state = {
   settings: { ...defaults, ...load(SETTINGS_KEY, {}) },
   refresh: REFRESH_INTERVALS.some(([ms]) => ms === load(REFRESH_KEY, 0)) ? load(REFRESH_KEY, 0) : 0,
   expanded: {},     // view -> Set of node ids
+  selected: {},     // view -> the selected node id
+  reveal: null,     // { view, id, expand }: a node to show (expand its ancestors, select, scroll to)
+  search: '',       // the search box's query (one for all views)
+  partial: null,    // the service's X-Lxkns-Partial-View: why the view is incomplete
   drawer: false,
 }
 const subscribers = new Set()
@@ -88,6 +92,16 @@ export function toggleExpanded(view, id) {
 
 export function setExpanded(view, ids) {
   setState({ expanded: { ...state.expanded, [view]: new Set(ids) } })
+}
+
+export function select(view, id) {
+  if (state.selected[view] !== id) setState({ selected: { ...state.selected, [view]: id } })
+}
+
+// Asks the view's tree to show node id: its ancestors expanded (and the
+// node itself with expand), selected, scrolled into view.
+export function reveal(view, id, expand = false) {
+  setState({ reveal: { view, id, expand } })
 }
 
 // Shows a discovery document (text); returns an error message or null.

@@ -1,99 +1,281 @@
 // SPDX-License-Identifier: Apache-2.0
-// A tree that renders children only when their parent is expanded, so big
-// hosts (thousands of processes, a thousand namespaces) stay responsive.
-// Expansion lives in the store, per view; "expand all" sets every
-// expandable id a view reports.
+// The trees of every view: a search box, then the visible rows as one flat
+// list (WAI-ARIA tree items with aria-level, aria-setsize and
+// aria-posinset), only the rows in and near the viewport rendered when
+// there are many (virtualised: fixed row height, the list padded to its
+// full height), so that "expand all" on a big host stays responsive.
 //
-// Keyboard, as the WAI-ARIA tree pattern has it: the tree items themselves
-// take the focus (one of them in the tab order: a roving tabindex); Up and
-// Down move between the visible items, Home and End to the first and last;
-// Right expands, or moves to the first child; Left collapses, or moves to
-// the parent; Enter and Space toggle.
-import { createContext } from 'preact'
-import { useContext, useLayoutEffect, useRef } from 'preact/hooks'
-import { toggleExpanded } from '../store.js'
+// Views describe their trees with <Node>s (id, label, items: a function
+// giving the child nodes, or null for a leaf), nested in small function
+// components without hooks. <Tree> does not render them as components: it
+// flattens them, calling items() of the expanded nodes only (or of every
+// node, for the search and for deep links, which must find rows that are
+// not shown yet).
+//
+// Keyboard, as the WAI-ARIA tree pattern has it: the tree items take the
+// focus (one of them in the tab order: a roving tabindex, on the selected
+// row); Up and Down move between the visible items, Home and End to the
+// first and last; Right expands, or moves to the first child; Left
+// collapses, or moves to the parent; Enter and Space toggle. Selection
+// follows the focus. Search: Enter and Shift+Enter in the box go to the
+// next and previous match; Escape clears it.
+import { Fragment } from 'preact'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { toggleExpanded, useAppState, setState, getState, select, reveal } from '../store.js'
+import { compileQuery } from './search.js'
 
-export const TreeContext = createContext({ view: '', expanded: new Set() })
+export const ROW_HEIGHT = 26
+export const VIRTUAL_MIN = 400
+const OVERSCAN = 30
 
-function focusItem(from, to) {
-  if (!to) return
-  if (from && from !== to) from.tabIndex = -1
-  to.tabIndex = 0
-  to.focus()
+// A tree node: a description that <Tree> flattens, never rendered itself.
+export function Node() {
+  return null
+}
+
+function each(v, fn) {
+  if (v == null || typeof v === 'boolean') return
+  if (Array.isArray(v)) {
+    for (const c of v) each(c, fn)
+    return
+  }
+  const t = v.type
+  if (t === Node) fn(v.props)
+  else if (t === Fragment) each(v.props.children, fn)
+  else if (typeof t === 'function') each(t(v.props), fn)
+}
+
+// The rows of the nodes in vnodes: depth-first, into expanded nodes only
+// (isOpen), or into all of them (isOpen null: every row, with open false).
+export function flatten(vnodes, isOpen, depth = 1, parent = null, out = []) {
+  const level = []
+  each(vnodes, (p) => level.push(p))
+  level.forEach((p, i) => {
+    const expandable = p.items != null
+    const open = expandable && (isOpen ? isOpen(p.id) : false)
+    const row = {
+      id: p.id, label: p.label, cls: p.class, title: p.title, depth, parent, expandable, open,
+      pos: i + 1, size: level.length,
+    }
+    out.push(row)
+    if (expandable && (open || !isOpen)) flatten(p.items(), isOpen, depth + 1, p.id, out)
+  })
+  return out
+}
+
+function flattenAll(vnodes) {
+  const rows = flatten(vnodes, null)
+  return { rows, byId: new Map(rows.map((r) => [r.id, r])) }
+}
+
+function SearchBox({ label, query, matches, current, go }) {
+  const n = matches.length
+  const status = !query.trim() ? '' : n ? (current >= 0 ? `${current + 1} of ${n}` : `${n} match${n === 1 ? '' : 'es'}`) : 'no match'
+  const step = (d) => n && go((current + d + n) % n)
+  return (
+    <div class="tree-search" role="search">
+      <input type="search" value={query} aria-label={`search ${label}`} data-testid="search"
+        placeholder="search: namespace ID, PID, name, container, path"
+        onInput={(e) => setState({ search: e.currentTarget.value })}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault()
+            step(current < 0 && !e.shiftKey ? 0 : e.shiftKey ? -1 : 1)
+          } else if (e.key === 'Escape' && query) {
+            e.preventDefault()
+            setState({ search: '' })
+          }
+        }} />
+      <span class="search-count" role="status" data-testid="search-count">{status}</span>
+      <button class="step" aria-label="previous match" title="previous match (Shift+Enter)" disabled={!n}
+        onClick={() => step(-1)}>↑</button>
+      <button class="step" aria-label="next match" title="next match (Enter)" disabled={!n}
+        onClick={() => step(current < 0 ? 0 : 1)}>↓</button>
+    </div>
+  )
 }
 
 export function Tree({ view, expanded, label, children }) {
-  const ref = useRef()
-  // One item in the tab order: the last one focused, else the first.
+  const s = useAppState()
+  const ul = useRef()
+  const pending = useRef(null) // { id, focus }: a row to scroll to (and focus) once rendered
+  const rows = useMemo(() => flatten(children, (id) => expanded.has(id)), [children, expanded])
+  const virtual = rows.length > VIRTUAL_MIN
+  const [range, setRange] = useState([0, VIRTUAL_MIN])
+
+  // Every row, expanded or not (search and deep links), built when first
+  // needed for this discovery, settings and view.
+  const full = useRef({ key: [], value: null })
+  const allRows = () => {
+    const key = [s.model, s.settings, view]
+    if (!full.current.value || key.some((k, i) => k !== full.current.key[i]))
+      full.current = { key, value: flattenAll(children) }
+    return full.current.value
+  }
+
+  const match = useMemo(() => compileQuery(s.search), [s.search])
+  const matches = useMemo(() => (match ? allRows().rows.filter(match) : []), [match, s.model, s.settings, view])
+  const matchIds = useMemo(() => new Set(matches.map((r) => r.id)), [matches])
+  const [current, setCurrent] = useState(-1)
+  const go = (k) => {
+    setCurrent(k)
+    reveal(view, matches[k].id)
+  }
+  // Typing jumps to the first match (after a pause).
+  useEffect(() => {
+    setCurrent(-1)
+    if (!match) return
+    const t = setTimeout(() => matches.length && go(0), 250)
+    return () => clearTimeout(t)
+  }, [s.search, view])
+
+  // A node to reveal: expand its ancestors, select it, scroll to it.
+  useEffect(() => {
+    const r = s.reveal
+    if (!r || r.view !== view) return
+    const all = allRows()
+    const row = all.byId.get(r.id)
+    if (!row) return setState({ reveal: null })
+    const ids = new Set(getState().expanded[view] ?? [])
+    for (let p = row.parent; p != null; p = all.byId.get(p)?.parent) ids.add(p)
+    if (r.expand && row.expandable) ids.add(row.id)
+    pending.current = { id: row.id, focus: !!r.focus }
+    const st = getState()
+    setState({
+      reveal: null,
+      expanded: { ...st.expanded, [view]: ids },
+      selected: { ...st.selected, [view]: row.id },
+    })
+  }, [s.reveal])
+
+  const updateRange = () => {
+    if (!ul.current) return
+    const top = ul.current.getBoundingClientRect().top
+    const n = rows.length
+    const a = Math.max(0, Math.min(n, Math.floor(-top / ROW_HEIGHT / 10) * 10 - OVERSCAN))
+    const b = Math.max(a, Math.min(n, Math.ceil((innerHeight - top) / ROW_HEIGHT / 10) * 10 + OVERSCAN))
+    setRange((old) => (old[0] === a && old[1] === b ? old : [a, b]))
+  }
   useLayoutEffect(() => {
-    const t = ref.current
-    if (t && !t.querySelector('[role=treeitem][tabindex="0"]'))
-      t.querySelector('[role=treeitem]')?.setAttribute('tabindex', '0')
+    if (!virtual) return
+    updateRange()
+    let frame = 0
+    const on = () => {
+      if (!frame) frame = requestAnimationFrame(() => {
+        frame = 0
+        updateRange()
+      })
+    }
+    addEventListener('scroll', on, { passive: true })
+    addEventListener('resize', on)
+    return () => {
+      removeEventListener('scroll', on)
+      removeEventListener('resize', on)
+      cancelAnimationFrame(frame)
+    }
+  }, [virtual, rows])
+
+  // Scroll to (and focus) the pending row once it is there.
+  useLayoutEffect(() => {
+    const want = pending.current
+    if (!want || !ul.current) return
+    const i = rows.findIndex((r) => r.id === want.id)
+    if (i < 0) return
+    const el = ul.current.querySelector(`[role=treeitem][data-id="${CSS.escape(want.id)}"]`)
+    if (!el && virtual) {
+      const top = ul.current.getBoundingClientRect().top + scrollY + i * ROW_HEIGHT
+      scrollTo(0, Math.max(0, top - innerHeight / 2))
+      updateRange()
+      return
+    }
+    if (!el) return
+    pending.current = null
+    const r = el.getBoundingClientRect()
+    if (r.top < 60 || r.bottom > innerHeight) el.scrollIntoView({ block: 'center' })
+    if (want.focus) el.focus({ preventScroll: true })
   })
-  const onFocusIn = (e) => {
-    const item = e.target.closest?.('[role=treeitem]')
-    if (!item || item !== e.target) return
-    for (const o of ref.current.querySelectorAll('[role=treeitem][tabindex="0"]')) if (o !== item) o.tabIndex = -1
-    item.tabIndex = 0
+
+  const [start, end] = virtual ? range : [0, rows.length]
+  const shown = rows.slice(start, end)
+  const selected = s.selected[view]
+  const tabStop = shown.some((r) => r.id === selected) ? selected : shown[0]?.id
+
+  const moveTo = (row) => {
+    if (!row) return
+    select(view, row.id)
+    const el = ul.current.querySelector(`[role=treeitem][data-id="${CSS.escape(row.id)}"]`)
+    if (el) {
+      el.tabIndex = 0
+      el.focus()
+    } else pending.current = { id: row.id, focus: true }
   }
   const onKey = (e) => {
     const item = e.target.closest?.('[role=treeitem]')
-    if (!item || !ref.current?.contains(item) || e.altKey || e.ctrlKey || e.metaKey) return
-    const items = [...ref.current.querySelectorAll('[role=treeitem]')]
-    const i = items.indexOf(item)
-    const exp = item.getAttribute('aria-expanded')
-    const toggle = () => toggleExpanded(view, item.dataset.id)
+    if (!item || !ul.current?.contains(item) || e.altKey || e.ctrlKey || e.metaKey) return
+    const i = rows.findIndex((r) => r.id === item.dataset.id)
+    const row = rows[i]
+    if (!row) return
+    const toggle = () => toggleExpanded(view, row.id)
     let handled = true
     switch (e.key) {
-      case 'ArrowDown': focusItem(item, items[i + 1]); break
-      case 'ArrowUp': focusItem(item, items[i - 1]); break
-      case 'Home': focusItem(item, items[0]); break
-      case 'End': focusItem(item, items[items.length - 1]); break
+      case 'ArrowDown': moveTo(rows[i + 1]); break
+      case 'ArrowUp': moveTo(rows[i - 1]); break
+      case 'Home': moveTo(rows[0]); break
+      case 'End': moveTo(rows[rows.length - 1]); break
       case 'ArrowRight':
-        if (exp === 'false') toggle()
-        else if (exp === 'true') focusItem(item, item.querySelector(':scope > ul > [role=treeitem]'))
+        if (row.expandable && !row.open) toggle()
+        else if (row.open && rows[i + 1]?.parent === row.id) moveTo(rows[i + 1])
         break
       case 'ArrowLeft':
-        if (exp === 'true') toggle()
-        else focusItem(item, item.parentElement?.closest('[role=treeitem]'))
+        if (row.open) toggle()
+        else moveTo(rows.find((r) => r.id === row.parent))
         break
       case 'Enter':
       case ' ':
-        if (exp != null && !e.target.closest('button, a, input, select')) toggle()
+        if (row.expandable && !e.target.closest('button, a, input, select')) toggle()
         else handled = false
         break
       default: handled = false
     }
     if (handled) e.preventDefault()
   }
-  return (
-    <TreeContext.Provider value={{ view, expanded }}>
-      <ul class="tree" role="tree" aria-label={label} ref={ref} onKeyDown={onKey}
-        onFocusIn={onFocusIn}>
-        {children}
-      </ul>
-    </TreeContext.Provider>
-  )
-}
-
-// id: unique in the view; label: the row; items: () => child nodes, or
-// null for a leaf.
-export function Node({ id, label, items, class: cls, title }) {
-  const { view, expanded } = useContext(TreeContext)
-  const open = items != null && expanded.has(id)
-  const toggle = (e) => {
-    if (items == null) return
-    if (e.target.closest('button, a')) return
-    toggleExpanded(view, id)
+  const onFocusIn = (e) => {
+    const item = e.target.closest?.('[role=treeitem]')
+    if (item && item === e.target) select(view, item.dataset.id)
   }
+  const onClick = (e) => {
+    const item = e.target.closest?.('[role=treeitem]')
+    if (!item) return
+    const row = rows.find((r) => r.id === item.dataset.id)
+    if (!row) return
+    select(view, row.id)
+    if (row.expandable && !e.target.closest('button, a')) toggleExpanded(view, row.id)
+  }
+
   return (
-    <li role="treeitem" aria-expanded={items != null ? String(open) : undefined} class={cls} data-id={id}
-      tabIndex={-1}>
-      <div class={'row' + (items != null ? ' expandable' : '')} onClick={toggle} title={title}>
-        <span class="twisty" aria-hidden="true">{items != null ? (open ? '▾' : '▸') : ''}</span>
-        <span class="label">{label}</span>
-      </div>
-      {open && <ul role="group">{items()}</ul>}
-    </li>
+    <div class="tree-view">
+      <SearchBox label={label} query={s.search} matches={matches} current={current} go={go} />
+      <ul class={'tree' + (virtual ? ' virtual' : '')} role="tree" aria-label={label} ref={ul}
+        data-rows={rows.length} onKeyDown={onKey} onFocusIn={onFocusIn} onClick={onClick}
+        style={virtual ? { paddingTop: start * ROW_HEIGHT + 'px', paddingBottom: (rows.length - end) * ROW_HEIGHT + 'px' } : undefined}>
+        {shown.map((r) => {
+          const cls = [r.cls, matchIds.has(r.id) && 'match', current >= 0 && matches[current]?.id === r.id && 'current-match',
+            r.id === selected && 'selected'].filter(Boolean).join(' ')
+          return (
+            <li key={r.id} role="treeitem" data-id={r.id} data-parent={r.parent ?? undefined} class={cls || undefined}
+              aria-level={r.depth} aria-setsize={r.size} aria-posinset={r.pos}
+              aria-expanded={r.expandable ? String(r.open) : undefined}
+              aria-selected={r.id === selected ? 'true' : undefined}
+              tabIndex={r.id === tabStop ? 0 : -1}>
+              <div class={'row' + (r.expandable ? ' expandable' : '')} title={r.title}
+                style={{ paddingLeft: 4 + (r.depth - 1) * 20 + 'px' }}>
+                <span class="twisty" aria-hidden="true">{r.expandable ? (r.open ? '▾' : '▸') : ''}</span>
+                <span class="label">{r.label}</span>
+              </div>
+            </li>
+          )
+        })}
+      </ul>
+    </div>
   )
 }

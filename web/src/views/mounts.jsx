@@ -37,7 +37,7 @@ function PathNode({ mp, mntns, onDetails }) {
   return (
     <Node id={`mp:${mntns}:${mp.pathid}`} class="mountpath"
       label={<>
-        <span class="path" title={mp.path}>{relPath(mp)}</span>
+        <span class="path" title={mp.path} data-search={mp.path}>{relPath(mp)}</span>
         {n > 0 && <span class="count" title="paths below">{n}</span>}
         {mp.mounts.map((m, i) => (
           <MountPoint key={m.mountid} m={m} overmounted={i < mp.mounts.length - 1} onDetails={onDetails} />
