@@ -340,6 +340,60 @@ test('search: by namespace ID, PID and path, jumps to and highlights the matches
   await p.context().close()
 })
 
+// Deep links: /ns/ID and /pid/PID open the right view with the row
+// expanded, selected and scrolled to; unknown IDs get a clear message.
+test('deep links to a namespace and to a process', async () => {
+  const p = await page()
+  const selected = () => p.getAttribute('main li[aria-selected=true]', 'data-id')
+  const expanded = (id) => p.getAttribute(`main li[data-id="${id}"]`, 'aria-expanded')
+  await p.goto(base + 'ns/4026532050')
+  await p.waitForSelector('main li[aria-selected=true]')
+  assert.equal(await selected(), 'net:4026532050')
+  assert.equal(await expanded('net:4026532050'), 'true')
+  assert.match(await p.textContent('.appbar h1'), /net namespaces: net:\[4026532050\]/)
+  assert.ok(await p.isVisible('main li[data-id="net:4026532050:l:ref"]'), 'its reference row shown')
+  await shot(p, 'deep-link-ns')
+
+  await p.goto(base + 'ns/4026532070')
+  await p.waitForSelector('main li[aria-selected=true]')
+  assert.equal(await selected(), 'm:4026532070', 'a mount namespace opens the mnt view')
+  assert.equal(await expanded('m:4026532070'), 'true')
+
+  // a process that is no leader: its PID namespace, its leader parent
+  await p.goto(base + 'pid/102')
+  await p.waitForSelector('main li[aria-selected=true]')
+  assert.equal(await selected(), 'pid:4026532010:l:p:102')
+  for (const id of ['pid:4026531836', 'pid:4026532010', 'pid:4026532010:l:cg:/cpu/100', 'pid:4026532010:l:p:100'])
+    assert.equal(await expanded(id), 'true', id)
+  assert.match(await p.textContent('main li[aria-selected=true]'), /"worker" \(102\)/)
+  assert.ok(await p.evaluate(() => {
+    const r = document.querySelector('main li[aria-selected=true]').getBoundingClientRect()
+    return r.top >= 52 && r.bottom <= innerHeight
+  }), 'scrolled into view')
+  await shot(p, 'deep-link-pid')
+
+  // a hidden system process: its PID namespace, and why
+  await p.goto(base + 'pid/2')
+  await p.waitForSelector('main li[aria-selected=true]')
+  assert.equal(await selected(), 'pid:4026531836')
+  assert.match(await p.textContent('.deep-note'), /Process 2 \("kthreadd"\) is a system process, not shown/)
+
+  for (const [path, msg] of [['ns/123', /^No namespace 123 in this discovery\./],
+    ['pid/99999', /^No process with PID 99999 in this discovery\./],
+    ['ns/abc', /^"abc" is not a namespace ID/], ['pid/-1', /^"-1" is not a PID\./]]) {
+    await p.goto(base + path)
+    await p.waitForSelector('[role=alert]')
+    assert.match(await p.textContent('[role=alert]'), msg, path)
+    assert.equal(await p.locator('main [role=tree]').count(), 0)
+  }
+  // under a proxy's prefix too
+  await p.goto(proxyBase + 'ns/4026532040')
+  await p.waitForSelector('main li[aria-selected=true]')
+  assert.equal(await selected(), 'net:4026532040')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
 test('the mnt view shows each mount tree root in the namespace row', async () => {
   const p = await page()
   await p.goto(base + 'mnt')

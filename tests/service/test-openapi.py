@@ -376,7 +376,7 @@ check(hd.get("allow") == "GET, HEAD" and json.loads(body) == {
     "message": "method POST not allowed on /api/namespaces"},
       "405: Allow: GET, HEAD and the exact error body", body)
 
-for url in ["/healthz", "/metrics", "/", "/pid"]:
+for url in ["/healthz", "/metrics", "/", "/pid", "/ns/4026531837", "/pid/1"]:
     for m in ("GET", "HEAD"):
         validate(svc, url, "fixture", method=m, expect=200)
 st, hd, body = svc.req("/metrics")

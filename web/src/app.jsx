@@ -5,14 +5,15 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import {
   useAppState, refresh, setRefresh, importFile, download, setExpanded, setState, getState,
-  REFRESH_INTERVALS,
+  reveal, REFRESH_INTERVALS,
 } from './store.js'
+import { isSystemProcess } from './model/discovery.js'
 import { useRoute, Link } from './router.jsx'
 import {
   MenuIcon, RefreshIcon, ExpandIcon, CollapseIcon, DownloadIcon, UploadIcon,
 } from './components/icons.jsx'
 import { AllNamespaces, allIds } from './views/allns.jsx'
-import { TypedView, typedIds } from './views/typed.jsx'
+import { TypedView, typedIds, nsRowId, processRowId } from './views/typed.jsx'
 import { Containers, containerIds } from './views/containers.jsx'
 import { Mounts, mountIds } from './views/mounts.jsx'
 import { Affinities, affinityIds } from './views/affinities.jsx'
@@ -39,6 +40,35 @@ export const VIEWS = [
   { path: '/help', key: 'help', title: 'Help', nav: 'Help', render: () => <Help />, page: true },
   { path: '/about', key: 'about', title: 'About', nav: 'About', render: (p) => <About {...p} />, page: true },
 ]
+
+// Deep links: /ns/ID opens the view of the namespace's type, /pid/PID the
+// PID view, with the row expanded, selected and scrolled into view. What
+// it finds: { view key, row id, title, note } or { error }.
+export function deepLink(route, model, settings) {
+  const m = /^\/(ns|pid)\/([^/]*)$/.exec(route)
+  if (!m) return null
+  const [, kind, arg] = m
+  const what = kind === 'ns' ? 'namespace' : 'process'
+  if (!/^[1-9]\d{0,19}$/.test(arg))
+    return { error: kind === 'ns' ? `"${arg}" is not a namespace ID (an inode number, such as 4026531837).`
+      : `"${arg}" is not a PID.`, title: `no such ${what}` }
+  if (!model) return { title: `${what} ${arg}` }
+  if (kind === 'ns') {
+    const ns = model.namespaces.get(Number(arg))
+    if (!ns) return { error: `No namespace ${arg} in this discovery.`, title: `no such ${what}` }
+    return { key: ns.type, id: nsRowId(ns), title: `${ns.type}:[${ns.nsid}]` }
+  }
+  const p = model.processes.get(Number(arg))
+  if (!p) return { error: `No process with PID ${arg} in this discovery.`, title: `no such ${what}` }
+  const pidns = p.namespaces.pid
+  if (!pidns)
+    return { error: `Process ${arg} ("${p.name}") has no PID namespace in this discovery (its namespaces could not be read).`, title: `process ${arg}` }
+  const hidden = !settings.showSystem && isSystemProcess(p)
+  return {
+    key: 'pid', id: hidden ? nsRowId(pidns) : processRowId(p), title: `process ${arg}`,
+    note: hidden ? `Process ${arg} ("${p.name}") is a system process, not shown (see Settings); here is its PID namespace.` : null,
+  }
+}
 
 function useTheme(theme) {
   // Before the browser paints: no flash of the other theme.
@@ -145,7 +175,20 @@ export function App() {
   const s = useAppState()
   const route = useRoute()
   const [drop, setDrop] = useState(false)
-  const view = VIEWS.find((v) => v.path === route)
+  const link = deepLink(route, s.model, s.settings)
+  const found = link?.key ? VIEWS.find((v) => v.key === link.key) : null
+  const view = link ? (found ? { ...found, title: `${found.title}: ${link.title}` } : { key: 'link', title: link.title, page: true, render: () => null })
+    : VIEWS.find((v) => v.path === route)
+  const revealed = useRef(null)
+  useEffect(() => {
+    if (!link?.id) {
+      revealed.current = null
+      return
+    }
+    if (revealed.current === route) return
+    revealed.current = route
+    reveal(link.key, link.id, true)
+  }, [route, s.model])
   useTheme(s.settings.theme)
   useAutoRefresh(s.refresh)
   useEffect(() => {
@@ -171,7 +214,8 @@ export function App() {
   const props = { model: s.model, settings: s.settings, source: s.source, expanded: s.expanded[view?.key] ?? new Set() }
   let body
   if (!view) body = <p class="empty">No such view: {route}. <Link to="/">All namespaces</Link></p>
-  else if (view.page) body = view.render(props)
+  else if (link?.error) body = <p class="empty deep-error" role="alert">{link.error} <Link to="/">All namespaces</Link></p>
+  else if (view.page && !link) body = view.render(props)
   else if (!s.model) body = <p class="empty">{s.loading ? 'Discovering…' : 'No discovery yet.'}</p>
   else body = view.render(props)
 
@@ -188,6 +232,7 @@ export function App() {
             {s.error} <button onClick={() => setState({ error: null })}>dismiss</button>
           </div>
         )}
+        {link?.note && <p class="note deep-note" role="status">{link.note}</p>}
         {body}
       </main>
       {drop && <div class="drop-overlay">Drop a saved lxkns discovery (JSON) to show it</div>}

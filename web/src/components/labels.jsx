@@ -159,8 +159,17 @@ export function NsSummary({ ns }) {
   return <span class="summary"><HoldMark ns={ns} /></span>
 }
 
+// A process row; with childrenOf (the PID view: the process's children in
+// the same PID namespace), the process tree below it.
+function procNode(Node, prefix, p, showSystem, childrenOf, leader = true) {
+  const kids = childrenOf ? childrenOf(p).filter((c) => showSystem || !isSystemProcess(c)) : []
+  return <Node key={p.pid} id={`${prefix}:p:${p.pid}`} class={leader ? 'leader-proc' : 'child-proc'}
+    label={<ProcessLabel p={p} cgroup={!leader} affinity role={leader ? 'leader' : null} />}
+    items={kids.length ? () => kids.map((c) => procNode(Node, prefix, c, showSystem, childrenOf, false)) : null} />
+}
+
 // Leader processes grouped by cpu cgroup, as child rows of a namespace.
-export function leaderRows(ns, showSystem, Node, prefix) {
+export function leaderRows(ns, showSystem, Node, prefix, childrenOf = null) {
   const leaders = showSystem ? ns.leaders : ns.leaders.filter((p) => !isSystemProcess(p))
   const groups = new Map()
   for (const p of leaders) {
@@ -173,8 +182,7 @@ export function leaderRows(ns, showSystem, Node, prefix) {
     rows.push(
       <Node id={`${prefix}:cg:${cg}`} key={cg} class="cgroup-group"
         label={<span class="cgroup" title="cpu cgroup">{cg || '(no cgroup)'}</span>}
-        items={() => procs.map((p) => <Node key={p.pid} id={`${prefix}:p:${p.pid}`}
-          label={<ProcessLabel p={p} cgroup={false} affinity role="leader" />} />)} />,
+        items={() => procs.map((p) => procNode(Node, prefix, p, showSystem, childrenOf))} />,
     )
   for (const t of ns.looseThreads)
     rows.push(<Node key={'t' + t.tid} id={`${prefix}:t:${t.tid}`} label={<TaskLabel t={t} />} />)

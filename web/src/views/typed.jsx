@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // One namespace type: the user and PID hierarchies as trees, the other
 // types as flat lists; every namespace expands to its leader processes
-// grouped by cgroup (or its loose threads, or its reference).
+// grouped by cgroup (or its loose threads, or its reference). In the PID
+// view every leader expands to its process tree in that PID namespace, so
+// that every process has a row (deep links /pid/PID, the search).
 import { Tree, Node } from '../components/tree.jsx'
 import { NsBadge, NsSummary, OwnerLabel, leaderRows, leaderGroupIds } from '../components/labels.jsx'
 
@@ -9,7 +11,8 @@ function TypedNode({ ns, settings, hierarchical }) {
   const id = `${ns.type}:${ns.nsid}`
   const children = hierarchical ? ns.children : []
   const rows = () => [
-    ...leaderRows(ns, settings.showSystem, Node, `${id}:l`),
+    ...leaderRows(ns, settings.showSystem, Node, `${id}:l`,
+      ns.type === 'pid' ? (p) => p.children.filter((c) => c.namespaces.pid === ns) : null),
     ...children.map((c) => <TypedNode key={c.nsid} ns={c} settings={settings} hierarchical />),
   ]
   const has = children.length || ns.leaders.length || ns.looseThreads.length || ns.reference.length
@@ -40,8 +43,25 @@ export function TypedView({ model, settings, expanded, type }) {
 }
 
 export function typedIds(model, settings, type) {
-  return model.byType[type].flatMap((ns) => [
+  const ids = model.byType[type].flatMap((ns) => [
     `${type}:${ns.nsid}`,
     ...leaderGroupIds(ns, settings.showSystem, `${type}:${ns.nsid}:l`),
   ])
+  if (type === 'pid')
+    for (const p of model.processes.values()) {
+      const ns = p.namespaces.pid
+      if (ns && p.children.some((c) => c.namespaces.pid === ns)) ids.push(`pid:${ns.nsid}:l:p:${p.pid}`)
+    }
+  return ids
+}
+
+// The tree row of a namespace in its type's view (deep links /ns/ID).
+export function nsRowId(ns) {
+  return ns.type === 'mnt' ? `m:${ns.nsid}` : `${ns.type}:${ns.nsid}`
+}
+
+// The tree row of a process in the PID view (deep links /pid/PID).
+export function processRowId(p) {
+  const ns = p.namespaces.pid
+  return ns ? `pid:${ns.nsid}:l:p:${p.pid}` : null
 }
