@@ -394,6 +394,16 @@ test('deep links to a namespace and to a process', async () => {
   await p.context().close()
 })
 
+test('the containers view says what the discovery found', async () => {
+  const p = await page()
+  await p.goto(base + 'containers')
+  await ready(p)
+  assert.match(await p.textContent('[data-testid=containers-found]'), /^No container engine was found in this discovery/)
+  assert.equal(await p.locator('main >> text=does not discover containers').count(), 0)
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
 test('the mnt view shows each mount tree root in the namespace row', async () => {
   const p = await page()
   await p.goto(base + 'mnt')
@@ -457,6 +467,17 @@ test('importing a saved discovery shows its namespaces, containers, mounts and a
   for (const text of ['Docker', 'containerd', 'Podman', 'shop-web-1', 'shop-db-1', '[kind-control-plane]:coredns', 'project shop'])
     assert.ok(await p.locator(`main >> text=${text}`).count() >= 1, text)
   assert.equal(await p.locator('.engine.idle').count(), 1, 'the engine without containers is greyed')
+  assert.equal(await p.textContent('[data-testid=containers-found]'),
+    '3 container engines (Docker, containerd, Podman) with 4 containers, 1 paused in 2 groups.')
+  // grouped by engine, then compose project or pod, with paused counts
+  const project = p.locator('li[data-id="g:1:1"]')
+  assert.equal(await project.getAttribute('data-parent'), 'e:1')
+  assert.match(await project.textContent(), /compose project\s*shop\s*2 containers\s*1 paused/)
+  assert.deepEqual(await p.locator('li[data-parent="g:1:1"]').evaluateAll((els) => els.map((e) => e.dataset.id)),
+    ['g:1:c:6000', 'g:1:c:4242'])
+  assert.match(await p.textContent('li[data-id="g:1:c:6000"]'), /shop-db-1[^]*paused/)
+  assert.match(await p.textContent('li[data-id="g:2:2"]'), /pod\s*kube-system\/coredns-7db6d8ff4d-x2x9q\s*1 container/)
+  assert.equal(await p.getAttribute('li[data-id="c:5000"]', 'data-parent'), 'e:1', 'a container in no group')
   assert.ok(await p.locator('.container.paused').count() >= 1, 'paused container')
   await shot(p, 'import-containers')
 
