@@ -404,6 +404,66 @@ test('the containers view says what the discovery found', async () => {
   await p.context().close()
 })
 
+// The details dialog: a click on a namespace badge or a process, or "d"
+// on a tree row; everything the model knows; links between them; focus
+// trapped inside, Escape closes it and the focus goes back.
+test('details dialog of a namespace and of a process', async () => {
+  const p = await page()
+  const dialog = p.locator('dialog.details')
+  const inDialog = () => p.evaluate(() => !!document.activeElement?.closest('dialog.details'))
+  await p.goto(base + 'net')
+  await ready(p)
+  await p.click('li[data-id="net:4026532040"] .row button.ns')
+  await dialog.waitFor()
+  assert.equal(await p.getAttribute('dialog.details', 'aria-labelledby') !== null, true)
+  assert.equal(await dialog.locator('h2').textContent(), 'Namespace net:[4026532040]')
+  const text = await dialog.textContent()
+  assert.match(text, /held byan open file descriptor or a socket \(no process\)/)
+  assert.match(text, /references\/proc\/101\/fd\/5 "holder" \(101\)/)
+  assert.match(text, /owneruser:\[4026531837\]/)
+  assert.match(text, /processes0/)
+  await shot(p, 'details-ns')
+  // the focus trap: Tab and Shift+Tab stay inside
+  assert.ok(await inDialog(), 'the focus moves into the dialog')
+  for (let i = 0; i < 8; i++) {
+    await p.keyboard.press('Tab')
+    assert.ok(await inDialog(), `Tab ${i + 1} stays in the dialog`)
+  }
+  for (let i = 0; i < 8; i++) {
+    await p.keyboard.press('Shift+Tab')
+    assert.ok(await inDialog(), `Shift+Tab ${i + 1} stays in the dialog`)
+  }
+  // to the holder process
+  await dialog.locator('button.proc-ref[data-pid="101"]').click()
+  await p.waitForFunction(() => document.querySelector('dialog.details h2')?.textContent === 'Process "holder" (101)')
+  const ptext = await dialog.textContent()
+  assert.match(ptext, /PID101/)
+  assert.match(ptext, /cpu cgroup\/cpu\/101/)
+  assert.match(ptext, /parent"init" \(1\)/)
+  assert.ok(await dialog.locator('button.ns[data-nsid="4026531840"]').count() === 1, 'its net namespace')
+  await shot(p, 'details-process')
+  await p.keyboard.press('Escape')
+  await dialog.waitFor({ state: 'detached' })
+
+  // keyboard: "d" on a row opens the details of its subject; the focus
+  // comes back to the row
+  await p.focus('li[data-id="net:4026532020"]')
+  await p.keyboard.press('d')
+  await dialog.waitFor()
+  assert.equal(await dialog.locator('h2').textContent(), 'Namespace net:[4026532020]')
+  assert.match(await dialog.textContent(), /leaders"x\) \(y\nz" \(100\)/)
+  await p.keyboard.press('Escape')
+  await dialog.waitFor({ state: 'detached' })
+  assert.equal(await p.evaluate(() => document.activeElement?.dataset?.id), 'net:4026532020')
+  // "show in the view" follows the deep link
+  await p.click('li[data-id="net:4026532020"] .row button.ns')
+  await dialog.locator('button:text("show in the net view")').click()
+  await p.waitForURL(/\/ns\/4026532020$/)
+  assert.equal(await p.getAttribute('main li[aria-selected=true]', 'data-id'), 'net:4026532020')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
 test('the mnt view shows each mount tree root in the namespace row', async () => {
   const p = await page()
   await p.goto(base + 'mnt')

@@ -21,6 +21,7 @@ import { Graph } from './views/graph.jsx'
 import { Settings } from './views/settings.jsx'
 import { Help } from './views/help.jsx'
 import { About } from './views/about.jsx'
+import { DetailsDialog } from './views/details.jsx'
 
 const typed = (type) => ({
   path: '/' + type, key: type, title: `${type} namespaces`, nav: type,
@@ -235,6 +236,7 @@ export function App() {
         {link?.note && <p class="note deep-note" role="status">{link.note}</p>}
         {body}
       </main>
+      <DetailsDialog />
       {drop && <div class="drop-overlay">Drop a saved lxkns discovery (JSON) to show it</div>}
     </div>
   )

@@ -44,7 +44,8 @@ let state = {
   selected: {},     // view -> the selected node id
   reveal: null,     // { view, id, expand }: a node to show (expand its ancestors, select, scroll to)
   search: '',       // the search box's query (one for all views)
-  partial: null,    // the service's X-Lxkns-Partial-View: why the view is incomplete
+  partial: null,
+  details: null,    // { kind: 'ns' | 'process', id }: the details dialog shown    // the service's X-Lxkns-Partial-View: why the view is incomplete
   drawer: false,
 }
 const subscribers = new Set()
@@ -96,6 +97,12 @@ export function setExpanded(view, ids) {
 
 export function select(view, id) {
   if (state.selected[view] !== id) setState({ selected: { ...state.selected, [view]: id } })
+}
+
+// Opens the details dialog of a namespace ('ns', its ID) or a process
+// ('process', its PID).
+export function openDetails(kind, id) {
+  setState({ details: { kind, id } })
 }
 
 // Asks the view's tree to show node id: its ancestors expanded (and the

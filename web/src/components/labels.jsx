@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // How namespaces, processes, tasks and containers are labelled everywhere.
 import { displayName, isSystemProcess, cpuList } from '../model/discovery.js'
+import { openDetails } from '../store.js'
 import {
   PauseIcon, BoltIcon, TYPE_ICONS, CrownIcon, FlagIcon, LinkIcon, FileIcon, GhostIcon, ThreadIcon,
   SnowIcon, BoxIcon,
@@ -15,14 +16,16 @@ export const engineName = (type) => ENGINE_NAMES[type] ?? type
 const POLICIES = { 0: 'normal', 1: 'fifo', 2: 'rr', 3: 'batch', 5: 'idle', 6: 'deadline', 7: 'ext' }
 
 // A namespace: its type's icon and colour (the CLI themes' colours), its
-// ID; dashed when initial.
+// ID; dashed when initial. A button that opens its details (out of the tab
+// order: in a tree, the "d" key opens the details of the row's subject).
 export function NsBadge({ ns }) {
   const Icon = TYPE_ICONS[ns.type]
   return (
-    <span class={`ns ns-${ns.type}${ns.initial ? ' initial' : ''}`} data-nsid={ns.nsid}
-      title={`${ns.type} namespace ${ns.nsid}${ns.initial ? ' (initial)' : ''}`}>
+    <button class={`ns ns-${ns.type}${ns.initial ? ' initial' : ''}`} data-nsid={ns.nsid} tabIndex={-1}
+      title={`${ns.type} namespace ${ns.nsid}${ns.initial ? ' (initial)' : ''}: details`}
+      onClick={() => openDetails('ns', ns.nsid)}>
       {Icon && <Icon class="inline" />}{ns.type}:[{ns.nsid}]
-    </span>
+    </button>
   )
 }
 
@@ -79,7 +82,10 @@ export function ProcessLabel({ p, cgroup = true, affinity = false, role = null, 
       {role === 'leader' && <Mark kind="leader" icon={FlagIcon} text="leader"
         title="leader: the topmost process in this namespace" />}
       {container && p.container && <ContainerBadge container={p.container} />}
-      <span class="pname">"{p.name}"</span> <span class="pid">({p.pid})</span>
+      <button class="proc-link" tabIndex={-1} title={`process ${p.pid}: details`}
+        onClick={() => openDetails('process', p.pid)}>
+        <span class="pname">"{p.name}"</span> <span class="pid">({p.pid})</span>
+      </button>
       {p.fridgefrozen && (
         <span class="frozen" title={`frozen (${p.fridgecgroup})`}>
           <SnowIcon class="inline" />frozen

@@ -16,7 +16,8 @@
 // focus (one of them in the tab order: a roving tabindex, on the selected
 // row); Up and Down move between the visible items, Home and End to the
 // first and last; Right expands, or moves to the first child; Left
-// collapses, or moves to the parent; Enter and Space toggle. Selection
+// collapses, or moves to the parent; Enter and Space toggle; "d" opens the
+// details of the row's namespace or process. Selection
 // follows the focus. Search: Enter and Shift+Enter in the box go to the
 // next and previous match; Escape clears it.
 import { Fragment } from 'preact'
@@ -101,7 +102,7 @@ export function Tree({ view, expanded, label, children }) {
   const pending = useRef(null) // { id, focus }: a row to scroll to (and focus) once rendered
   const rows = useMemo(() => flatten(children, (id) => expanded.has(id)), [children, expanded])
   const virtual = rows.length > VIRTUAL_MIN
-  const [range, setRange] = useState([0, VIRTUAL_MIN])
+  const [range, setRange] = useState([0, 80])
 
   // Every row, expanded or not (search and deep links), built when first
   // needed for this discovery, settings and view.
@@ -229,6 +230,9 @@ export function Tree({ view, expanded, label, children }) {
       case 'ArrowLeft':
         if (row.open) toggle()
         else moveTo(rows.find((r) => r.id === row.parent))
+        break
+      case 'd':
+        item.querySelector('.row button.ns, .row button.proc-link')?.click()
         break
       case 'Enter':
       case ' ':
