@@ -233,6 +233,11 @@ export function App() {
             {s.error} <button onClick={() => setState({ error: null })}>dismiss</button>
           </div>
         )}
+        {s.partial && s.source?.kind === 'service' && (
+          <p class="partial-notice" role="status" data-testid="partial-view">
+            <strong>Partial view:</strong> {s.partial}. What the service could not see is missing here.
+          </p>
+        )}
         {link?.note && <p class="note deep-note" role="status">{link.note}</p>}
         {body}
       </main>

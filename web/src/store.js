@@ -111,11 +111,19 @@ export function reveal(view, id, expand = false) {
   setState({ reveal: { view, id, expand } })
 }
 
+// Lets the browser run other tasks (input, paint) between the steps of
+// showing a big discovery, so that none of them is one long task.
+const yieldToBrowser = () => new Promise((r) => setTimeout(r, 0))
+
 // Shows a discovery document (text); returns an error message or null.
-export function showDocument(text, source) {
+// Parsing, building the model and rendering are separate tasks.
+export async function showDocument(text, source) {
   let model
   try {
-    model = fromJSON(JSON.parse(text))
+    const doc = JSON.parse(text)
+    if (text.length > 1 << 20) await yieldToBrowser()
+    model = fromJSON(doc)
+    if (text.length > 1 << 20) await yieldToBrowser()
   } catch (e) {
     return e.message
   }
@@ -148,8 +156,11 @@ export async function refresh() {
         } catch { /* not JSON */ }
         throw new Error(msg)
       }
-      const err = showDocument(text, { kind: 'service', name: 'api/namespaces', time: new Date() })
+      const err = await showDocument(text, { kind: 'service', name: 'api/namespaces', time: new Date() })
       if (err) throw new Error(err)
+      // Why the service's view is incomplete (unreadable processes, lack
+      // of privilege), in one line; absent when it is complete.
+      setState({ partial: resp.headers.get('X-Lxkns-Partial-View')?.trim() || null })
     } catch (e) {
       setState({ error: `cannot discover: ${e.message}` })
     } finally {
@@ -163,11 +174,12 @@ export async function refresh() {
 // Reads a saved discovery (a File); turns auto-refresh off.
 export async function importFile(file) {
   const text = await file.text()
-  const err = showDocument(text, { kind: 'file', name: file.name, time: new Date() })
+  const err = await showDocument(text, { kind: 'file', name: file.name, time: new Date() })
   if (err) {
     setState({ error: `cannot import ${file.name}: ${err}` })
     return false
   }
+  setState({ partial: null })
   setRefresh(0)
   return true
 }

@@ -144,8 +144,8 @@ export function fromJSON(doc) {
     }
   }
   const nsOf = (ids, target) => {
-    for (const [type, id] of Object.entries(ids)) {
-      const ns = namespaces.get(num(id))
+    for (const type in ids) {
+      const ns = namespaces.get(num(ids[type]))
       if (ns) target[type] = ns
     }
   }
