@@ -265,10 +265,32 @@ for (const scheme of ['light', 'dark'])
     await p.click('button[aria-label="details of mount 700"]')
     await p.locator('dialog.dialog').waitFor()
     await check('sample mount details')
-    assert.deepEqual(found, [])
-    // and axe does see a violation when there is one
     await p.keyboard.press('Escape')
     await p.locator('dialog.dialog').waitFor({ state: 'detached' })
+    // the search with highlighted matches, the details dialogs
+    await p.click('nav.drawer >> text=All namespaces')
+    await p.fill('[data-testid=search]', 'shop')
+    await p.waitForSelector('li.current-match')
+    await check('sample search')
+    await shot(p, `axe-search-${scheme}`)
+    await p.click('main button.ns >> nth=0')
+    await p.locator('dialog.details').waitFor()
+    await check('namespace details')
+    await shot(p, `axe-details-ns-${scheme}`)
+    await p.locator('dialog.details button.proc-ref >> nth=0').click()
+    await p.waitForFunction(() => /^Process/.test(document.querySelector('dialog.details h2')?.textContent))
+    await check('process details')
+    await shot(p, `axe-details-process-${scheme}`)
+    await p.keyboard.press('Escape')
+    await p.locator('dialog.dialog').waitFor({ state: 'detached' })
+    // deep links and their messages
+    for (const path of ['ns/4026531837', 'pid/1', 'ns/123']) {
+      await p.goto(base + path)
+      await ready(p)
+      await check(`/${path}`)
+    }
+    assert.deepEqual(found, [])
+    // and axe does see a violation when there is one
     await p.evaluate(() => {
       const e = document.createElement('p')
       e.textContent = 'barely readable'
