@@ -33,12 +33,31 @@ export function Help() {
       <h2>Views</h2>
       <dl>
         <dt>All namespaces</dt><dd>The user namespace tree, the initial one expanded: under each user namespace its leader processes (system processes only when Settings shows them), the namespaces they share on one line, the owned namespaces that differ with what holds them, and its child user namespaces.</dd>
-        <dt>Containers</dt><dd>Container engines (nested when one runs in a container of another), their containers, groups (compose projects, pods), and each container's namespaces.</dd>
-        <dt>user, pid</dt><dd>The hierarchies; cgroup, ipc, net, uts, time: flat lists.</dd>
+        <dt>Containers</dt><dd>What the discovery found (engines and containers, or that no engine was found); the container engines (nested when one runs in a container of another), under each its compose projects and pods with their containers (paused ones counted), and each container's namespaces.</dd>
+        <dt>user, pid</dt><dd>The hierarchies (in the PID view, each leader expands to its process tree); cgroup, ipc, net, uts, time: flat lists.</dd>
         <dt>mnt</dt><dd>Each mount namespace's mount path tree: filesystem, source, read-only, propagation, hidden and overmounted mounts; ⋯ opens the details with propagation peers, masters and slaves.</dd>
         <dt>CPU affinities</dt><dd>Per online CPU, the processes allowed on it (greyed: ancestors that are not), pinned and realtime ones marked.</dd>
         <dt>Graph</dt><dd>The user and PID hierarchies with ownership edges; drag to pan, wheel to zoom, click for details.</dd>
       </dl>
+      <h2>Search, details, links</h2>
+      <p>
+        The search box above every tree finds rows by namespace ID, PID or TID (a number matches
+        exactly), or by a process or task name, container name, path or cgroup (any part of it).
+        It jumps to the first match, expanding what hides it, and highlights all of them; Enter and
+        Shift+Enter (or the arrows) step through them, Escape clears it. A click on a namespace or
+        a process opens its details: everything this discovery knows about it, with links to the
+        related namespaces and processes. <code>ns/4026531837</code> and <code>pid/1234</code> are
+        links to a namespace and to a process: they open its view with its row expanded and
+        selected. When the service could not see everything (processes it cannot read, for lack of
+        privilege), a notice above the view says so.
+      </p>
+      <h2>Keyboard</h2>
+      <p>
+        Tab reaches the selected row of a tree; Up and Down move, Home and End go to the first and
+        last row, Right expands (or goes to the first child), Left collapses (or goes to the
+        parent), Enter and Space toggle, <kbd>d</kbd> opens the details of the row's namespace or
+        process. In a dialog, Tab stays inside and Escape closes it.
+      </p>
       <h2>App bar</h2>
       <p>
         Refresh discovers again (auto-refresh: every 500 ms to 5 min; each discovery costs the host
