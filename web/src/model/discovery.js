@@ -15,9 +15,9 @@ export class DiscoveryError extends Error {}
 
 const num = (v) => (typeof v === 'number' ? v : Number(v))
 
-function task(j, proc) {
+// The fields processes and tasks share.
+function common(j) {
   return {
-    tid: num(j.tid),
     name: j.name ?? '',
     starttime: j.starttime ?? 0,
     cpucgroup: j.cpucgroup ?? '',
@@ -29,8 +29,11 @@ function task(j, proc) {
     nice: j.nice ?? 0,
     nsids: j.namespaces ?? {},
     namespaces: {},
-    process: proc,
   }
+}
+
+function task(j, proc) {
+  return { tid: num(j.tid), ...common(j), process: proc }
 }
 
 // "0-3,5" style text of a CPU range list [[0,3],[5,5]].
@@ -126,16 +129,13 @@ export function fromJSON(doc) {
   const processes = new Map()
   const tasks = new Map()
   for (const j of Object.values(doc.processes)) {
-    const p = task(j, null)
-    p.pid = num(j.pid)
-    p.ppid = num(j.ppid ?? 0)
-    p.cmdline = Array.isArray(j.cmdline) ? j.cmdline : []
-    p.tasks = []
-    p.parent = null
-    p.children = []
-    p.container = null
-    delete p.tid
-    delete p.process
+    // One object shape for every process (no deleted fields: V8 keeps
+    // such objects fast).
+    const p = {
+      pid: num(j.pid), ppid: num(j.ppid ?? 0), ...common(j),
+      cmdline: Array.isArray(j.cmdline) ? j.cmdline : [],
+      tasks: [], parent: null, children: [], container: null,
+    }
     processes.set(p.pid, p)
     for (const tj of j.tasks ?? []) {
       const t = task(tj, p)
