@@ -47,7 +47,7 @@ export PATH=$work/bin
 	>"$work/setup.log" 2>&1 || { tail -20 "$work/setup.log"; fail "meson setup of the tarball failed"; }
 grep -q "web UI: the prebuilt one" "$work/setup.log" || fail "meson setup did not take web/prebuilt"
 # what is installed: the library, the tools, the service
-ninja -C "$work/b" -j2 lib/liblxkns.so service/lxkns \
+ninja -C "$work/b" -j2 "lib/liblxkns.so.$version" service/lxkns \
 	tools/{dumpns,lsuns,lspidns,pidtree,nscaps,lsallns,nsgraph,lsmnt,nsrun} >"$work/build.log" 2>&1 ||
 	{ tail -20 "$work/build.log"; fail "the tarball does not build offline"; }
 echo "check-dist: the tarball builds without node and npm"
