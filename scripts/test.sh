@@ -2,7 +2,8 @@
 # The whole test suite: installs what is missing, then
 #   1. a -Werror build and every suite (unit, fuzz, golden, live,
 #      containers-fast, containers, service, browser, deploy, and source:
-#      clang-format and cppcheck, see scripts/check-source.sh),
+#      clang-format and cppcheck, see scripts/check-source.sh), and the
+#      release tarball (meson dist) built offline (scripts/check-dist.sh),
 #   2. an ASan+UBSan build and every suite again (but deploy and source),
 #   3. valgrind (memcheck, leaks are errors) on the unit and fuzz suites, the
 #      tools, the service under its HTTP tests, and a live discovery.
@@ -45,6 +46,10 @@ fi
 
 # (the installed library as a consumer sees it, pkg-config with no other
 # .pc file: the unit test pkgconfig-consumer, above)
+
+echo "== release tarball: meson dist, built offline (no npm) with the built web UI"
+[ -d build-test ] && check "meson dist tarball builds without npm and serves its UI" \
+	bash scripts/check-dist.sh build-test
 
 echo "== ASan+UBSan build and all suites"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
