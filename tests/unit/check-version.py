@@ -4,8 +4,8 @@
 
   * every tool's and the service's --version ends in it;
   * the installed man pages (generated) say "lxkns VERSION" and the release
-    day in their .TH line, and lxkns(3) too; the pages in docs/man hold
-    the placeholders, not a version of their own;
+    day in their .TH line, and lxkns(3) too, and render without warnings;
+    the pages in docs/man hold the placeholders, not a version of their own;
   * the Python package (pyproject.toml, __version__), web/package.json and
     docs/openapi.yaml's info.version repeat it;
   * the built web UI (when there is one) has it in its bundle (About page).
@@ -16,6 +16,7 @@ TAP output.
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -64,6 +65,15 @@ def main():
         check(m is not None and m.group(1) == date and m.group(2) == version,
               f"{os.path.basename(page)}: .TH of {version}, {date}",
               m.group(0) if m else "no .TH line")
+    if shutil.which("man"):
+        for page in pages:
+            p = subprocess.run(["man", "--warnings", "-l", page], capture_output=True, text=True,
+                               env=dict(os.environ, MANWIDTH="80", MAN_KEEP_FORMATTING=""),
+                               timeout=60)
+            check(p.returncode == 0 and not p.stderr.strip() and "NAME" in p.stdout,
+                  f"{os.path.basename(page)} renders without warnings", p.stderr.strip()[:200])
+    else:
+        skip("the generated pages render without warnings", "man is not installed")
     srcpages = sorted(glob.glob(os.path.join(src, "docs/man/*.[0-9]")))
     check(len(srcpages) >= len(pages) - 1 and all(
         '"@LXKNS_DATE@" "lxkns @LXKNS_VERSION@"' in read(p) for p in srcpages),
