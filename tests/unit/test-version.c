@@ -28,12 +28,13 @@ int main(int argc, char **argv)
 	}
 	check(lxkns_version() != NULL && strcmp(lxkns_version(), argv[1]) == 0,
 	      "lxkns_version() is meson's version");
-	check(strcmp(LXKNS_VERSION_STRING, argv[1]) == 0, "LXKNS_VERSION_STRING is meson's version");
+	check(strcmp(LXKNS_VERSION_STRING, argv[1]) == 0,
+	      "LXKNS_VERSION_STRING is meson's version");
 	snprintf(parts, sizeof(parts), "%d.%d.%d", LXKNS_VERSION_MAJOR, LXKNS_VERSION_MINOR,
 		 LXKNS_VERSION_PATCH);
 	check(strcmp(parts, argv[1]) == 0, "MAJOR.MINOR.PATCH is meson's version");
-	check(LXKNS_VERSION_NUMBER == LXKNS_VERSION_MAJOR * 10000 + LXKNS_VERSION_MINOR * 100 +
-					      LXKNS_VERSION_PATCH,
+	check(LXKNS_VERSION_NUMBER ==
+		      LXKNS_VERSION_MAJOR * 10000 + LXKNS_VERSION_MINOR * 100 + LXKNS_VERSION_PATCH,
 	      "LXKNS_VERSION_NUMBER");
 	check(strcmp(LXKNS_RELEASE_DATE, argv[2]) == 0, "LXKNS_RELEASE_DATE is meson's date");
 	printf("1..%d\n", n);
