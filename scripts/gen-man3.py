@@ -125,9 +125,11 @@ def functions_of(text):
 
 
 def generate(paths, version):
+    # the release's day (meson's lxkns_release_date), else SOURCE_DATE_EPOCH
     date = os.environ.get("SOURCE_DATE_EPOCH")
-    day = (datetime.datetime.fromtimestamp(int(date), datetime.timezone.utc) if date
-           else datetime.datetime(2026, 1, 1)).strftime("%Y-%m-%d")
+    day = os.environ.get("LXKNS_DATE") or (
+        datetime.datetime.fromtimestamp(int(date), datetime.timezone.utc) if date
+        else datetime.datetime(2026, 1, 1)).strftime("%Y-%m-%d")
     out = [f'.TH LXKNS 3 "{day}" "lxkns {version}" "liblxkns reference"',
            ".SH NAME", "lxkns \\- Linux\\-kernel namespace discovery library (C API)",
            ".SH SYNOPSIS", ".nf", ".B #include <lxkns/lxkns.h>", ".PP",

@@ -6,7 +6,7 @@
 # --cache 5s, ... (dumpns and the other tools are in build/tools/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh build run
 [ -d build ] || meson setup build --buildtype=debugoptimized >/dev/null
 ninja -C build >/dev/null
 case " $* " in

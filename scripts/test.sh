@@ -2,7 +2,8 @@
 # The whole test suite: installs what is missing, then
 #   1. a -Werror build and every suite (unit, fuzz, golden, live,
 #      containers-fast, containers, service, browser, deploy, and source:
-#      clang-format and cppcheck, see scripts/check-source.sh),
+#      clang-format and cppcheck, see scripts/check-source.sh), and the
+#      release tarball (meson dist) built offline (scripts/check-dist.sh),
 #   2. an ASan+UBSan build and every suite again (but deploy and source),
 #   3. valgrind (memcheck, leaks are errors) on the unit and fuzz suites, the
 #      tools, the service under its HTTP tests, and a live discovery.
@@ -43,25 +44,12 @@ else
 	check "build with -Werror" false
 fi
 
-echo "== install: a program built against the installed library via pkg-config"
-consumer() {
-	local dest; dest=$(mktemp -d)
-	DESTDIR=$dest meson install -C build-test >/dev/null &&
-	local pc; pc=$(dirname "$(find "$dest" -name lxkns.pc | head -1)") &&
-	local cflags libs
-	cflags=$(PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$pc pkg-config --cflags lxkns) &&
-	libs=$(PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$pc pkg-config --libs lxkns) &&
-	for h in "$dest"/usr/local/include/lxkns/*.h; do
-		echo "#include <lxkns/$(basename "$h")>" | gcc -std=c99 -pedantic -Werror -Wall $cflags -x c -c -o /dev/null - || return 1
-	done &&
-	printf '#include <lxkns/lxkns.h>\n#include <stdio.h>\nint main(void){struct lxkns_result *r; if (lxkns_discover(NULL,&r)<0) return 1; printf("%%zu\\n", lxkns_result_process_count(r)); lxkns_result_unref(r); return 0;}\n' >"$dest/c.c" &&
-	gcc -std=gnu17 -Wall -Werror $cflags -o "$dest/c" "$dest/c.c" $libs &&
-	LD_LIBRARY_PATH=$(dirname "$(find "$dest" -name 'liblxkns.so.0' | head -1)") "$dest/c" | grep -Eq '^[1-9][0-9]*$'
-	local rc=$?
-	rm -rf "$dest"
-	return $rc
-}
-[ -d build-test ] && check "installed headers compile alone (c99 -pedantic) and a pkg-config consumer runs" consumer
+# (the installed library as a consumer sees it, pkg-config with no other
+# .pc file: the unit test pkgconfig-consumer, above)
+
+echo "== release tarball: meson dist, built offline (no npm) with the built web UI"
+[ -d build-test ] && check "meson dist tarball builds without npm and serves its UI" \
+	bash scripts/check-dist.sh build-test
 
 echo "== ASan+UBSan build and all suites"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1

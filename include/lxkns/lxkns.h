@@ -6,6 +6,7 @@
 #ifndef LXKNS_LXKNS_H
 #define LXKNS_LXKNS_H
 
+#include <lxkns/version.h>
 #include <lxkns/species.h>
 #include <lxkns/model.h>
 #include <lxkns/discover.h>
@@ -21,7 +22,12 @@
 extern "C" {
 #endif
 
-/* The library version, e.g. "0.1.0". */
+/* The version of the liblxkns a program runs with, "MAJOR.MINOR.PATCH" (a
+ * static string). The header's version, the one a program was compiled
+ * with, is LXKNS_VERSION_STRING in <lxkns/version.h>, with
+ * LXKNS_VERSION_MAJOR, LXKNS_VERSION_MINOR, LXKNS_VERSION_PATCH and
+ * LXKNS_RELEASE_DATE; a newer library keeps the ABI of an older header
+ * with the same major version. */
 const char *lxkns_version(void);
 
 #ifdef __cplusplus

@@ -336,7 +336,10 @@ def test_ctypes_layout_matches_headers(tmp_path):
     src = tmp_path / "layout.c"
     src.write_text("\n".join(lines))
     exe = tmp_path / "layout"
-    subprocess.run(["gcc", "-std=gnu17", "-I", os.path.join(SOURCE_ROOT, "include"), "-o", str(exe), str(src)],
+    # the build's include/ too: <lxkns/version.h> is generated there
+    build_inc = os.environ.get("LXKNS_BUILD_INCLUDE", os.path.join(SOURCE_ROOT, "build", "include"))
+    subprocess.run(["gcc", "-std=gnu17", "-I", os.path.join(SOURCE_ROOT, "include"), "-I", build_inc,
+                    "-o", str(exe), str(src)],
                    check=True)
     got = dict(l.split() for l in subprocess.run([str(exe)], capture_output=True, text=True,
                                                    check=True).stdout.splitlines())
