@@ -24,6 +24,9 @@ struct discovery {
 	 * namespace: translate_cgroups() could not place them */
 	bool cgroup_relative;
 	struct strintern mount_strings; /* of all mount tables (in the result's arena) */
+	/* the IDs the kernel's list held before the scan (scan-kernel.c) */
+	struct u64map kernel_before;
+	bool kernel_snapshot;
 };
 
 static inline bool want_type(const struct discovery *d, int type)
@@ -94,6 +97,10 @@ HIDDEN int discover_detached_fd(struct discovery *d, struct lxkns_process *p,
 typedef int (*kernel_push_fn)(struct discovery *d, void *ctx, struct lxkns_namespace *mntns,
 			      int handle);
 HIDDEN int discover_kernel_lists(struct discovery *d, kernel_push_fn push, void *ctx);
+/* Before the scan: the IDs the kernel lists now. Only namespaces listed
+ * both before and after the scan can be unexplained; newer ones were
+ * created meanwhile. 0 or -ENOMEM. */
+HIDDEN int kernel_lists_snapshot(struct discovery *d);
 HIDDEN int discover_freezer(struct discovery *d);
 HIDDEN int discover_affinity(struct discovery *d);
 

@@ -64,7 +64,7 @@ struct k_mnt_ns_info {
 #endif
 
 struct k_mnt_id_req {
-	uint32_t size; /* cppcheck-suppress unusedStructMember ; kernel layout */
+	uint32_t size;	/* cppcheck-suppress unusedStructMember ; kernel layout */
 	uint32_t spare; /* cppcheck-suppress unusedStructMember ; kernel layout */
 	uint64_t mnt_id;
 	uint64_t param;
@@ -95,11 +95,11 @@ struct k_statmount {
 _Static_assert(sizeof(struct k_statmount) == 512, "struct statmount is 512 bytes");
 
 struct k_ns_id_req {
-	uint32_t size; /* cppcheck-suppress unusedStructMember ; kernel layout */
+	uint32_t size;	/* cppcheck-suppress unusedStructMember ; kernel layout */
 	uint32_t spare; /* cppcheck-suppress unusedStructMember ; kernel layout */
 	uint64_t ns_id;
 	uint32_t ns_type;
-	uint32_t spare2; /* cppcheck-suppress unusedStructMember ; kernel layout */
+	uint32_t spare2;     /* cppcheck-suppress unusedStructMember ; kernel layout */
 	uint64_t user_ns_id; /* cppcheck-suppress unusedStructMember ; kernel layout */
 };
 
@@ -108,10 +108,10 @@ struct k_ns_id_req {
 #define K_FILEID_NSFS 0xf1
 struct k_nsfs_handle {
 	unsigned int handle_bytes; /* cppcheck-suppress unusedStructMember ; kernel layout */
-	int handle_type; /* cppcheck-suppress unusedStructMember ; kernel layout */
-	uint64_t ns_id; /* cppcheck-suppress unusedStructMember ; kernel layout */
-	uint32_t ns_type; /* cppcheck-suppress unusedStructMember ; kernel layout */
-	uint32_t ns_inum; /* cppcheck-suppress unusedStructMember ; kernel layout */
+	int handle_type;	   /* cppcheck-suppress unusedStructMember ; kernel layout */
+	uint64_t ns_id;		   /* cppcheck-suppress unusedStructMember ; kernel layout */
+	uint32_t ns_type;	   /* cppcheck-suppress unusedStructMember ; kernel layout */
+	uint32_t ns_inum;	   /* cppcheck-suppress unusedStructMember ; kernel layout */
 };
 
 struct kernel_walk {
@@ -119,7 +119,9 @@ struct kernel_walk {
 	kernel_push_fn push;
 	void *ctx;
 	const char *via; /* "listns", "NS_MNT_GET_NEXT" */
-	unsigned added;
+	bool snapshot;	 /* before the scan: only note the IDs */
+	unsigned added, newer;
+	int err;	   /* of the snapshot: -ENOMEM */
 	struct readbuf sm; /* statmount buffer */
 };
 
@@ -194,6 +196,14 @@ static int listed(struct kernel_walk *w, int fd, int type, uint64_t ns_id, uint3
 	struct discovery *d = w->d;
 	struct lxkns_nsid id;
 
+	if (w->snapshot || (d->kernel_snapshot && !u64map_get(&d->kernel_before, ns_id))) {
+		/* noted now, or created during the scan: not a gap of ours */
+		if (w->snapshot && u64map_put(&d->kernel_before, ns_id, d) < 0)
+			w->err = -ENOMEM;
+		w->newer += !w->snapshot;
+		close(fd);
+		return w->err;
+	}
 	if (type < 0 || !want_type(d, type) || nsfs_id(d->pf, fd, &id) < 0 ||
 	    result_namespace_find(d->r, id.ino)) {
 		/* explained already (or another type's inode a moment ago) */
@@ -267,20 +277,29 @@ static int walk_listns(struct kernel_walk *w)
 				return 0; /* before 6.19 */
 			if (n < 0 && !tried) {
 				/* there, but not for us: the mount namespaces' walk then */
-				result_diag(d->r, 0, errno, "kernel list",
-					    "listns refused (%s): cross-checking mount namespaces "
-					    "only",
-					    strerror(errno));
+				if (!w->snapshot)
+					result_diag(d->r, 0, errno, "kernel list",
+						    "listns refused (%s): cross-checking mount "
+						    "namespaces only",
+						    strerror(errno));
 				return 0;
 			}
 			tried = true;
 			if (n < 0) {
-				result_diag(d->r, 0, errno, "kernel list",
-					    "cannot list the %s namespaces with listns: %s",
-					    lxkns_ns_type_name(t), strerror(errno));
+				if (!w->snapshot)
+					result_diag(d->r, 0, errno, "kernel list",
+						    "cannot list the %s namespaces with listns: %s",
+						    lxkns_ns_type_name(t), strerror(errno));
 				break;
 			}
 			for (long i = 0; i < n; i++) {
+				if (w->snapshot) {
+					if (u64map_put(&d->kernel_before, ids[i], d) < 0)
+						return -ENOMEM;
+					continue;
+				}
+				if (d->kernel_snapshot && !u64map_get(&d->kernel_before, ids[i]))
+					continue; /* created during the scan */
 				struct k_nsfs_handle fh = {
 					.handle_bytes = 16,
 					.handle_type = K_FILEID_NSFS,
@@ -337,7 +356,7 @@ static int walk_mntns(struct kernel_walk *w)
 			info = (struct k_mnt_ns_info){ .size = sizeof(info) };
 			int next = ioctl(cur, prev ? K_NS_MNT_GET_PREV : K_NS_MNT_GET_NEXT, &info);
 			if (next < 0) {
-				if (errno != ENOENT)
+				if (errno != ENOENT && !w->snapshot)
 					result_diag(d->r, 0, errno, "kernel list",
 						    "cannot walk the mount namespaces with %s: %s",
 						    w->via, strerror(errno));
@@ -346,6 +365,13 @@ static int walk_mntns(struct kernel_walk *w)
 			close(cur);
 			cur = next;
 			(void)fcntl(cur, F_SETFD, FD_CLOEXEC);
+			if (w->snapshot) {
+				if (u64map_put(&d->kernel_before, info.mnt_ns_id, d) < 0) {
+					close(cur);
+					return -ENOMEM;
+				}
+				continue;
+			}
 			int fd = fcntl(cur, F_DUPFD_CLOEXEC, 0);
 			if (fd < 0)
 				break;
@@ -360,15 +386,38 @@ static int walk_mntns(struct kernel_walk *w)
 	return 0;
 }
 
-int discover_kernel_lists(struct discovery *d, kernel_push_fn push, void *ctx)
+/* A complete discovery, on a real procfs: the cross-check applies. */
+static bool cross_check(const struct discovery *d)
 {
 	const struct lxkns_discover_opts *o = &d->opts;
+
+	return d->pf->real && o->from_procs && o->from_tasks && o->from_fds && o->from_sockets &&
+	       o->from_bindmounts;
+}
+
+int kernel_lists_snapshot(struct discovery *d)
+{
+	struct kernel_walk w = { .d = d, .snapshot = true };
+	int r;
+
+	if (!cross_check(d))
+		return 0;
+	r = walk_listns(&w);
+	if (r == 0)
+		r = walk_mntns(&w);
+	if (r < 0)
+		return r;
+	d->kernel_snapshot = true;
+	return 0;
+}
+
+int discover_kernel_lists(struct discovery *d, kernel_push_fn push, void *ctx)
+{
 	_Alignas(8) char smbuf[4096];
 	struct kernel_walk w = { .d = d, .push = push, .ctx = ctx };
 	int r;
 
-	if (!d->pf->real || !o->from_procs || !o->from_tasks || !o->from_fds ||
-	    !o->from_sockets || !o->from_bindmounts)
+	if (!cross_check(d))
 		return 0;
 	w.sm = (struct readbuf){ .p = smbuf, .cap = sizeof(smbuf) };
 	r = walk_listns(&w);
