@@ -89,10 +89,12 @@ static int read_held(struct reader *rd, json_t *v, const char *what, struct ns_h
 
 	if (!json_is_object(v))
 		return fail(rd, "%s: \"held-by\" is not an object", what);
+	char hwhat[96];
+	snprintf(hwhat, sizeof(hwhat), "%.64s: \"held-by\"", what);
 	if (strcmp(kind, "detached-mount") == 0) {
 		h.kind = NS_HELD_DETACHED;
-		if (get_pid(rd, json_object_get(v, "pid"), what, &h.pid, false) < 0 ||
-		    get_int(rd, v, "fd", what, &h.fd) < 0)
+		if (get_pid(rd, json_object_get(v, "pid"), hwhat, &h.pid, false) < 0 ||
+		    get_int(rd, v, "fd", hwhat, &h.fd) < 0)
 			return -EBADMSG;
 		if (h.fd < 0)
 			return fail(rd, "%s: \"held-by\" has a negative fd", what);
@@ -103,7 +105,7 @@ static int read_held(struct reader *rd, json_t *v, const char *what, struct ns_h
 			return fail(rd, "%s: \"held-by\" has no \"via\"", what);
 	} else if (strcmp(kind, "bind-mount") == 0) {
 		h.kind = NS_HELD_BIND;
-		if (get_u64(rd, json_object_get(v, "mount-namespace"), what, &h.mntns) < 0)
+		if (get_u64(rd, json_object_get(v, "mount-namespace"), hwhat, &h.mntns) < 0)
 			return -EBADMSG;
 		h.what = get_str(rd, v, "path");
 		if (!h.what)
