@@ -348,40 +348,43 @@ static int walk_mntns(struct kernel_walk *w)
 	if (ioctl(self, K_NS_MNT_GET_INFO, &info) < 0)
 		return 0; /* before 6.8: no list to check with */
 	for (int prev = 0; prev < 2; prev++) {
-		int cur = dup(self);
-		if (cur < 0)
-			return 0;
+		/* each step's fd (O_CLOEXEC, from the kernel) is the next step's
+		 * start, and only then handed to listed(), which consumes it */
+		int from = self, cur = -1;
+		struct k_mnt_ns_info cur_info = { 0 };
+		int r = 0;
 		w->via = prev ? "NS_MNT_GET_PREV" : "NS_MNT_GET_NEXT";
 		for (;;) {
 			info = (struct k_mnt_ns_info){ .size = sizeof(info) };
-			int next = ioctl(cur, prev ? K_NS_MNT_GET_PREV : K_NS_MNT_GET_NEXT, &info);
-			if (next < 0) {
-				if (errno != ENOENT && !w->snapshot)
-					result_diag(d->r, 0, errno, "kernel list",
-						    "cannot walk the mount namespaces with %s: %s",
-						    w->via, strerror(errno));
-				break;
-			}
-			close(cur);
-			cur = next;
-			(void)fcntl(cur, F_SETFD, FD_CLOEXEC);
-			if (w->snapshot) {
-				if (u64map_put(&d->kernel_before, info.mnt_ns_id, d) < 0) {
+			int next = ioctl(from, prev ? K_NS_MNT_GET_PREV : K_NS_MNT_GET_NEXT, &info);
+			int err = next < 0 ? errno : 0;
+			if (cur >= 0) {
+				if (w->snapshot) {
 					close(cur);
-					return -ENOMEM;
+					if (u64map_put(&d->kernel_before, cur_info.mnt_ns_id, d) <
+					    0)
+						r = -ENOMEM;
+				} else {
+					r = listed(w, cur, LXKNS_NS_MNT, cur_info.mnt_ns_id,
+						   cur_info.nr_mounts);
 				}
-				continue;
+				cur = -1;
 			}
-			int fd = fcntl(cur, F_DUPFD_CLOEXEC, 0);
-			if (fd < 0)
-				break;
-			int r = listed(w, fd, LXKNS_NS_MNT, info.mnt_ns_id, info.nr_mounts);
 			if (r < 0) {
-				close(cur);
+				if (next >= 0)
+					close(next);
 				return r;
 			}
+			if (next < 0) {
+				if (err != ENOENT && !w->snapshot)
+					result_diag(d->r, 0, err, "kernel list",
+						    "cannot walk the mount namespaces with %s: %s",
+						    w->via, strerror(err));
+				break;
+			}
+			cur = from = next;
+			cur_info = info;
 		}
-		close(cur);
 	}
 	return 0;
 }
