@@ -39,9 +39,9 @@
 #define AT_RECURSIVE_ 0x8000
 
 struct mnt_ns_info_ {
-	uint32_t size;
-	uint32_t nr_mounts;
-	uint64_t mnt_ns_id;
+	uint32_t size;	    /* cppcheck-suppress unusedStructMember ; kernel layout */
+	uint32_t nr_mounts; /* cppcheck-suppress unusedStructMember ; kernel layout */
+	uint64_t mnt_ns_id; /* cppcheck-suppress unusedStructMember ; kernel layout */
 };
 #define NSIO_ 0xb7
 #define NS_MNT_GET_NEXT_ _IOR(NSIO_, 11, struct mnt_ns_info_)
@@ -95,7 +95,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: detholder FD PATH [recursive] | -l | -n | -f\n");
 		return 2;
 	}
-	int want = atoi(argv[1]);
+	char *end;
+	long want = strtol(argv[1], &end, 10);
+	if (*end || want < 3 || want > 1000) {
+		fprintf(stderr, "detholder: bad fd number %s\n", argv[1]);
+		return 2;
+	}
 	unsigned flags = OPEN_TREE_CLONE_ | (argc == 4 ? AT_RECURSIVE_ : 0);
 	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, argv[2], flags);
 	if (fd < 0) {
@@ -103,7 +108,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (fd != want) {
-		if (dup2(fd, want) < 0) {
+		if (dup2(fd, (int)want) < 0) {
 			perror("detholder: dup2");
 			return 1;
 		}
