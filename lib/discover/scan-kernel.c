@@ -2,14 +2,15 @@
 /*
  * scan-kernel.c: the kernel's own lists of namespaces, as a cross-check of
  * what processes, tasks, fds, sockets and bind mounts showed. Probed at run
- * time, best first:
+ * time, both:
  *
- *  - listns(2) (Linux 6.19): every namespace by its 64-bit ID, per type;
- *    each is opened by an nsfs file handle (open_by_handle_at with
- *    FD_NSFS_ROOT) to learn its inode;
  *  - NS_MNT_GET_NEXT / NS_MNT_GET_PREV (nsfs ioctls, Linux 6.8): the mount
  *    namespaces, walked from our own in both directions; each step returns
- *    an nsfs fd of the next one.
+ *    an nsfs fd of the next one;
+ *  - listns(2) (Linux 6.19): every namespace by its 64-bit ID, per type
+ *    (the mount namespaces too when the walk was not possible); each is
+ *    opened by an nsfs file handle (open_by_handle_at with FD_NSFS_ROOT) to
+ *    learn its inode.
  *
  * A listed namespace that no reference explains (a mount namespace held
  * only inside a detached mount tree, say) is registered through the list's
@@ -120,6 +121,7 @@ struct kernel_walk {
 	void *ctx;
 	const char *via; /* "listns", "NS_MNT_GET_NEXT" */
 	bool snapshot;	 /* before the scan: only note the IDs */
+	bool mnt_walked; /* NS_MNT_GET_NEXT/PREV did the mount namespaces */
 	unsigned added, newer;
 	int err;	   /* of the snapshot: -ENOMEM */
 	struct readbuf sm; /* statmount buffer */
@@ -267,7 +269,7 @@ static int walk_listns(struct kernel_walk *w)
 		return 0;
 	w->via = "listns";
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
-		if (!want_type(d, t))
+		if (!want_type(d, t) || (t == LXKNS_NS_MNT && w->mnt_walked))
 			continue;
 		struct k_ns_id_req req = { .size = sizeof(req),
 					   .ns_type = (uint32_t)lxkns_ns_type_clone_flag(t) };
@@ -332,7 +334,8 @@ static int walk_listns(struct kernel_walk *w)
 	return 1;
 }
 
-/* NS_MNT_GET_NEXT/PREV from our own mount namespace. 0 or -ENOMEM. */
+/* NS_MNT_GET_NEXT/PREV from our own mount namespace: 1 when walked, 0 when
+ * the kernel lacks it (or mount namespaces are not wanted), or -ENOMEM. */
 static int walk_mntns(struct kernel_walk *w)
 {
 	struct discovery *d = w->d;
@@ -386,7 +389,7 @@ static int walk_mntns(struct kernel_walk *w)
 			cur_info = info;
 		}
 	}
-	return 0;
+	return 1;
 }
 
 /* A complete discovery, on a real procfs: the cross-check applies. */
@@ -405,9 +408,10 @@ int kernel_lists_snapshot(struct discovery *d)
 
 	if (!cross_check(d))
 		return 0;
-	r = walk_listns(&w);
-	if (r == 0)
-		r = walk_mntns(&w);
+	r = walk_mntns(&w);
+	w.mnt_walked = r > 0;
+	if (r >= 0)
+		r = walk_listns(&w);
 	if (r < 0)
 		return r;
 	d->kernel_snapshot = true;
@@ -423,9 +427,13 @@ int discover_kernel_lists(struct discovery *d, kernel_push_fn push, void *ctx)
 	if (!cross_check(d))
 		return 0;
 	w.sm = (struct readbuf){ .p = smbuf, .cap = sizeof(smbuf) };
-	r = walk_listns(&w);
-	if (r == 0)
-		r = walk_mntns(&w);
+	/* the mount namespaces by NS_MNT_GET_NEXT/PREV whenever the kernel has
+	 * it (it lists every one, also those listns may take for inactive),
+	 * then the other types by listns */
+	r = walk_mntns(&w);
+	w.mnt_walked = r > 0;
+	if (r >= 0)
+		r = walk_listns(&w);
 	if (w.sm.heap)
 		free(w.sm.p);
 	return r < 0 ? r : 0;
