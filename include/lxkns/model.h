@@ -114,8 +114,22 @@ size_t lxkns_namespace_ref_count(const struct lxkns_namespace *ns);
 /* The index-th element of the reference (a path), or NULL when index is out
  * of range. Borrowed. */
 const char *lxkns_namespace_ref_at(const struct lxkns_namespace *ns, size_t index);
-/* Only reachable as a parent or owner: no process, fd or mount of its own. */
+/* Only reachable as a parent or owner: no process, fd or mount of its own
+ * (and not held by a detached mount or known to the kernel's list alone). */
 bool lxkns_namespace_is_hidden(const struct lxkns_namespace *ns);
+/* How the namespace is held when its reference does not tell (the JSON key
+ * "held-by"): "detached-mount" (an fd of a process is a mount attached
+ * nowhere whose root is the namespace; the reference is that fd),
+ * "kernel-list" (nothing the discovery sees holds it; only the kernel's own
+ * list shows it, and it has no reference) or "bind-mount" (bind-mounted in a
+ * mount namespace that has no reference itself); NULL otherwise. Static. */
+const char *lxkns_namespace_held_kind(const struct lxkns_namespace *ns);
+/* The same as one line for people, such as "a detached mount, fd 7 of PID
+ * 4414", "nothing the discovery sees (only the kernel's list,
+ * NS_MNT_GET_NEXT, shows it)" or "a bind mount at
+ * /run/x in mnt:[4026532304]", written to buf (NUL-terminated, cut to
+ * size). Returns its full length, or -ENOENT when held_kind is NULL. */
+int lxkns_namespace_held_describe(const struct lxkns_namespace *ns, char *buf, size_t size);
 
 /* The number of leaders: the topmost processes attached to the namespace
  * (those whose parent is not attached to it). */

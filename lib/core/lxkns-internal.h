@@ -32,6 +32,26 @@ enum ns_ref_kind {
 	NS_REF_FD,	/* /proc/PID/fd/N */
 	NS_REF_BIND,	/* bind mount: [ref of mount ns..., path] */
 	NS_REF_LITERAL, /* read back from JSON: ref[] as given */
+	/* nooks (lib/discover/scan-detached.c, scan-kernel.c): */
+	NS_REF_DETACHED, /* /proc/PID/fd/N of a detached mount (open_tree) */
+	NS_REF_KERNEL,	 /* only the kernel's own list: no path reaches it */
+};
+
+/* How a namespace is held when its reference alone does not tell (JSON
+ * "held-by", ours). */
+enum ns_held_kind {
+	NS_HELD_NONE,
+	NS_HELD_DETACHED, /* a detached mount tree: fd of pid */
+	NS_HELD_KERNEL,	  /* listed by the kernel only: via */
+	NS_HELD_BIND,	  /* bind mount at path in a mount ns without reference */
+};
+
+struct ns_held {
+	enum ns_held_kind kind;
+	pid_t pid;	  /* DETACHED */
+	int fd;		  /* DETACHED */
+	uint64_t mntns;	  /* BIND: the mount namespace's inode */
+	const char *what; /* KERNEL: "NS_MNT_GET_NEXT", "listns"; BIND: the path */
 };
 
 struct lxkns_namespace {
@@ -69,6 +89,7 @@ struct lxkns_namespace {
 	struct ptrvec *owned;		  /* user ns: [_LXKNS_NS_TYPE_MAX] */
 	struct lxkns_mount_table *mounts; /* mnt ns: when mounts were discovered */
 	uint32_t pid_ordinal;		  /* pid ns: its number in the PID map */
+	struct ns_held held;		  /* JSON "held-by" */
 };
 
 /* The namespaces of a process or task. Most processes and tasks share
@@ -115,10 +136,14 @@ struct lxkns_task {
 	struct lxkns_process *process;
 };
 
+/* fd_ref.type of an fd whose link reads "/" and whose inode is an nsfs one:
+ * the root of a detached mount tree of a namespace (scan-detached.c). */
+#define FD_REF_DETACHED (-2)
+
 /* A namespace reference held by an fd of a process. */
 struct fd_ref {
 	int fd;
-	int type;     /* namespace type, or -1 for a socket */
+	int type;     /* namespace type, -1 for a socket, or FD_REF_DETACHED */
 	uint64_t ino; /* namespace or socket inode */
 };
 

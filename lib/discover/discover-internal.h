@@ -24,6 +24,9 @@ struct discovery {
 	 * namespace: translate_cgroups() could not place them */
 	bool cgroup_relative;
 	struct strintern mount_strings; /* of all mount tables (in the result's arena) */
+	/* the IDs the kernel's list held before the scan (scan-kernel.c) */
+	struct u64map kernel_before;
+	bool kernel_snapshot;
 };
 
 static inline bool want_type(const struct discovery *d, int type)
@@ -74,6 +77,30 @@ HIDDEN int discover_from_fds(struct discovery *d);
  * and, with with_mounts, mount tables. */
 HIDDEN int discover_mount_namespaces(struct discovery *d);
 HIDDEN int discover_user_names(struct discovery *d);
+
+/* scan-detached.c: an fd whose link reads "/" may be a detached mount tree
+ * of a namespace (open_tree). Phase 1: 1 and its inode when the fd's inode
+ * is an nsfs one, else 0. Phase 2: registers it with an NS_REF_DETACHED
+ * reference; 0 or -ENOMEM. */
+HIDDEN int detached_fd_probe(struct discovery *d, int fddirfd, const char *name, uint64_t *ret_ino);
+HIDDEN int discover_detached_fd(struct discovery *d, struct lxkns_process *p,
+				const struct fd_ref *f);
+
+/* scan-kernel.c: the kernel's own lists of namespaces (listns(2) on 6.19+,
+ * else the mount namespaces of NS_MNT_GET_NEXT/PREV on 6.8+), probed at run
+ * time. Each listed namespace that no reference explains is registered
+ * through the list's own fd (NS_REF_KERNEL) with a diagnostic naming it; a
+ * mount namespace among them is handed to push (with an nsfs fd that push
+ * owns from then on) when its mounts, listed by listmount(2)/statmount(2)
+ * without entering it, show nsfs mounts of namespaces not known yet or
+ * mount tables are wanted. 0 or -ENOMEM. */
+typedef int (*kernel_push_fn)(struct discovery *d, void *ctx, struct lxkns_namespace *mntns,
+			      int handle);
+HIDDEN int discover_kernel_lists(struct discovery *d, kernel_push_fn push, void *ctx);
+/* Before the scan: the IDs the kernel lists now. Only namespaces listed
+ * both before and after the scan can be unexplained; newer ones were
+ * created meanwhile. 0 or -ENOMEM. */
+HIDDEN int kernel_lists_snapshot(struct discovery *d);
 HIDDEN int discover_freezer(struct discovery *d);
 HIDDEN int discover_affinity(struct discovery *d);
 

@@ -150,7 +150,9 @@ int discover_run(const struct lxkns_discover_opts *opts, discover_late_fn late,
 	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	r = scan_processes(&d);
+	r = kernel_lists_snapshot(&d);
+	if (r >= 0)
+		r = scan_processes(&d);
 	trace("processes", &t0, r);
 	if (r >= 0) {
 		r = translate_cgroups(&d);
@@ -201,6 +203,7 @@ int discover_run(const struct lxkns_discover_opts *opts, discover_late_fn late,
 	}
 	procfs_free(d.pf);
 	strintern_free(&d.mount_strings);
+	u64map_free(&d.kernel_before);
 	if (r < 0) {
 		lxkns_result_unref(d.r);
 		return r;

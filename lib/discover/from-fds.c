@@ -77,6 +77,10 @@ int discover_from_fds(struct discovery *d)
 		int pidfd = -1;
 		for (size_t k = 0; k < p->fd_count && ret == 0; k++) {
 			const struct fd_ref *f = &p->fds[k];
+			if (f->type == FD_REF_DETACHED) {
+				ret = discover_detached_fd(d, p, f);
+				continue;
+			}
 			if (f->type < 0) {
 				if (sockets_denied || u64map_get(&sockets, f->ino))
 					continue;

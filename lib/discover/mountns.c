@@ -296,7 +296,7 @@ static int entry_fd(struct discovery *d, struct backlog_item *it, bool *ret_owne
 	*ret_owned = false;
 	if (it->handle >= 0)
 		return it->handle;
-	if (ns->ref_kind == NS_REF_FD)
+	if (ns->ref_kind == NS_REF_FD || ns->ref_kind == NS_REF_DETACHED)
 		snprintf(path, sizeof(path), "%d/fd/%d", (int)ns->ref_pid, ns->ref_fd);
 	else if (ns->ref_kind == NS_REF_PROC || ns->ref_kind == NS_REF_TASK)
 		snprintf(path, sizeof(path), "%d/ns/mnt", (int)ns->ref_pid);
@@ -521,23 +521,44 @@ static void backlog_free(struct discovery *d, struct backlog *backlog)
 	free(backlog->items);
 }
 
+/* A mount namespace only the kernel's list showed (scan-kernel.c), to be
+ * entered through handle (owned by the backlog from now on). */
+static int push_listed(struct discovery *d, void *ctx, struct lxkns_namespace *mntns, int handle)
+{
+	int r = backlog_push(ctx, mntns, handle);
+	if (r <= 0)
+		nsfs_close(d->pf, handle);
+	return r < 0 ? r : 0;
+}
+
 int discover_mount_namespaces(struct discovery *d)
 {
 	struct backlog backlog = { 0 };
 	struct entry_list batch = { 0 };
 	size_t next = 0;
+	bool kernel_checked = false;
 	int r;
 
-	if (!want_type(d, LXKNS_NS_MNT))
-		return own_view_bind_mounts(d);
+	if (!want_type(d, LXKNS_NS_MNT)) {
+		r = own_view_bind_mounts(d);
+		return r < 0 ? r : discover_kernel_lists(d, NULL, NULL);
+	}
 	r = fill_backlog(d, &backlog);
 	/* the backlog grows while we walk it; mount namespaces with a process
 	 * are read at once, the others collected and entered in one batch per
-	 * round (what a batch finds goes into the next round) */
+	 * round (what a batch finds goes into the next round). Once it is
+	 * drained, the kernel's lists add what no reference explains. */
 	while (r >= 0) {
 		r = collect_round(d, &backlog, &next, &batch);
-		if (r < 0 || batch.count == 0)
+		if (r < 0)
 			break;
+		if (batch.count == 0) {
+			if (kernel_checked)
+				break;
+			kernel_checked = true;
+			r = discover_kernel_lists(d, push_listed, &backlog);
+			continue;
+		}
 		r = enter_round(d, &backlog, &batch);
 	}
 	free(batch.items);

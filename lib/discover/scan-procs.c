@@ -454,10 +454,15 @@ static int scan_fd(void *userdata, uint64_t n, const char *name)
 	if (n > INT32_MAX)
 		return 0;
 	ssize_t len = procfs_readlink_at(fc->fddirfd, name, link, sizeof(link));
-	/* pipes, files, anon inodes: not ours. Long links are paths. */
-	if (len < 0 || link[0] == '/' || parse_ns_link(link, (size_t)len, &type, &ino) < 0)
+	if (len == 1 && link[0] == '/') {
+		/* a root directory, or a detached mount tree (scan-detached.c) */
+		if (!d->opts.from_fds || detached_fd_probe(d, fc->fddirfd, name, &ino) <= 0)
+			return 0;
+		type = FD_REF_DETACHED;
+	} else if (len < 0 || link[0] == '/' || parse_ns_link(link, (size_t)len, &type, &ino) < 0) {
+		/* pipes, files, anon inodes: not ours. Long links are paths. */
 		return 0;
-	if (type >= 0) {
+	} else if (type >= 0) {
 		if (!d->opts.from_fds || !want_type(d, type))
 			return 0;
 	} else {

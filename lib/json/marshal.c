@@ -65,6 +65,42 @@ static void write_options(struct jw *w, const struct lxkns_discover_opts *o)
 	jw_object_close(w);
 }
 
+/* "held-by" (ours): how a namespace is held when its reference does not
+ * tell: a detached mount (open_tree), only the kernel's list, or a bind
+ * mount in a mount namespace that has no path. */
+static void write_held(struct jw *w, const struct ns_held *h)
+{
+	if (h->kind == NS_HELD_NONE)
+		return;
+	JW_KEY(w, "held-by");
+	jw_object_open(w);
+	JW_KEY(w, "kind");
+	switch (h->kind) {
+	case NS_HELD_DETACHED:
+		jw_string(w, "detached-mount");
+		JW_KEY(w, "pid");
+		jw_i64(w, h->pid);
+		JW_KEY(w, "fd");
+		jw_i64(w, h->fd);
+		break;
+	case NS_HELD_KERNEL:
+		jw_string(w, "kernel-list");
+		JW_KEY(w, "via");
+		jw_string(w, h->what ? h->what : "");
+		break;
+	case NS_HELD_BIND:
+		jw_string(w, "bind-mount");
+		JW_KEY(w, "mount-namespace");
+		jw_u64(w, h->mntns);
+		JW_KEY(w, "path");
+		jw_string(w, h->what ? h->what : "");
+		break;
+	case NS_HELD_NONE:
+		break;
+	}
+	jw_object_close(w);
+}
+
 static void write_namespace(struct jw *w, const struct lxkns_namespace *ns)
 {
 	write_key_u64(w, ns->id.ino);
@@ -84,6 +120,7 @@ static void write_namespace(struct jw *w, const struct lxkns_namespace *ns)
 			jw_string(w, ns->ref[i]);
 		jw_array_close(w);
 	}
+	write_held(w, &ns->held);
 	if (ns->leaders.count) {
 		JW_KEY(w, "leaders");
 		jw_array_open(w);

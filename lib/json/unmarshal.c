@@ -79,6 +79,44 @@ static const char *get_str(struct reader *rd, json_t *obj, const char *key)
 	return arena_strndup(&rd->r->arena, json_string_value(v), json_string_length(v));
 }
 
+/* A namespace's "held-by" (ours, see marshal.c): a detached mount, the
+ * kernel's list, or a bind mount in a mount namespace without reference. */
+static int read_held(struct reader *rd, json_t *v, const char *what, struct ns_held *ret)
+{
+	json_t *k = json_object_get(v, "kind");
+	const char *kind = json_is_string(k) ? json_string_value(k) : "";
+	struct ns_held h = { 0 };
+
+	if (!json_is_object(v))
+		return fail(rd, "%s: \"held-by\" is not an object", what);
+	char hwhat[96];
+	snprintf(hwhat, sizeof(hwhat), "%.64s: \"held-by\"", what);
+	if (strcmp(kind, "detached-mount") == 0) {
+		h.kind = NS_HELD_DETACHED;
+		if (get_pid(rd, json_object_get(v, "pid"), hwhat, &h.pid, false) < 0 ||
+		    get_int(rd, v, "fd", hwhat, &h.fd) < 0)
+			return -EBADMSG;
+		if (h.fd < 0)
+			return fail(rd, "%s: \"held-by\" has a negative fd", what);
+	} else if (strcmp(kind, "kernel-list") == 0) {
+		h.kind = NS_HELD_KERNEL;
+		h.what = get_str(rd, v, "via");
+		if (!h.what)
+			return fail(rd, "%s: \"held-by\" has no \"via\"", what);
+	} else if (strcmp(kind, "bind-mount") == 0) {
+		h.kind = NS_HELD_BIND;
+		if (get_u64(rd, json_object_get(v, "mount-namespace"), hwhat, &h.mntns) < 0)
+			return -EBADMSG;
+		h.what = get_str(rd, v, "path");
+		if (!h.what)
+			return fail(rd, "%s: \"held-by\" has no \"path\"", what);
+	} else {
+		return fail(rd, "%s: \"held-by\" has an unknown \"kind\"", what);
+	}
+	*ret = h;
+	return 0;
+}
+
 static struct lxkns_namespace *ns_of(struct reader *rd, enum lxkns_ns_type type, uint64_t ino,
 				     const char *what)
 {
@@ -344,6 +382,10 @@ static int read_namespace(struct reader *rd, const char *key, json_t *obj)
 	} else {
 		json_decref(v);
 	}
+
+	v = json_object_get(obj, "held-by");
+	if (v && !json_is_null(v) && read_held(rd, v, what, &ns->held) < 0)
+		return -EBADMSG;
 
 	/* leaders and loose threads: resolved once all processes are known */
 	v = json_object_get(obj, "leaders");

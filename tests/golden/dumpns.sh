@@ -47,6 +47,11 @@ if cmp -s "$tmp/rt.json" "$EXP/basic.json"; then ok "round trip via --input"; el
 "$DUMPNS" --input - -c <"$EXP/basic.json" >"$tmp/rt2.json" 2>/dev/null
 if cmp -s "$tmp/rt2.json" "$EXP/basic-compact.json"; then ok "round trip via stdin"; else bad "round trip via stdin"; fi
 
+# "held-by" (detached mounts, the kernel's list, bind mounts in such a
+# namespace) reads back to the same bytes
+"$DUMPNS" --input "$EXP/held-by.json" >"$tmp/held.json" 2>"$tmp/held.err"
+if cmp -s "$tmp/held.json" "$EXP/held-by.json"; then ok "round trip of held-by"; else bad "round trip of held-by"; diff -u "$EXP/held-by.json" "$tmp/held.json" | head; fi
+
 # diagnostics of the broken fixture processes
 "$DUMPNS" --proc "$FIX" --diagnostics >/dev/null 2>"$tmp/diag"
 for want in "process 104 vanished during the scan" \
@@ -78,6 +83,10 @@ expect_fail "dumpns: cannot open '/nonexistent.json': No such file or directory"
 expect_fail "dumpns: cannot read a discovery from '$tmp/cut.json': line 1, column 16" --input "$tmp/cut.json"
 expect_fail "dumpns: cannot read a discovery from '$tmp/badpid.json': process 1: not a valid PID" --input "$tmp/badpid.json"
 expect_fail "dumpns: cannot read a discovery from '$tmp/truncated.json'" --input "$tmp/truncated.json"
+sed 's/"detached-mount"/"magic"/' "$EXP/held-by.json" >"$tmp/held-kind.json"
+expect_fail "dumpns: cannot read a discovery from '$tmp/held-kind.json': namespace 4026532173: \"held-by\" has an unknown \"kind\"" --input "$tmp/held-kind.json"
+sed 's/"fd": 7/"fd": -7/' "$EXP/held-by.json" >"$tmp/held-fd.json"
+expect_fail "dumpns: cannot read a discovery from '$tmp/held-fd.json': namespace 4026532173: \"held-by\" has a negative fd" --input "$tmp/held-fd.json"
 expect_fail "dumpns: discovery failed: No such file or directory" --proc /nonexistent/proc
 expect_fail "dumpns: cannot read a discovery from 'stdin'" --input -
 

@@ -106,6 +106,8 @@ golden pidtree nested-exe-full -i "$NESTED" --proc=exe --cgroup=full
 golden pidtree nested-branch -i "$NESTED" -p 1051
 golden pidtree nested-branch-unknown -i "$NESTED" -p 1200
 golden pidtree nested-branch-initial-ns -i "$NESTED" -p 1051 -n 'pid:[4026531836]'
+# namespaces held by a detached mount or known to the kernel's list alone
+golden lsuns held-by-details -i "$EXP/dumpns/held-by.json" --details
 # ---- lsallns ----------------------------------------------------------
 golden lsallns fixture --procfs "$FIX"
 golden lsallns nested -i "$NESTED"

@@ -340,7 +340,7 @@ LIVE_WIRE_FILTER='
     | ($i | all(. != null)) and ($i == ($i | sort)) and ($i | length) == ($i | unique | length);
   def need($r): . as $obj | $r | all(. as $k | $obj | has($k));
   ["container-engines","container-groups","containers","cpus-online","discovery-options","mounts","namespaces","processes"] as $top
-  | ["nsid","type","owner","reference","leaders","loose-threads","parent","ealdorman","children","user-id","user-name"] as $ns
+  | ["nsid","type","owner","reference","held-by","leaders","loose-threads","parent","ealdorman","children","user-id","user-name"] as $ns
   | ["namespaces","cmdline","tasks","name","starttime","cpucgroup","fridgecgroup","fridgefrozen","affinity","policy","priority","nice","pid","ppid","uid"] as $proc
   | ["namespaces","name","starttime","cpucgroup","fridgecgroup","fridgefrozen","affinity","policy","priority","nice","tid"] as $task
   | ["mnt","cgroup","uts","ipc","user","pid","net","time"] as $types

@@ -502,7 +502,9 @@ for d in [ns, json.loads(LIVE_NS)] + ([CT_DOC] if h2 else []):
     collect("DiscoveryResult", [d])
 # (the fixture has loose threads and real-time scheduling; the process uid
 # is documented ahead of the service sending it)
-MAYBE = {"Process": {"uid"}}
+# "held-by" only where a namespace is held by a detached mount or known to
+# the kernel's list alone (tests/live/detached.sh makes them; see below)
+MAYBE = {"Process": {"uid"}, "Namespace": {"held-by"}}
 for name, keys in sorted(seen.items()):
     props = set(DOC["components"]["schemas"][name]["properties"])
     unseen = props - keys - MAYBE.get(name, set())
@@ -511,6 +513,29 @@ for name, keys in sorted(seen.items()):
     check(not unseen and keys <= props,
           "%s: every documented key is in some real answer, and no other" % name,
           "never seen: %s; undocumented: %s" % (sorted(unseen), sorted(keys - props)))
+
+# the three kinds of "held-by", as dumpns writes them (tests/live/detached.sh)
+HELD = {"$ref": "#/components/schemas/Namespace"}
+for inst in [
+        {"nsid": 4026532173, "type": "net", "owner": 4026531837,
+         "reference": ["/proc/26742/fd/7"],
+         "held-by": {"kind": "detached-mount", "pid": 26742, "fd": 7}},
+        {"nsid": 4026532304, "type": "mnt", "owner": 4026531837,
+         "held-by": {"kind": "kernel-list", "via": "NS_MNT_GET_NEXT"}},
+        {"nsid": 4026532239, "type": "net", "owner": 4026531837,
+         "held-by": {"kind": "bind-mount", "mount-namespace": 4026532304,
+                     "path": "/run/lxkns-live.x/inner"}}]:
+    check(not schema_errors(DOC, HELD, inst), "held-by: %s is valid" % inst["held-by"]["kind"],
+          schema_errors(DOC, HELD, inst))
+for what, held in [("no kind", {"pid": 1, "fd": 3}),
+                   ("an unknown kind", {"kind": "magic"}),
+                   ("a detached mount without fd", {"kind": "detached-mount", "pid": 1}),
+                   ("a kernel list with a pid", {"kind": "kernel-list", "via": "listns",
+                                                 "pid": 1}),
+                   ("a bind mount without path", {"kind": "bind-mount",
+                                                  "mount-namespace": 4026531840})]:
+    inst = {"nsid": 4026532173, "type": "net", "held-by": held}
+    check(schema_errors(DOC, HELD, inst), "held-by: %s is refused" % what)
 
 # ---- 6. the checks can fail ---------------------------------------------
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <ctype.h>
+#include <limits.h>
 #include <string.h>
 
 #include "labels.h"
@@ -198,6 +199,13 @@ void label_nsref(struct buf *sb, const struct lxkns_namespace *ns)
 				     : "bind-mounted at ");
 		style_quote(sb, STYLE_PATH, xbuf_str(&ref));
 		buf_free(&ref);
+	} else if (lxkns_namespace_held_kind(ns)) {
+		/* no path: only the kernel's list, or mounted in such a namespace */
+		char held[PATH_MAX + 64];
+
+		lxkns_namespace_held_describe(ns, held, sizeof(held));
+		buf_puts(sb, "held by ");
+		buf_puts(sb, held);
 	}
 }
 

@@ -3,6 +3,8 @@
  * accessors.c: the read-only public view of results, namespaces, processes
  * and tasks. Out-of-range indexes return NULL/0 rather than crash.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lxkns-internal.h"
@@ -122,7 +124,49 @@ const char *lxkns_namespace_ref_at(const struct lxkns_namespace *ns, size_t inde
 
 bool lxkns_namespace_is_hidden(const struct lxkns_namespace *ns)
 {
-	return ns->ref_count == 0;
+	return ns->ref_count == 0 && ns->held.kind == NS_HELD_NONE;
+}
+
+const char *lxkns_namespace_held_kind(const struct lxkns_namespace *ns)
+{
+	switch (ns->held.kind) {
+	case NS_HELD_DETACHED:
+		return "detached-mount";
+	case NS_HELD_KERNEL:
+		return "kernel-list";
+	case NS_HELD_BIND:
+		return "bind-mount";
+	case NS_HELD_NONE:
+		break;
+	}
+	return NULL;
+}
+
+int lxkns_namespace_held_describe(const struct lxkns_namespace *ns, char *buf, size_t size)
+{
+	const struct ns_held *h = &ns->held;
+	const char *what = h->what ? h->what : "";
+	int n;
+
+	switch (h->kind) {
+	case NS_HELD_DETACHED:
+		n = snprintf(buf, size, "a detached mount, fd %d of PID %d", h->fd, (int)h->pid);
+		break;
+	case NS_HELD_KERNEL:
+		n = snprintf(buf, size,
+			     "nothing the discovery sees (only the kernel's list, %s, shows it)",
+			     what);
+		break;
+	case NS_HELD_BIND:
+		n = snprintf(buf, size, "a bind mount at %s in mnt:[%llu]", what,
+			     (unsigned long long)h->mntns);
+		break;
+	default:
+		if (buf && size)
+			buf[0] = 0;
+		return -ENOENT;
+	}
+	return n < 0 ? -EINVAL : n;
 }
 
 size_t lxkns_namespace_leader_count(const struct lxkns_namespace *ns)

@@ -303,6 +303,7 @@ static int single_ref(const struct lxkns_namespace *ns, char *buf, size_t size)
 		return proc_path(buf, size, ns->ref_pid, "/ns/",
 				 ns->ref_name ? ns->ref_name : tname, 0);
 	case NS_REF_FD:
+	case NS_REF_DETACHED:
 		if (ns->ref_fd < 0)
 			return 0;
 		return proc_path(buf, size, ns->ref_pid, "/fd/", NULL, ns->ref_fd);
@@ -347,6 +348,14 @@ static int build_ref(struct lxkns_result *r, struct lxkns_namespace *ns, int dep
 			return e;
 		prefix = (const char *const *)mnt->ref;
 		prefix_count = mnt->ref_count;
+	}
+	if (!prefix_count && mnt && mnt != ns) {
+		/* its mount namespace has no path (known to the kernel's list
+		 * only): no reference, but say where it is mounted */
+		ns->held = (struct ns_held){ .kind = NS_HELD_BIND,
+					     .mntns = mnt->id.ino,
+					     .what = ns->ref_path };
+		return 0;
 	}
 	if (!prefix_count) {
 		/* the mount namespace itself was not discovered (type filter):
