@@ -139,6 +139,11 @@ struct lxkns_namespace *ns_register_path(struct discovery *d, enum lxkns_ns_type
 	if (h < 0) {
 		if (h != -ENOENT && h != -ESRCH)
 			result_diag(d->r, pid, h, path, "cannot open %s: %s", path, strerror(-h));
+		else
+			result_diag(d->r, pid, -h, path,
+				    "%s:[%llu] vanished during the scan (%s is gone): no owner or "
+				    "parent for it",
+				    lxkns_ns_type_name(type), (unsigned long long)id.ino, path);
 		return ns;
 	}
 	struct lxkns_nsid now;
@@ -146,9 +151,9 @@ struct lxkns_namespace *ns_register_path(struct discovery *d, enum lxkns_ns_type
 		relate(d, ns, h, 0);
 	else
 		result_diag(d->r, pid, ESRCH, path,
-			    "%s changed its namespace during the scan: no owner or parent for "
-			    "%s:[%llu]",
-			    path, lxkns_ns_type_name(type), (unsigned long long)id.ino);
+			    "%s:[%llu] was replaced during the scan (%s leads elsewhere now): no "
+			    "owner or parent for it",
+			    lxkns_ns_type_name(type), (unsigned long long)id.ino, path);
 	nsfs_close(d->pf, h);
 	return ns;
 }
