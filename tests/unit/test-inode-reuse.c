@@ -48,8 +48,8 @@ static void check_model(const struct lxkns_result *r, const char *how)
 
 	CHECK(net && lxkns_namespace_type(net) == LXKNS_NS_NET, "%s: net:[%llu] is there", how,
 	      SHARED);
-	CHECK(user && lxkns_namespace_type(user) == LXKNS_NS_USER, "%s: user:[%llu] is there",
-	      how, SHARED);
+	CHECK(user && lxkns_namespace_type(user) == LXKNS_NS_USER, "%s: user:[%llu] is there", how,
+	      SHARED);
 	CHECK(net != user, "%s: two objects", how);
 	CHECK_INT(lxkns_result_namespace_count(r, LXKNS_NS_NET), 2, "net namespaces");
 	CHECK_INT(lxkns_result_namespace_count(r, LXKNS_NS_USER), 2, "user namespaces");

@@ -63,7 +63,8 @@ static void sleep_until(double t)
 	double d = t - now();
 	if (d <= 0)
 		return;
-	struct timespec ts = { .tv_sec = (time_t)d, .tv_nsec = (long)((d - (double)(time_t)d) * 1e9) };
+	struct timespec ts = { .tv_sec = (time_t)d,
+			       .tv_nsec = (long)((d - (double)(time_t)d) * 1e9) };
 	nanosleep(&ts, NULL);
 }
 
@@ -134,19 +135,24 @@ static void *thread_main(void *arg)
 	unsigned long n = (unsigned long)(uintptr_t)arg;
 	if (unshare(per_thread[n % 3]) == 0)
 		atomic_fetch_add(&cnt->unshares, 1);
-	usleep(3000 + (unsigned)(n % 5) * 2000);
+	usleep(20000 + (unsigned)(n % 5) * 10000);
 	return NULL;
 }
 
-static void threader(void)
+/* Threads that hold namespaces of their own for 20 to 60 ms, 8 at a time.
+ * The threaders start 300 ms apart, so that many processes lie between
+ * them in PID order (the scan's order): an inode one threader's thread
+ * held when the scan read it is often another type's in the next one's
+ * when the scan gets there. */
+static void threader(int index)
 {
-	unsigned long n = 0;
+	unsigned long n = (unsigned long)index * 1000003;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	for (;;) {
-		pthread_t t[4];
+		pthread_t t[8];
 		int made = 0;
-		for (int i = 0; i < 4; i++, n++)
+		for (int i = 0; i < 8; i++, n++)
 			if (pthread_create(&t[i], NULL, thread_main, (void *)(uintptr_t)n) == 0)
 				made++;
 			else
@@ -164,9 +170,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: churn RATE WORKERS THREADERS\n");
 		return 2;
 	}
-	double rate = atof(argv[1]);
-	int workers = atoi(argv[2]), threaders = atoi(argv[3]);
-	if (rate <= 0 || workers < 1 || workers > 64 || threaders < 0 || threaders > 64) {
+	char *e1, *e2, *e3;
+	double rate = strtod(argv[1], &e1);
+	long workers = strtol(argv[2], &e2, 10), threaders = strtol(argv[3], &e3, 10);
+	if (*e1 || *e2 || *e3 || !(rate > 0 && rate < 1e6) || workers < 1 || workers > 64 ||
+	    threaders < 0 || threaders > 64) {
 		fprintf(stderr, "churn: bad arguments\n");
 		return 2;
 	}
@@ -197,10 +205,12 @@ int main(int argc, char **argv)
 			if (i < workers)
 				worker(rate / workers);
 			else
-				threader();
+				threader((int)(i - workers));
 			_exit(0);
 		}
 		pids[n++] = pid;
+		if (i >= workers)
+			usleep(300000);
 	}
 	printf("ready\n");
 	fflush(stdout);
@@ -216,5 +226,5 @@ int main(int argc, char **argv)
 		;
 	printf("forks=%lu unshares=%lu threads=%lu seconds=%.1f\n", atomic_load(&cnt->forks),
 	       atomic_load(&cnt->unshares), atomic_load(&cnt->threads), now() - start);
-	return n == workers + threaders ? 0 : 1;
+	return n == (int)(workers + threaders) ? 0 : 1;
 }
