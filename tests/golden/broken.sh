@@ -4,7 +4,8 @@
 # exit 1, nothing on stdout and exactly one line on stderr that names the
 # element (the cycle, the missing parent, owner, process or namespace).
 # Before, lsuns and lspidns printed nothing with exit 0 for a parent cycle
-# and pidtree dropped the processes of a PPID cycle.
+# and pidtree dropped the processes of a PPID cycle. Also: a document with
+# one inode as two types (shared-inode.json) is read and both are shown.
 #
 # Usage: broken.sh TESTS-SRCDIR PROGRAM...
 set -u
@@ -62,5 +63,37 @@ for name in user-cycle pid-cycle owner-cycle ppid-cycle missing-parent missing-o
 		fi
 	done
 done
+# ---- one inode, two types: both shown --------------------------------------
+SHARED=$IN/shared-inode.json
+shows() { # description, program args..., then -- and a fixed string per line wanted
+	local what=$1 args=() want=() seen=0 w
+	shift
+	for w in "$@"; do
+		if [ "$w" = -- ]; then seen=1; elif [ $seen = 0 ]; then args+=("$w"); else want+=("$w"); fi
+	done
+	rc=0
+	timeout 20 "${T[${args[0]}]}" "${args[@]:1}" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+	for w in "${want[@]}"; do
+		if ! grep -qF -- "$w" "$tmp/out"; then
+			bad "$what (exit $rc): no '$w'"
+			head -5 "$tmp/out" "$tmp/err"
+			return
+		fi
+	done
+	if [ $rc -eq 0 ] && [ ! -s "$tmp/err" ]; then ok "$what"; else bad "$what (exit $rc)"; fi
+}
+shows "lsallns shows both namespaces of one inode" lsallns -i "$SHARED" -o NS,TYPE,NPROCS,PID -- \
+	'4026532173 user       1  41' '4026532173 net        1  40'
+shows "lsuns shows the net namespace below the user one" lsuns -i "$SHARED" -d -- \
+	'user:[4026532173] referenced' '⋄─ net:[4026532173] referenced from process/task "/proc/40/ns/net"'
+shows "nsgraph draws two nodes" nsgraph -i "$SHARED" -- \
+	'ns4026532173 [label="user:[4026532173]' 'ns4026532173_net [label="net:[4026532173]' \
+	'ns4026532173 -> ns4026532173_net [style=dashed'
+shows "dumpns writes both, the net one under \"net:[4026532173]\"" dumpns -i "$SHARED" -c -- \
+	'"4026532173":{"nsid":4026532173,"type":"user"' \
+	'"net:[4026532173]":{"nsid":4026532173,"type":"net","owner":4026532173'
+shows "pidtree shows both processes in their namespaces" pidtree -i "$SHARED" -- \
+	'"gone" (40/???)' '"newer" (41/???)'
+
 echo "1..$n"
 exit $fail

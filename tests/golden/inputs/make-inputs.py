@@ -204,3 +204,18 @@ d["processes"]["1010"]["namespaces"]["net"] = N4 + 2
 broken["missing-namespace"] = d
 for name, doc in broken.items():
     write("broken-" + name + ".json", doc)
+
+# one inode as two types (the kernel reused it during the scan): the second
+# type under the key "TYPE:[N]"; every tool shows both (broken.sh)
+write("shared-inode.json", {
+    "namespaces": {
+        "4026532173": {"nsid": 4026532173, "type": "user", "reference": ["/proc/41/ns/user"],
+                       "user-id": 0, "user-name": "root"},
+        "net:[4026532173]": {"nsid": 4026532173, "type": "net", "owner": 4026532173,
+                             "reference": ["/proc/40/ns/net"]},
+    },
+    "processes": {
+        "40": {"pid": 40, "ppid": 0, "name": "gone", "namespaces": {"net": 4026532173}},
+        "41": {"pid": 41, "ppid": 0, "name": "newer", "namespaces": {"user": 4026532173}},
+    },
+})
