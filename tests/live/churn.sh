@@ -12,7 +12,7 @@
 #
 # Usage: churn.sh DUMPNS HELPERDIR LXKNS
 #   CHURN_RATE (forks/s, 1000), CHURN_DISCOVERIES (240), CHURN_REQUESTS (240)
-#   CHURN_DEADLINE (s, 60): the loops stop there (on a quiet host all runs
+#   CHURN_DEADLINE (s, 50): the loops stop there (on a quiet host all runs
 #   are done long before; on an overloaded one fewer, but at least
 #   CHURN_MIN_RUNS (10) of each, so that the test cannot pass on nothing)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -23,7 +23,7 @@ CHURN=$(helper churn)
 RATE=${CHURN_RATE:-1000}
 DISCOVERIES=${CHURN_DISCOVERIES:-240}
 REQUESTS=${CHURN_REQUESTS:-240}
-DEADLINE=$((SECONDS + ${CHURN_DEADLINE:-60}))
+DEADLINE=$((SECONDS + ${CHURN_DEADLINE:-50}))
 MIN_RUNS=${CHURN_MIN_RUNS:-10}
 command -v curl >/dev/null || fatal "curl is not installed"
 

@@ -183,8 +183,10 @@ int main(int argc, char **argv)
 		perror("churn: mmap");
 		return 1;
 	}
-	/* the children of a killed worker come to us: reaped below */
+	/* the children of a killed worker come to us: reaped below; and we end
+	 * (cleanly) with the test script, should it be killed */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
