@@ -2,7 +2,7 @@
 # Churn: discoveries and service requests survive a busy host. The helper
 # churn runs its own load (about 1000 forks/s of children that exit, exec
 # /bin/true or unshare namespaces of every type, plus threads that unshare
-# net, uts and ipc namespaces), so namespaces are created and freed all the
+# uts, ipc and net namespaces), so namespaces are created and freed all the
 # time and the kernel reuses their inodes across types. Meanwhile a few
 # hundred dumpns discoveries and a few hundred requests to the service on
 # loopback run. Every discovery must succeed with a document, every request
