@@ -9,8 +9,7 @@
  * so namespaces are created and freed all the time and the kernel reuses
  * their inodes across types. THREADERS processes run threads that each
  * unshare a uts, ipc or (one in eight) net namespace of their own (a loose
- * thread), live a
- * moment and end. Every child is reaped by its worker; nothing outlives the
+ * thread), live a moment and end. Every child is reaped by its worker; nothing outlives the
  * helper: on SIGTERM (or SIGINT) it kills its workers by PID, reaps them and
  * their orphaned children (it is their subreaper), and prints one line:
  *     forks=<n> unshares=<n> threads=<n> seconds=<s>
