@@ -102,7 +102,7 @@ static void child(unsigned long n)
 
 /* Forks at its share of the rate without waiting for each child: at most
  * MAX_LIVE children at a time, reaped as they end. */
-#define MAX_LIVE 32
+#define MAX_LIVE 8
 
 static void worker(double rate)
 {
