@@ -44,9 +44,12 @@ size_t lxkns_result_namespace_count(const struct lxkns_result *result, enum lxkn
  * is out of range or type is invalid. Borrowed. */
 const struct lxkns_namespace *lxkns_result_namespace_at(const struct lxkns_result *result,
 							enum lxkns_ns_type type, size_t index);
-/* Looks a namespace up by inode; type may be _LXKNS_NS_TYPE_INVALID for
- * "any type" (inodes are unique within nsfs). NULL when unknown or of
- * another type. Borrowed. */
+/* Looks a namespace up by type and inode; type may be
+ * _LXKNS_NS_TYPE_INVALID for "any type". Live namespaces never share an
+ * inode, but the kernel reuses a freed one for any type, so one discovery
+ * may hold two namespaces of different types with the same inode (one was
+ * replaced during the scan; a diagnostic says so): "any type" then answers
+ * with the lower type in enum order. NULL when unknown. Borrowed. */
 const struct lxkns_namespace *lxkns_result_namespace_by_ino(const struct lxkns_result *result,
 							    int type, uint64_t ino);
 

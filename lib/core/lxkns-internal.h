@@ -184,7 +184,10 @@ struct lxkns_result {
 	struct lxkns_discover_opts opts;
 	struct arena arena;
 
-	struct u64map ns_by_ino; /* all types */
+	/* by (type, inode): the kernel reuses a freed inode for any type, so
+	 * one scan may see an inode as two types (ARCHITECTURE.md, "Inode
+	 * reuse") */
+	struct u64map ns_by_ino[_LXKNS_NS_TYPE_MAX];
 	struct ptrvec ns[_LXKNS_NS_TYPE_MAX];
 	struct lxkns_namespace *initial[_LXKNS_NS_TYPE_MAX];
 	struct ptrvec roots[_LXKNS_NS_TYPE_MAX]; /* user and pid only */
@@ -235,11 +238,19 @@ HIDDEN struct lxkns_result *result_new(const struct lxkns_discover_opts *opts);
  * diagnostic is dropped and the result notes it. */
 HIDDEN void result_diag(struct lxkns_result *r, pid_t pid, int err, const char *what,
 			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* Looks up by inode, or creates, a namespace of the type. NULL on OOM or
- * when an existing namespace with that inode has another type. */
+/* Looks up by (type, inode), or creates, a namespace. NULL only when an
+ * allocation failed. A namespace of another type with the same inode does
+ * not matter here (see result_namespace_shared()). */
 HIDDEN struct lxkns_namespace *result_namespace_get(struct lxkns_result *r, enum lxkns_ns_type type,
 						    struct lxkns_nsid id, bool *ret_created);
-HIDDEN struct lxkns_namespace *result_namespace_find(const struct lxkns_result *r, uint64_t ino);
+/* The namespace of the type with the inode, or NULL. */
+HIDDEN struct lxkns_namespace *result_namespace_find(const struct lxkns_result *r,
+						     enum lxkns_ns_type type, uint64_t ino);
+/* Another namespace than ns with ns's inode (of another type: replaced
+ * during a scan, see ARCHITECTURE.md "Inode reuse"), the one of the lowest
+ * type; NULL when the inode is ns's alone. */
+HIDDEN struct lxkns_namespace *result_namespace_shared(const struct lxkns_result *r,
+						       const struct lxkns_namespace *ns);
 /* Links processes and namespaces, sorts everything, computes leaders,
  * ealdormen, loose threads, children, owned namespaces and roots. Refs are
  * built from the ref_* fields unless they already exist. */

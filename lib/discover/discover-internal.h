@@ -60,11 +60,15 @@ HIDDEN int translate_cgroups(struct discovery *d);
 /* Registers the namespace with the identity id, reached through handle
  * (an nsfs handle, see procfs.h): looks it up or creates it; a new one gets
  * its owner, parent and owner UID at once, recursively, so hidden parents
- * and owners are found too. NULL on type clash or OOM. */
+ * and owners are found too. A namespace of another type with the same inode
+ * (the kernel reused it during the scan) is no clash: both are kept and a
+ * diagnostic names them. NULL only when an allocation failed. */
 HIDDEN struct lxkns_namespace *ns_register(struct discovery *d, enum lxkns_ns_type type,
 					   struct lxkns_nsid id, int handle, bool *ret_created);
 /* Like ns_register, but opens the namespace at path (relative to the procfs
- * root) only when it is new, and checks it is still the one expected. */
+ * root) only when it is new, and checks it is still the one expected (one
+ * that vanished or was replaced meanwhile is kept, with a diagnostic when it
+ * was replaced). NULL only when an allocation failed. */
 HIDDEN struct lxkns_namespace *ns_register_path(struct discovery *d, enum lxkns_ns_type type,
 						struct lxkns_nsid id, const char *path, pid_t pid,
 						bool *ret_created);

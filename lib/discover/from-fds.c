@@ -96,9 +96,6 @@ int discover_from_fds(struct discovery *d)
 			struct lxkns_namespace *ns = ns_register_path(d, f->type, id, path, p->pid,
 								      NULL);
 			if (!ns) {
-				/* an inode we know with another type cannot be */
-				if (result_namespace_find(r, f->ino))
-					continue;
 				ret = -ENOMEM;
 				break;
 			}

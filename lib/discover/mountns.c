@@ -223,9 +223,8 @@ static int scan_nsfs_mounts(struct discovery *d, const struct lxkns_namespace *m
 		    memcmp(e.fstype.p, "nsfs", 4) != 0 ||
 		    parse_ns_link(e.root.p, e.root.len, &type, &ino) < 0 || !want_type(d, type))
 			continue;
-		struct lxkns_namespace *ns = result_namespace_find(d->r, ino);
-		if (ns && (ns->type != (enum lxkns_ns_type)type || type != LXKNS_NS_MNT ||
-			   u64map_get(&backlog->queued, ino)))
+		struct lxkns_namespace *ns = result_namespace_find(d->r, type, ino);
+		if (ns && (type != LXKNS_NS_MNT || u64map_get(&backlog->queued, ino)))
 			continue;
 		char *mp = arena_strndup(&d->r->arena, e.mountpoint.p, e.mountpoint.len);
 		if (!mp)
@@ -253,8 +252,6 @@ static int scan_nsfs_mounts(struct discovery *d, const struct lxkns_namespace *m
 			ns = ns_register(d, type, id, h, &created);
 		if (!ns) {
 			nsfs_close(d->pf, h);
-			if (result_namespace_find(d->r, ino))
-				continue;
 			return -ENOMEM;
 		}
 		if (ns->ref_kind == NS_REF_NONE) {

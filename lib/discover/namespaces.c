@@ -32,6 +32,30 @@ static void pid_ns_path(char *buf, size_t size, pid_t pid, pid_t tid, const char
 		buf[0] = 0;
 }
 
+/* result_namespace_get() for the scan: a namespace new to the result whose
+ * inode the result already knows under another type means the kernel freed
+ * that namespace and reused its inode while we scanned. Both stay (each was
+ * real when it was read, and processes refer to each); a note says so. NULL
+ * only when an allocation failed. */
+static struct lxkns_namespace *ns_get(struct discovery *d, enum lxkns_ns_type type,
+				      struct lxkns_nsid id, bool *ret_created)
+{
+	bool created;
+	struct lxkns_namespace *ns = result_namespace_get(d->r, type, id, &created);
+	const struct lxkns_namespace *other = ns && created ? result_namespace_shared(d->r, ns)
+							    : NULL;
+
+	if (other)
+		result_diag(d->r, 0, 0, "inode reuse",
+			    "%s:[%llu] and %s:[%llu] share an inode: one was replaced during the "
+			    "scan",
+			    lxkns_ns_type_name(other->type), (unsigned long long)id.ino,
+			    lxkns_ns_type_name(type), (unsigned long long)id.ino);
+	if (ret_created)
+		*ret_created = created;
+	return ns;
+}
+
 /* Follows one relation (owner or parent) of ns, reached through handle. */
 static struct lxkns_namespace *related(struct discovery *d, struct lxkns_namespace *ns, int handle,
 				       bool parent, int depth)
@@ -57,7 +81,7 @@ static struct lxkns_namespace *related(struct discovery *d, struct lxkns_namespa
 	struct lxkns_namespace *rel = NULL;
 	if (nsfs_id(d->pf, h, &id) == 0 && depth < 64) {
 		bool created;
-		rel = result_namespace_get(d->r, type, id, &created);
+		rel = ns_get(d, type, id, &created);
 		if (rel && created)
 			relate(d, rel, h, depth + 1);
 	}
@@ -91,7 +115,7 @@ struct lxkns_namespace *ns_register(struct discovery *d, enum lxkns_ns_type type
 				    struct lxkns_nsid id, int handle, bool *ret_created)
 {
 	bool created;
-	struct lxkns_namespace *ns = result_namespace_get(d->r, type, id, &created);
+	struct lxkns_namespace *ns = ns_get(d, type, id, &created);
 
 	if (ret_created)
 		*ret_created = created;
@@ -104,22 +128,22 @@ struct lxkns_namespace *ns_register_path(struct discovery *d, enum lxkns_ns_type
 					 struct lxkns_nsid id, const char *path, pid_t pid,
 					 bool *ret_created)
 {
-	struct lxkns_namespace *ns = result_namespace_find(d->r, id.ino);
 	bool created;
+	struct lxkns_namespace *ns = ns_get(d, type, id, &created);
 
 	if (ret_created)
-		*ret_created = false;
-	if (ns)
-		return ns->type == type ? ns : NULL;
-	ns = result_namespace_get(d->r, type, id, &created);
-	if (!ns)
-		return NULL;
-	if (ret_created)
 		*ret_created = created;
+	if (!ns || !created)
+		return ns;
 	int h = nsfs_open(d->pf, d->pf->rootfd, path, type, id.ino);
 	if (h < 0) {
 		if (h != -ENOENT && h != -ESRCH)
 			result_diag(d->r, pid, h, path, "cannot open %s: %s", path, strerror(-h));
+		else
+			result_diag(d->r, pid, -h, path,
+				    "%s:[%llu] vanished during the scan (%s is gone): no owner or "
+				    "parent for it",
+				    lxkns_ns_type_name(type), (unsigned long long)id.ino, path);
 		return ns;
 	}
 	struct lxkns_nsid now;
@@ -127,9 +151,9 @@ struct lxkns_namespace *ns_register_path(struct discovery *d, enum lxkns_ns_type
 		relate(d, ns, h, 0);
 	else
 		result_diag(d->r, pid, ESRCH, path,
-			    "%s changed its namespace during the scan: no owner or parent for "
-			    "%s:[%llu]",
-			    path, lxkns_ns_type_name(type), (unsigned long long)id.ino);
+			    "%s:[%llu] was replaced during the scan (%s leads elsewhere now): no "
+			    "owner or parent for it",
+			    lxkns_ns_type_name(type), (unsigned long long)id.ino, path);
 	nsfs_close(d->pf, h);
 	return ns;
 }
@@ -171,8 +195,8 @@ int discover_from_procs(struct discovery *d)
 			/* a set shared with a process before this one: done (in PID
 			 * order, so the first process refers to the namespace) */
 			if (!(set->resolved & (1u << t))) {
-				struct lxkns_namespace *ns = result_namespace_find(r, id.ino);
-				if (!ns || ns->type != t) {
+				struct lxkns_namespace *ns = result_namespace_find(r, t, id.ino);
+				if (!ns) {
 					pid_ns_path(path, sizeof(path), p->pid, 0,
 						    lxkns_ns_type_name(t));
 					ns = ns_register_path(d, t, id, path, p->pid, &created);

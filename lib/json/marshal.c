@@ -101,9 +101,17 @@ static void write_held(struct jw *w, const struct ns_held *h)
 	jw_object_close(w);
 }
 
-static void write_namespace(struct jw *w, const struct lxkns_namespace *ns)
+/* typed_key: "TYPE:[inode]" for a second namespace of one inode (the
+ * kernel reused it during the scan; ARCHITECTURE.md, "Inode reuse") */
+static void write_namespace(struct jw *w, const struct lxkns_namespace *ns, bool typed_key)
 {
-	write_key_u64(w, ns->id.ino);
+	if (typed_key) {
+		char b[48];
+		int n = snprintf(b, sizeof(b), "%s:[%s]", lxkns_ns_type_name(ns->type), ns->idstr);
+		jw_key_plain(w, b, (size_t)n);
+	} else {
+		jw_key_plain(w, ns->idstr, ns->idlen);
+	}
 	jw_object_open(w);
 	JW_KEY(w, "nsid");
 	jw_u64(w, ns->id.ino);
@@ -573,6 +581,7 @@ static void write_containers(struct jw *w, const struct lxkns_result *r)
 static void write_namespaces(struct jw *w, const struct lxkns_result *r)
 {
 	size_t idx[_LXKNS_NS_TYPE_MAX] = { 0 };
+	const struct lxkns_namespace *prev = NULL;
 
 	JW_KEY(w, "namespaces");
 	jw_object_open(w);
@@ -592,7 +601,10 @@ static void write_namespaces(struct jw *w, const struct lxkns_result *r)
 		if (!best)
 			break;
 		idx[bt]++;
-		write_namespace(w, best);
+		/* the same inode as the one before: another type (lower types
+		 * come first, so the plain key is the lowest type's) */
+		write_namespace(w, best, prev && prev->id.ino == best->id.ino);
+		prev = best;
 	}
 	jw_object_close(w);
 }

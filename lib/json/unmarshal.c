@@ -18,6 +18,7 @@
 #include "containers-internal.h"
 #include "lxkns-internal.h"
 #include "mounts/mounts-internal.h"
+#include "species-internal.h"
 #include "strutil.h"
 
 struct reader {
@@ -117,18 +118,15 @@ static int read_held(struct reader *rd, json_t *v, const char *what, struct ns_h
 	return 0;
 }
 
-static struct lxkns_namespace *ns_of(struct reader *rd, enum lxkns_ns_type type, uint64_t ino,
-				     const char *what)
+/* The namespace (type, ino), created when new: 0, -EBADMSG or -ENOMEM. */
+static int ns_of(struct reader *rd, enum lxkns_ns_type type, uint64_t ino, const char *what,
+		 struct lxkns_namespace **ret)
 {
 	struct lxkns_nsid id = { .dev = 0, .ino = ino };
-	if (ino == 0) {
-		fail(rd, "%s: namespace inode 0", what);
-		return NULL;
-	}
-	struct lxkns_namespace *ns = result_namespace_get(rd->r, type, id, NULL);
-	if (!ns)
-		fail(rd, "%s: namespace %llu has two types", what, (unsigned long long)ino);
-	return ns;
+	if (ino == 0)
+		return fail(rd, "%s: namespace inode 0", what);
+	*ret = result_namespace_get(rd->r, type, id, NULL);
+	return *ret ? 0 : -ENOMEM;
 }
 
 static int read_ns_refs(struct reader *rd, json_t *obj, const char *what,
@@ -149,9 +147,9 @@ static int read_ns_refs(struct reader *rd, json_t *obj, const char *what,
 			return fail(rd, "%s: unknown namespace type \"%s\"", what, key);
 		if (get_u64(rd, v, what, &ino) < 0)
 			return -EBADMSG;
-		ns[t] = ns_of(rd, t, ino, what);
-		if (!ns[t])
-			return -EBADMSG;
+		int r = ns_of(rd, t, ino, what, &ns[t]);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -208,8 +206,9 @@ static int read_common(struct reader *rd, json_t *obj, const char *what, struct 
 	    get_int(rd, obj, "nice", what, &c->nice) < 0)
 		return -EBADMSG;
 	struct lxkns_namespace *ns[_LXKNS_NS_TYPE_MAX] = { NULL };
-	if (read_ns_refs(rd, obj, what, ns) < 0)
-		return -EBADMSG;
+	int r = read_ns_refs(rd, obj, what, ns);
+	if (r < 0)
+		return r;
 	if (rd->last_nss && memcmp(rd->last_nss->ns, ns, sizeof(ns)) == 0) {
 		c->nss = rd->last_nss;
 		return 0;
@@ -246,8 +245,9 @@ static int read_process(struct reader *rd, const char *key, json_t *obj, struct 
 	int keypid;
 	if (safe_atoi(key, &keypid) < 0 || keypid != p->pid)
 		return fail(rd, "%s: key and \"pid\" differ", what);
-	if (read_common(rd, obj, what, &p->c) < 0)
-		return -EBADMSG;
+	int r = read_common(rd, obj, what, &p->c);
+	if (r < 0)
+		return r;
 	/* optional: absent (or null) when unknown */
 	v = json_object_get(obj, "uid");
 	if (v && !json_is_null(v)) {
@@ -305,9 +305,11 @@ static int read_process(struct reader *rd, const char *key, json_t *obj, struct 
 			snprintf(twhat, sizeof(twhat), "%s task %zu", what, i);
 			if (!json_is_object(to))
 				return fail(rd, "%s: not an object", twhat);
-			if (get_pid(rd, json_object_get(to, "tid"), twhat, &t->tid, false) < 0 ||
-			    read_common(rd, to, twhat, &t->c) < 0)
+			if (get_pid(rd, json_object_get(to, "tid"), twhat, &t->tid, false) < 0)
 				return -EBADMSG;
+			r = read_common(rd, to, twhat, &t->c);
+			if (r < 0)
+				return r;
 			t->process = p;
 			if (u64map_put(&rd->tasks_by_tid, (uint64_t)t->tid, t) < 0)
 				return -ENOMEM;
@@ -330,15 +332,25 @@ static int read_namespace(struct reader *rd, const char *key, json_t *obj)
 		return fail(rd, "%s: not an object", what);
 	if (get_u64(rd, json_object_get(obj, "nsid"), what, &ino) < 0)
 		return -EBADMSG;
-	if (safe_atou64(key, &v64) < 0 || v64 != ino)
-		return fail(rd, "%s: key and \"nsid\" differ", what);
 	v = json_object_get(obj, "type");
 	int type = json_is_string(v) ? lxkns_ns_type_from_name(json_string_value(v)) : -1;
 	if (type < 0)
 		return fail(rd, "%s: \"type\" is not a namespace type", what);
-	struct lxkns_namespace *ns = ns_of(rd, type, ino, what);
-	if (!ns)
-		return -EBADMSG;
+	/* the inode; "TYPE:[inode]" for a second type of one inode (the kernel
+	 * reused it during the scan, see ARCHITECTURE.md "Inode reuse") */
+	int key_type = -1;
+	if (safe_atou64(key, &v64) < 0 &&
+	    (lxkns_nsid_parse(key, &key_type, &v64) < 0 || key_type != type))
+		v64 = 0;
+	if (v64 != ino)
+		return fail(rd, "%s: key and \"nsid\" differ", what);
+	struct lxkns_namespace *ns = NULL;
+	int r = ns_of(rd, type, ino, what, &ns);
+	if (r < 0)
+		return r;
+	if (ns->ref_kind == NS_REF_LITERAL)
+		return fail(rd, "%s: %s:[%llu] is listed twice", what, lxkns_ns_type_name(type),
+			    (unsigned long long)ino);
 
 	v = json_object_get(obj, "owner");
 	if (v && get_u64(rd, v, what, &ns->owner_ino) < 0)
@@ -397,7 +409,10 @@ static int read_namespace(struct reader *rd, const char *key, json_t *obj)
 			if (get_pid(rd, json_array_get(v, i), what, &pid, false) < 0)
 				return -EBADMSG;
 			struct lxkns_process *p = u64map_get(&rd->r->proc_by_pid, (uint64_t)pid);
-			if (p && ptrvec_push(&ns->leaders, p) < 0)
+			if (!p)
+				return fail(rd, "%s: leader %d is not in \"processes\"", what,
+					    (int)pid);
+			if (ptrvec_push(&ns->leaders, p) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -410,9 +425,22 @@ static int read_namespace(struct reader *rd, const char *key, json_t *obj)
 			if (get_pid(rd, json_array_get(v, i), what, &tid, false) < 0)
 				return -EBADMSG;
 			struct lxkns_task *t = u64map_get(&rd->tasks_by_tid, (uint64_t)tid);
-			if (t && ptrvec_push(&ns->loose_threads, t) < 0)
+			if (!t)
+				return fail(rd,
+					    "%s: loose thread %d is not a task in \"processes\"",
+					    what, (int)tid);
+			if (ptrvec_push(&ns->loose_threads, t) < 0)
 				return -ENOMEM;
 		}
+	}
+	/* recomputed, but it must name a process */
+	v = json_object_get(obj, "ealdorman");
+	if (v && !json_is_null(v)) {
+		pid_t pid;
+		if (get_pid(rd, v, what, &pid, false) < 0)
+			return -EBADMSG;
+		if (!u64map_get(&rd->r->proc_by_pid, (uint64_t)pid))
+			return fail(rd, "%s: ealdorman %d is not in \"processes\"", what, (int)pid);
 	}
 	if (type == LXKNS_NS_USER) {
 		v = json_object_get(obj, "user-id");
@@ -536,9 +564,10 @@ static int read_mounts(struct reader *rd, json_t *mounts)
 			return fail(rd, "%s: not a namespace inode", what);
 		if (!json_is_object(paths))
 			return fail(rd, "%s: not an object", what);
-		struct lxkns_namespace *ns = ns_of(rd, LXKNS_NS_MNT, ino, what);
-		if (!ns)
-			return -EBADMSG;
+		struct lxkns_namespace *ns = NULL;
+		int e = ns_of(rd, LXKNS_NS_MNT, ino, what, &ns);
+		if (e < 0)
+			return e;
 		if (ns->mounts)
 			continue;
 		size_t n = 0;
@@ -947,6 +976,180 @@ static int read_options(struct reader *rd, json_t *o)
 	return 0;
 }
 
+/* ---- validation: the links of a document must resolve and must not loop ---- */
+
+/* "user:[4026531837]" */
+static void ns_name(const struct lxkns_namespace *ns, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s:[%llu]", lxkns_ns_type_name(ns->type),
+		 (unsigned long long)ns->id.ino);
+}
+
+/* The namespace a link of ns names (kind: 'p' parent, 'o' owner). */
+static struct lxkns_namespace *ns_link(const struct lxkns_result *r,
+				       const struct lxkns_namespace *ns, char kind)
+{
+	if (kind == 'p')
+		return ns->parent_ino ? result_namespace_find(r, ns->type, ns->parent_ino) : NULL;
+	return ns->owner_ino ? result_namespace_find(r, LXKNS_NS_USER, ns->owner_ino) : NULL;
+}
+
+/* A link of ns that names no namespace of the right type: 0 or -EBADMSG. */
+static int check_ns_link(struct reader *rd, const struct lxkns_namespace *ns, char kind)
+{
+	uint64_t ino = kind == 'p' ? ns->parent_ino : ns->owner_ino;
+	const char *rel = kind == 'p' ? "parent" : "owner";
+	enum lxkns_ns_type want = kind == 'p' ? ns->type : LXKNS_NS_USER;
+	char name[48];
+
+	if (!ino)
+		return 0;
+	ns_name(ns, name, sizeof(name));
+	if (kind == 'p' && !species_hierarchical(ns->type))
+		return fail(rd, "namespace %s: %s namespaces have no parent", name,
+			    lxkns_ns_type_name(ns->type));
+	if (ns_link(rd->r, ns, kind))
+		return 0;
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
+		if (result_namespace_find(rd->r, t, ino))
+			return fail(rd, "namespace %s: its %s %llu is a %s namespace, not a %s one",
+				    name, rel, (unsigned long long)ino, lxkns_ns_type_name(t),
+				    lxkns_ns_type_name(want));
+	return fail(rd, "namespace %s: its %s %s:[%llu] is not in \"namespaces\"", name, rel,
+		    lxkns_ns_type_name(want), (unsigned long long)ino);
+}
+
+/* A walk along one kind of link (parent, owner, PPID): every element is
+ * visited once, so a long chain costs O(n), not O(n^2). */
+struct walk {
+	struct u64map state; /* element address -> WALK_ON_PATH or WALK_DONE */
+	struct ptrvec path;
+};
+#define WALK_ON_PATH ((void *)1)
+#define WALK_DONE ((void *)2)
+
+/* Follows next() from start: 0, -EBADMSG for a cycle (cycle() writes the
+ * message for the path from where it closes), or -ENOMEM. */
+static int walk_from(struct reader *rd, struct walk *w, void *start, char kind,
+		     void *(*next)(const struct reader *rd, void *x, char kind),
+		     void (*cycle)(struct reader *rd, void **items, size_t n, char kind))
+{
+	void *x = start;
+	int ret = 0;
+
+	w->path.count = 0;
+	while (x) {
+		void *st = u64map_get(&w->state, (uintptr_t)x);
+		if (st == WALK_DONE)
+			break;
+		if (st == WALK_ON_PATH) {
+			size_t from = 0;
+			while (w->path.items[from] != x)
+				from++;
+			cycle(rd, w->path.items + from, w->path.count - from, kind);
+			return -EBADMSG;
+		}
+		if (u64map_put(&w->state, (uintptr_t)x, WALK_ON_PATH) < 0 ||
+		    ptrvec_push(&w->path, x) < 0)
+			return -ENOMEM;
+		x = next(rd, x, kind);
+	}
+	for (size_t i = 0; i < w->path.count && ret == 0; i++)
+		ret = u64map_put(&w->state, (uintptr_t)w->path.items[i], WALK_DONE);
+	return ret;
+}
+
+static void *ns_next(const struct reader *rd, void *x, char kind)
+{
+	return ns_link(rd->r, x, kind);
+}
+
+/* "namespace user:[1] has a parent cycle: user:[1] → user:[2] → user:[1]",
+ * at most a few elements, then "…" */
+static void ns_cycle(struct reader *rd, void **items, size_t n, char kind)
+{
+	char first[48], chain[256], *p = chain, *end = chain + sizeof(chain);
+
+	ns_name(items[0], first, sizeof(first));
+	chain[0] = 0;
+	for (size_t i = 0; i <= n && p < end; i++) {
+		char name[48];
+		if (i == 4 && n > 4) {
+			snprintf(p, (size_t)(end - p), " → …");
+			break;
+		}
+		ns_name(items[i % n], name, sizeof(name));
+		p += snprintf(p, (size_t)(end - p), "%s%s", i ? " → " : "", name);
+	}
+	fail(rd, "namespace %s has %s cycle: %s", first, kind == 'p' ? "a parent" : "an owner",
+	     chain);
+}
+
+static void *proc_next(const struct reader *rd, void *x, char kind)
+{
+	const struct lxkns_process *p = x;
+	return p->ppid > 0 ? u64map_get(&rd->r->proc_by_pid, (uint64_t)p->ppid) : NULL;
+}
+
+static void proc_cycle(struct reader *rd, void **items, size_t n, char kind)
+{
+	char chain[256], *p = chain, *end = chain + sizeof(chain);
+
+	chain[0] = 0;
+	for (size_t i = 0; i <= n && p < end; i++) {
+		if (i == 4 && n > 4) {
+			snprintf(p, (size_t)(end - p), " → …");
+			break;
+		}
+		p += snprintf(p, (size_t)(end - p), "%s%d", i ? " → " : "",
+			      (int)((struct lxkns_process *)items[i % n])->pid);
+	}
+	fail(rd, "process %d has a PPID cycle: %s", (int)((struct lxkns_process *)items[0])->pid,
+	     chain);
+}
+
+/* Refuses a document whose links do not resolve or loop (the tools would
+ * otherwise show less than it holds): namespaces referenced but not listed,
+ * parents and owners that are missing or of the wrong type, parent and
+ * owner cycles, PPID cycles. A PPID outside the document is fine (a
+ * process's parent may have ended before it was read, or was filtered). */
+static int validate(struct reader *rd)
+{
+	struct lxkns_result *r = rd->r;
+	struct walk w = { 0 };
+	char name[48];
+	int ret = 0;
+
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
+		for (size_t i = 0; i < r->ns[t].count; i++) {
+			const struct lxkns_namespace *ns = r->ns[t].items[i];
+			if (ns->ref_kind != NS_REF_LITERAL) {
+				ns_name(ns, name, sizeof(name));
+				return fail(rd,
+					    "namespace %s is referenced but not in "
+					    "\"namespaces\"",
+					    name);
+			}
+			if (check_ns_link(rd, ns, 'p') < 0 || check_ns_link(rd, ns, 'o') < 0)
+				return -EBADMSG;
+		}
+	/* parents (same type), owners (user namespaces: of user namespaces) */
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX && ret == 0; t++)
+		for (size_t i = 0; i < r->ns[t].count && ret == 0; i++)
+			ret = walk_from(rd, &w, r->ns[t].items[i], 'p', ns_next, ns_cycle);
+	u64map_free(&w.state);
+	w.state = (struct u64map){ 0 };
+	for (size_t i = 0; i < r->ns[LXKNS_NS_USER].count && ret == 0; i++)
+		ret = walk_from(rd, &w, r->ns[LXKNS_NS_USER].items[i], 'o', ns_next, ns_cycle);
+	u64map_free(&w.state);
+	w.state = (struct u64map){ 0 };
+	for (size_t i = 0; i < r->proc_count && ret == 0; i++)
+		ret = walk_from(rd, &w, r->procs[i], 0, proc_next, proc_cycle);
+	u64map_free(&w.state);
+	ptrvec_free(&w.path);
+	return ret;
+}
+
 static int read_document(struct reader *rd, json_t *root)
 {
 	json_t *procs, *nss, *v;
@@ -994,12 +1197,9 @@ static int read_document(struct reader *rd, json_t *root)
 	r = read_containers(rd, root);
 	if (r < 0)
 		return r;
-	/* references are what the document says, also for namespaces it
-	 * only mentions in processes (then: none) */
-	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
-		for (size_t i = 0; i < rd->r->ns[t].count; i++)
-			((struct lxkns_namespace *)rd->r->ns[t].items[i])->ref_kind =
-				NS_REF_LITERAL;
+	r = validate(rd);
+	if (r < 0)
+		return r;
 	return result_link(rd->r, false);
 }
 

@@ -126,7 +126,6 @@ golden lsallns basic-json -i "$BASIC" -J
 # user:[4026532100], whose most senior process, SENIOR, is 520), UID/USER
 # that process's (1300 has none; 1001 has no name), for process-less ones
 # the owner's; PNS/ONS 0 for none; NETNSID and NSFS are live only
-CYCLES=$IN/cycles.json
 golden lsallns nested-lsns-columns -i "$NESTED" \
 	-o NS,TYPE,PATH,NPROCS,PID,PPID,COMMAND,UID,USER,NETNSID,NSFS,PNS,ONS
 golden lsallns nested-lsns-columns-json -i "$NESTED" -J \
@@ -145,9 +144,6 @@ golden lsallns nested-ns-processes -i "$NESTED" 'user:[4026532100]'
 golden lsallns nested-ns-processes-list -i "$NESTED" -l 4026532100 -o PID,PPID,UID,USER,COMMAND,NS,PATH
 golden lsallns nested-ns-processes-json -i "$NESTED" -J 'pid:[4026532220]' -o PID,PPID,COMMAND,SENIOR,PROCESS
 golden lsallns nested-nowrap -i "$NESTED" -W -u -o NS,TYPE,NSFS,COMMAND
-golden lsallns cycles-tree-owner -i "$CYCLES" -T -o NS,TYPE,ONS -t user,pid
-golden lsallns cycles-tree-parent -i "$CYCLES" --tree=parent -o NS,TYPE,PNS -t user,pid
-golden lsallns cycles-ns-processes -i "$CYCLES" 4026532500
 # ---- nscaps -----------------------------------------------------------
 CAPS=(--euid 0 --capeff 1fffff)
 # root in the initial user namespace toward a container's net namespace
@@ -199,15 +195,8 @@ rc=0
 "${WRAP[@]}" "${T[lsuns]}" -i - -d <"$NESTED" >"$tmp/out" 2>"$tmp/err" || rc=$?
 if [ $rc -eq 0 ] && cmp -s "$tmp/out" "$EXP/lsuns/nested-details"; then ok "lsuns -i -"; else bad "lsuns -i - (exit $rc)"; fi
 
-# ---- parent cycles in a saved discovery: no hang, no crash ------------------
-for tool in lsuns lspidns pidtree lsallns nsgraph; do
-	run "$tool" -i "$IN/cycles.json"
-	if [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && [ -s "$tmp/out" ]; then ok "$tool survives parent cycles"; else bad "$tool survives parent cycles (exit $rc)"; head -3 "$tmp/err"; fi
-done
-run pidtree -i "$IN/cycles.json" -p 7000
-if [ $rc -eq 0 ]; then ok "pidtree -p survives a process cycle"; else bad "pidtree -p survives a process cycle (exit $rc)"; fi
-run nscaps -i "$IN/cycles.json" -p 7000 --euid 0 --capeff 0 'user:[4026532501]'
-if [ $rc -eq 0 ]; then ok "nscaps survives a user namespace cycle"; else bad "nscaps survives a user namespace cycle (exit $rc)"; head -3 "$tmp/err"; fi
+# ---- parent, owner and PPID cycles in a saved discovery: refused on load,
+# see golden/broken.sh ------------------------------------------------------
 
 # ---- a process chain deeper than trees go (1500 levels): cut, not crashed ----------
 awk 'BEGIN {

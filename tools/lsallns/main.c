@@ -232,8 +232,11 @@ static const struct lxkns_task *first_loose_thread(const struct lxkns_namespace 
 /* What the cells need besides the namespace. */
 struct ctx {
 	const struct lxkns_result *result;
-	struct u64map nprocs; /* ino -> number of processes */
-	struct u64map lowest; /* ino -> the process with the lowest PID */
+	/* keyed by the namespace object, not its inode: two namespaces of
+	 * different types can share an inode in one discovery (the kernel
+	 * reused it during the scan) */
+	struct u64map nprocs; /* namespace -> number of processes */
+	struct u64map lowest; /* namespace -> the process with the lowest PID */
 	struct u64map users;  /* uid + 1 -> user name (strdup'd; "" when none) */
 	struct u64map nsfs;   /* ino -> mount points, '\n'-separated (strdup'd) */
 	char **owned;	      /* the strings the maps point to */
@@ -473,7 +476,8 @@ static void fill(struct libscols_line *ln, const struct cols *cols, struct ctx *
 					   lxkns_ns_type_name(type));
 			break;
 		case COL_NPROCS:
-			buf_printf(&sb, "%zu", (size_t)(uintptr_t)u64map_get(&x->nprocs, ino));
+			buf_printf(&sb, "%zu",
+				   (size_t)(uintptr_t)u64map_get(&x->nprocs, (uintptr_t)ns));
 			break;
 		case COL_PID:
 			if (proc)
@@ -602,7 +606,8 @@ static void fill(struct libscols_line *ln, const struct cols *cols, struct ctx *
 struct row {
 	const struct lxkns_namespace *ns;
 	const struct lxkns_process *proc;
-	uint64_t key;		    /* ino, or the PID for process rows */
+	uint64_t key;		    /* ino, or the PID for process rows: the order */
+	uint64_t id;		    /* the namespace object, or the PID: the index */
 	struct libscols_line *line; /* once made */
 	bool making;		    /* cycle guard */
 };
@@ -611,16 +616,16 @@ struct table {
 	struct libscols_table *tb;
 	struct row *rows;
 	size_t n;
-	struct u64map index; /* key -> row + 1 */
+	struct u64map index; /* id -> row + 1 */
 	enum tree_mode tree;
 	const struct cols *cols;
 	struct ctx *x;
 	bool colour;
 };
 
-static struct row *row_of(struct table *t, uint64_t key)
+static struct row *row_of(struct table *t, uint64_t id)
 {
-	uintptr_t i = (uintptr_t)u64map_get(&t->index, key);
+	uintptr_t i = (uintptr_t)u64map_get(&t->index, id);
 	return i ? &t->rows[i - 1] : NULL;
 }
 
@@ -643,7 +648,7 @@ static struct row *up_of(struct table *t, const struct row *r)
 	default:
 		return NULL;
 	}
-	return rel ? row_of(t, lxkns_namespace_id(rel).ino) : NULL;
+	return rel ? row_of(t, (uintptr_t)rel) : NULL;
 }
 
 /* Makes a row's line, its tree parent's first (the order of the roots and
@@ -668,15 +673,19 @@ static int make_line(struct table *t, struct row *r)
 	return 0;
 }
 
+/* A row for ns (key: its inode) or for a process of ns (key: its PID). */
 static void add_row(struct table *t, size_t *cap, const struct lxkns_namespace *ns,
-		    const struct lxkns_process *proc, uint64_t key)
+		    const struct lxkns_process *proc, bool proc_row)
 {
-	if (u64map_get(&t->index, key))
+	uint64_t key = proc_row ? (uint64_t)lxkns_process_pid(proc) : lxkns_namespace_id(ns).ino;
+	uint64_t id = proc_row ? key : (uintptr_t)ns;
+
+	if (u64map_get(&t->index, id))
 		return;
 	xgrow((void **)&t->rows, cap, t->n + 1, sizeof(*t->rows));
-	t->rows[t->n] = (struct row){ .ns = ns, .proc = proc, .key = key };
+	t->rows[t->n] = (struct row){ .ns = ns, .proc = proc, .key = key, .id = id };
 	t->n++;
-	if (u64map_put(&t->index, key, (void *)(uintptr_t)t->n) < 0) {
+	if (u64map_put(&t->index, id, (void *)(uintptr_t)t->n) < 0) {
 		fprintf(stderr, "%s: out of memory\n", tool_name());
 		exit(1);
 	}
@@ -684,8 +693,11 @@ static void add_row(struct table *t, size_t *cap, const struct lxkns_namespace *
 
 static int cmp_row(const void *a, const void *b)
 {
-	uint64_t x = ((const struct row *)a)->key, y = ((const struct row *)b)->key;
-	return (x > y) - (x < y);
+	const struct row *ra = a, *rb = b;
+	if (ra->key != rb->key)
+		return (ra->key > rb->key) - (ra->key < rb->key);
+	/* one inode, two types (reused during the scan): by type */
+	return (int)lxkns_namespace_type(ra->ns) - (int)lxkns_namespace_type(rb->ns);
 }
 
 /* The tree column: NS or NAMESPACE (or COMMAND for processes), else the
@@ -881,13 +893,13 @@ int main(int argc, char **argv)
 		const struct lxkns_process *p = lxkns_result_process_at(result, i);
 		for (int type = 0; type < _LXKNS_NS_TYPE_MAX; type++) {
 			const struct lxkns_namespace *ns = lxkns_process_namespace(p, type);
-			uint64_t ino = ns ? lxkns_namespace_id(ns).ino : 0;
-			if (!ino)
+			uint64_t key = (uintptr_t)ns;
+			if (!ns)
 				continue;
-			if (u64map_put(&x.nprocs, ino,
-				       (void *)((uintptr_t)u64map_get(&x.nprocs, ino) + 1)) < 0 ||
-			    (!u64map_get(&x.lowest, ino) &&
-			     u64map_put(&x.lowest, ino, (void *)p) < 0)) {
+			if (u64map_put(&x.nprocs, key,
+				       (void *)((uintptr_t)u64map_get(&x.nprocs, key) + 1)) < 0 ||
+			    (!u64map_get(&x.lowest, key) &&
+			     u64map_put(&x.lowest, key, (void *)p) < 0)) {
 				r = tool_fail("out of memory");
 				goto out;
 			}
@@ -908,7 +920,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < lxkns_result_process_count(result); i++) {
 			const struct lxkns_process *p = lxkns_result_process_at(result, i);
 			if (lxkns_process_namespace(p, type) == ns)
-				add_row(&t, &caprows, ns, p, (uint64_t)lxkns_process_pid(p));
+				add_row(&t, &caprows, ns, p, true);
 		}
 	} else if (task_pid) {
 		const struct lxkns_process *p = lxkns_result_process_by_pid(result, task_pid);
@@ -920,9 +932,8 @@ int main(int argc, char **argv)
 		for (int type = 0; type < _LXKNS_NS_TYPE_MAX; type++) {
 			const struct lxkns_namespace *ns = lxkns_process_namespace(p, type);
 			if (ns && tool_opts_shows(&o, type))
-				add_row(&t, &caprows, ns,
-					u64map_get(&x.lowest, lxkns_namespace_id(ns).ino),
-					lxkns_namespace_id(ns).ino);
+				add_row(&t, &caprows, ns, u64map_get(&x.lowest, (uintptr_t)ns),
+					false);
 		}
 	} else {
 		for (int type = 0; type < _LXKNS_NS_TYPE_MAX; type++) {
@@ -932,10 +943,10 @@ int main(int argc, char **argv)
 				const struct lxkns_namespace *ns = lxkns_result_namespace_at(result,
 											     type,
 											     i);
-				uint64_t ino = lxkns_namespace_id(ns).ino;
-				if (persistent && u64map_get(&x.nprocs, ino))
+				if (persistent && u64map_get(&x.nprocs, (uintptr_t)ns))
 					continue;
-				add_row(&t, &caprows, ns, u64map_get(&x.lowest, ino), ino);
+				add_row(&t, &caprows, ns, u64map_get(&x.lowest, (uintptr_t)ns),
+					false);
 			}
 		}
 	}
@@ -944,7 +955,7 @@ int main(int argc, char **argv)
 		u64map_free(&t.index);
 		memset(&t.index, 0, sizeof(t.index));
 		for (size_t i = 0; i < t.n; i++)
-			if (u64map_put(&t.index, t.rows[i].key, (void *)(uintptr_t)(i + 1)) < 0) {
+			if (u64map_put(&t.index, t.rows[i].id, (void *)(uintptr_t)(i + 1)) < 0) {
 				r = tool_fail("out of memory");
 				goto out;
 			}

@@ -55,6 +55,23 @@ static void dot_escape(struct buf *sb, const char *s)
 	}
 }
 
+/* The graph's result, for node IDs. */
+static const struct lxkns_result *graph;
+
+/* The DOT node ID of ns: "ns<inode>"; "ns<inode>_<type>" for a second type
+ * of one inode (the kernel reused it during the scan), so that both stay
+ * nodes of their own. Returns buf. */
+static const char *node_id(const struct lxkns_namespace *ns, char *buf, size_t size)
+{
+	uint64_t ino = lxkns_namespace_id(ns).ino;
+	if (lxkns_result_namespace_by_ino(graph, -1, ino) == ns)
+		snprintf(buf, size, "ns%llu", (unsigned long long)ino);
+	else
+		snprintf(buf, size, "ns%llu_%s", (unsigned long long)ino,
+			 lxkns_ns_type_name(lxkns_namespace_type(ns)));
+	return buf;
+}
+
 static void node(FILE *out, const struct lxkns_namespace *ns)
 {
 	enum lxkns_ns_type type = lxkns_namespace_type(ns);
@@ -77,17 +94,12 @@ static void node(FILE *out, const struct lxkns_namespace *ns)
 		buf_puts(&label, "\\n");
 		dot_escape(&label, xbuf_str(&line));
 	}
-	fprintf(out, "\t\tns%llu [label=\"%s\", fillcolor=\"%s\"%s];\n",
-		(unsigned long long)lxkns_namespace_id(ns).ino, xbuf_str(&label),
-		fill ? fill : "#ffffff",
+	char id[48];
+	fprintf(out, "\t\t%s [label=\"%s\", fillcolor=\"%s\"%s];\n", node_id(ns, id, sizeof(id)),
+		xbuf_str(&label), fill ? fill : "#ffffff",
 		type == LXKNS_NS_USER || type == LXKNS_NS_PID ? "" : ", shape=note");
 	buf_free(&label);
 	buf_free(&line);
-}
-
-static unsigned long long ino(const struct lxkns_namespace *ns)
-{
-	return (unsigned long long)lxkns_namespace_id(ns).ino;
 }
 
 static void write_dot(FILE *out, const struct lxkns_result *r, const struct tool_opts *o)
@@ -99,6 +111,9 @@ static void write_dot(FILE *out, const struct lxkns_result *r, const struct tool
 		{ LXKNS_NS_USER, "user namespaces" },
 		{ LXKNS_NS_PID, "PID namespaces" },
 	};
+	char a[48], b[48];
+
+	graph = r;
 
 	fputs("digraph namespaces {\n"
 	      "\tgraph [rankdir=TB, fontname=\"sans-serif\"];\n"
@@ -132,8 +147,8 @@ static void write_dot(FILE *out, const struct lxkns_result *r, const struct tool
 			const struct lxkns_namespace *ns =
 				lxkns_result_namespace_at(r, clusters[c].type, i);
 			for (size_t j = 0; j < lxkns_namespace_child_count(ns); j++)
-				fprintf(out, "\tns%llu -> ns%llu;\n", ino(ns),
-					ino(lxkns_namespace_child_at(ns, j)));
+				fprintf(out, "\t%s -> %s;\n", node_id(ns, a, sizeof(a)),
+					node_id(lxkns_namespace_child_at(ns, j), b, sizeof(b)));
 		}
 	}
 	/* ownership: user namespace -> what it owns */
@@ -147,8 +162,8 @@ static void write_dot(FILE *out, const struct lxkns_result *r, const struct tool
 			const struct lxkns_namespace *ns = lxkns_result_namespace_at(r, type, i);
 			const struct lxkns_namespace *owner = lxkns_namespace_owner(ns);
 			if (owner)
-				fprintf(out, "\tns%llu -> ns%llu [style=dashed, arrowhead=odot];\n",
-					ino(owner), ino(ns));
+				fprintf(out, "\t%s -> %s [style=dashed, arrowhead=odot];\n",
+					node_id(owner, a, sizeof(a)), node_id(ns, b, sizeof(b)));
 		}
 	}
 	fputs("}\n", out);

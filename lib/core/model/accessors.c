@@ -31,10 +31,16 @@ const struct lxkns_namespace *lxkns_result_namespace_at(const struct lxkns_resul
 const struct lxkns_namespace *lxkns_result_namespace_by_ino(const struct lxkns_result *r, int type,
 							    uint64_t ino)
 {
-	const struct lxkns_namespace *ns = result_namespace_find(r, ino);
-	if (ns && type >= 0 && ns->type != (enum lxkns_ns_type)type)
-		return NULL;
-	return ns;
+	if (type >= 0)
+		return result_namespace_find(r, (enum lxkns_ns_type)type, ino);
+	/* any type: an inode seen as two types (replaced during the scan)
+	 * answers with the lowest type, as the JSON key does */
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
+		const struct lxkns_namespace *ns = result_namespace_find(r, t, ino);
+		if (ns)
+			return ns;
+	}
+	return NULL;
 }
 
 const struct lxkns_namespace *lxkns_result_initial_namespace(const struct lxkns_result *r,

@@ -63,7 +63,8 @@ struct lxkns_result *lxkns_result_unref(struct lxkns_result *r)
 	for (size_t i = 0; i < r->proc_count; i++)
 		ptrvec_free(&r->procs[i]->children);
 	free(r->procs);
-	u64map_free(&r->ns_by_ino);
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
+		u64map_free(&r->ns_by_ino[t]);
 	u64map_free(&r->proc_by_pid);
 	u64map_free(&r->pidmap);
 	free(r->diags);
@@ -107,20 +108,36 @@ out:
 	pthread_mutex_unlock(&r->diag_lock);
 }
 
-struct lxkns_namespace *result_namespace_find(const struct lxkns_result *r, uint64_t ino)
+struct lxkns_namespace *result_namespace_find(const struct lxkns_result *r, enum lxkns_ns_type type,
+					      uint64_t ino)
 {
-	return u64map_get(&r->ns_by_ino, ino);
+	if ((unsigned)type >= _LXKNS_NS_TYPE_MAX)
+		return NULL;
+	return u64map_get(&r->ns_by_ino[type], ino);
+}
+
+struct lxkns_namespace *result_namespace_shared(const struct lxkns_result *r,
+						const struct lxkns_namespace *ns)
+{
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
+		struct lxkns_namespace *o = t == (int)ns->type
+						    ? NULL
+						    : u64map_get(&r->ns_by_ino[t], ns->id.ino);
+		if (o)
+			return o;
+	}
+	return NULL;
 }
 
 struct lxkns_namespace *result_namespace_get(struct lxkns_result *r, enum lxkns_ns_type type,
 					     struct lxkns_nsid id, bool *ret_created)
 {
-	struct lxkns_namespace *ns = u64map_get(&r->ns_by_ino, id.ino);
+	struct lxkns_namespace *ns = u64map_get(&r->ns_by_ino[type], id.ino);
 
 	if (ret_created)
 		*ret_created = false;
 	if (ns)
-		return ns->type == type ? ns : NULL;
+		return ns;
 	ns = arena_alloc(&r->arena, sizeof(*ns));
 	if (!ns)
 		return NULL;
@@ -134,7 +151,7 @@ struct lxkns_namespace *result_namespace_get(struct lxkns_result *r, enum lxkns_
 	}
 	if (ptrvec_push(&r->ns[type], ns) < 0)
 		return NULL;
-	if (u64map_put(&r->ns_by_ino, id.ino, ns) < 0) {
+	if (u64map_put(&r->ns_by_ino[type], id.ino, ns) < 0) {
 		r->ns[type].count--;
 		return NULL;
 	}
@@ -204,14 +221,12 @@ int result_link(struct lxkns_result *r, bool compute_leaders)
 		for (size_t i = 0; i < r->ns[t].count; i++) {
 			struct lxkns_namespace *ns = r->ns[t].items[i];
 			if (!ns->owner && ns->owner_ino && t != LXKNS_NS_USER) {
-				struct lxkns_namespace *o = result_namespace_find(r, ns->owner_ino);
-				if (o && o->type == LXKNS_NS_USER)
-					ns->owner = o;
+				ns->owner = result_namespace_find(r, LXKNS_NS_USER, ns->owner_ino);
 			}
 			if (!ns->parent && ns->parent_ino && species_hierarchical(t)) {
-				struct lxkns_namespace *p = result_namespace_find(r,
+				struct lxkns_namespace *p = result_namespace_find(r, ns->type,
 										  ns->parent_ino);
-				if (p && p->type == ns->type && p != ns)
+				if (p && p != ns)
 					ns->parent = p;
 			}
 			/* sorted by inode since we walk in inode order */
@@ -338,7 +353,7 @@ static int build_ref(struct lxkns_result *r, struct lxkns_namespace *ns, int dep
 		return 0; /* hidden */
 
 	/* a bind mount: the reference of its mount namespace, then the path */
-	struct lxkns_namespace *mnt = result_namespace_find(r, ns->ref_mntns.ino);
+	struct lxkns_namespace *mnt = result_namespace_find(r, LXKNS_NS_MNT, ns->ref_mntns.ino);
 	const char *const *prefix = NULL;
 	size_t prefix_count = 0;
 	char *fallback = NULL;

@@ -36,10 +36,12 @@ struct fixture_rel {
 	uid_t uid;
 };
 
+/* By (inode, type): a fixture may show one inode as two types, as the
+ * kernel does when it reuses a freed namespace's inode during a scan. */
 static int fixture_add(struct procfs *pf, uint64_t ino, int type)
 {
 	for (size_t i = 0; i < pf->rel_count; i++)
-		if (pf->rels[i].ino == ino)
+		if (pf->rels[i].ino == ino && pf->rels[i].type == type)
 			return (int)i + 1;
 	if (pf->rel_count == pf->rel_cap) {
 		size_t ncap = pf->rel_cap ? pf->rel_cap * 2 : 32;

@@ -131,6 +131,7 @@ class Discovery:
         self._finalizer = weakref.finalize(self, lib.lxkns_result_unref, handle)
         self.options: Dict[str, Any] = doc.get("discovery-options", {})
         self.namespaces: Dict[int, Namespace] = {}
+        self._by_id: Dict[Tuple[str, int], Namespace] = {}
         self.processes: Dict[int, Process] = {}
         self.containers: List[Container] = []
         self.engines: List[Engine] = []
@@ -159,10 +160,18 @@ class Discovery:
 
     def _build(self, doc: Dict[str, Any]) -> None:
         nss = self.namespaces
+        # by (type, inode): the kernel may reuse an inode for another type
+        # during a scan; the document then keys the second type "TYPE:[N]"
+        # and namespaces[N] is the plain key's (the lowest type's)
+        by_id = self._by_id
+        by_key: Dict[str, Namespace] = {}
         for key, j in doc.get("namespaces", {}).items():
-            ino = int(key)
-            nss[ino] = Namespace(ino, j["type"], tuple(j.get("reference", ())),
-                                 user_id=j.get("user-id"), user_name=j.get("user-name"))
+            ino = int(j["nsid"])
+            ns = Namespace(ino, j["type"], tuple(j.get("reference", ())),
+                           user_id=j.get("user-id"), user_name=j.get("user-name"))
+            by_id[(j["type"], ino)] = by_key[key] = ns
+            if key.isdigit():
+                nss[ino] = ns
         procs = self.processes
         # Namespace sets repeat (a process's tasks, the processes of one
         # container): equal raw objects share one read-only mapping.
@@ -173,7 +182,7 @@ class Discovery:
             nonlocal last_raw, last_map
             if raw != last_raw:
                 last_raw = raw
-                last_map = {t: nss[i] for t, i in raw.items() if i in nss}
+                last_map = {t: by_id[(t, i)] for t, i in raw.items() if (t, i) in by_id}
             return last_map
 
         for key, j in doc.get("processes", {}).items():
@@ -198,15 +207,13 @@ class Discovery:
                 parent.children.append(p)
         tasks_by_tid: Optional[Dict[int, Task]] = None
         for key, j in doc.get("namespaces", {}).items():
-            ns = nss[int(key)]
-            o = j.get("owner")
-            if o is not None and o in nss:
-                ns.owner = nss[o]
-                nss[o].owned.append(ns)
-            par = j.get("parent")
-            if par is not None and par in nss:
-                ns.parent = nss[par]
-            ns.children = [nss[c] for c in j.get("children", ()) if c in nss]
+            ns = by_key[key]
+            o = by_id.get(("user", j.get("owner")))
+            if o is not None:
+                ns.owner = o
+                o.owned.append(ns)
+            ns.parent = by_id.get((ns.type, j.get("parent")))
+            ns.children = [by_id[(ns.type, c)] for c in j.get("children", ()) if (ns.type, c) in by_id]
             ns.leaders = sorted((procs[pid] for pid in j.get("leaders", ()) if pid in procs),
                                 key=lambda x: x.pid)
             e = j.get("ealdorman")
@@ -215,7 +222,7 @@ class Discovery:
                 if tasks_by_tid is None:
                     tasks_by_tid = {t.tid: t for p in procs.values() for t in p.tasks}
                 ns.loose_threads = [tasks_by_tid[t] for t in j["loose-threads"] if t in tasks_by_tid]
-        for ns in nss.values():
+        for ns in by_id.values():
             if ns.owned:
                 ns.owned.sort(key=lambda x: (TYPE_INDEX[x.type], x.id))
         engines: Dict[str, Engine] = {}
@@ -277,7 +284,7 @@ class Discovery:
         None when the discovery does not know it. ValueError for text that
         is neither."""
         if isinstance(ref, Namespace):
-            return self.namespaces.get(ref.id)
+            return self._by_id.get((ref.type, ref.id))
         if isinstance(ref, int) and not isinstance(ref, bool):
             return self.namespaces.get(ref)
         if isinstance(ref, str):
@@ -289,17 +296,16 @@ class Discovery:
                     raise ValueError("unknown namespace type %r in %r" % (t, ref))
             if not text.isdigit():
                 raise ValueError("not a namespace: %r (expected TYPE:[INODE] or an inode)" % ref)
-            ns = self.namespaces.get(int(text))
-            if ns is not None and t is not None and ns.type != t:
-                return None
-            return ns
+            if t is not None:
+                return self._by_id.get((t, int(text)))
+            return self.namespaces.get(int(text))
         raise TypeError("namespace must be a Namespace, an inode or a str, not %s" % type(ref).__name__)
 
     def namespaces_of_type(self, type: str) -> List[Namespace]:
         """The namespaces of one type ("net", ...), by inode."""
         if type not in TYPE_INDEX:
             raise ValueError("unknown namespace type %r" % (type,))
-        return sorted((n for n in self.namespaces.values() if n.type == type), key=lambda n: n.id)
+        return sorted((n for n in self._by_id.values() if n.type == type), key=lambda n: n.id)
 
     def _c_ns(self, ref: NamespaceLike, what: str) -> Tuple[int, Namespace]:
         ns = self.namespace(ref)

@@ -10,6 +10,7 @@
 # malformed documents that must be rejected or survived (cycles).
 #
 #   python3 make-inputs.py      (then commit the .json files)
+import copy
 import json
 import os
 
@@ -159,18 +160,62 @@ def write(name, doc):
 
 write("nested.json", document())
 
-# parent cycles (user, PID and processes) and a self-parent: renderable,
-# the cycles simply hang below no root; nothing may loop or crash
-cyc = document()
-cyc["namespaces"]["4026532500"] = {"nsid": 4026532500, "type": "user", "parent": 4026532501,
-                                   "user-id": 5}
-cyc["namespaces"]["4026532501"] = {"nsid": 4026532501, "type": "user", "parent": 4026532500,
-                                   "user-id": 6}
-cyc["namespaces"]["4026532510"] = {"nsid": 4026532510, "type": "pid", "owner": 4026532500,
-                                   "parent": 4026532511}
-cyc["namespaces"]["4026532511"] = {"nsid": 4026532511, "type": "pid", "owner": 4026532501,
-                                   "parent": 4026532510}
-for pid, ppid, pidns in ((7000, 7001, 4026532510), (7001, 7000, 4026532511), (7002, 7002, P0)):
-    cyc["processes"][str(pid)] = {"namespaces": {"user": 4026532500, "pid": pidns},
-                                  "name": "cycle", "pid": pid, "ppid": ppid}
-write("cycles.json", cyc)
+# broken documents: each must be refused on load with a one-line error
+# naming the element (tools.sh, "broken saved discoveries"); the fuzz corpus
+# has them too (tests/fuzz/corpus/json/broken-*)
+UA, UB, PA, PB = 4026532500, 4026532501, 4026532510, 4026532511
+broken = {}
+# user namespaces that are each other's parent
+d = copy.deepcopy(document())
+d["namespaces"][str(UA)] = {"nsid": UA, "type": "user", "parent": UB, "user-id": 5}
+d["namespaces"][str(UB)] = {"nsid": UB, "type": "user", "parent": UA, "user-id": 6}
+broken["user-cycle"] = d
+# PID namespaces that are each other's parent
+d = copy.deepcopy(document())
+d["namespaces"][str(PA)] = {"nsid": PA, "type": "pid", "owner": U0, "parent": PB}
+d["namespaces"][str(PB)] = {"nsid": PB, "type": "pid", "owner": U0, "parent": PA}
+broken["pid-cycle"] = d
+# user namespaces that own each other (the "owner" of a user namespace)
+d = copy.deepcopy(document())
+d["namespaces"][str(UA)] = {"nsid": UA, "type": "user", "owner": UB, "user-id": 5}
+d["namespaces"][str(UB)] = {"nsid": UB, "type": "user", "owner": UA, "user-id": 6}
+broken["owner-cycle"] = d
+# processes that are each other's parent
+d = copy.deepcopy(document())
+for pid, ppid in ((7000, 7001), (7001, 7000)):
+    d["processes"][str(pid)] = {"namespaces": {"user": U0, "pid": P0}, "name": "cycle",
+                                "pid": pid, "ppid": ppid}
+broken["ppid-cycle"] = d
+# a PID namespace whose parent is not in the document
+d = copy.deepcopy(document())
+d["namespaces"][str(PA)] = {"nsid": PA, "type": "pid", "owner": U0, "parent": PB}
+broken["missing-parent"] = d
+# a net namespace whose owner is not in the document
+d = copy.deepcopy(document())
+d["namespaces"][str(N4 + 1)] = {"nsid": N4 + 1, "type": "net", "owner": UA}
+broken["missing-owner"] = d
+# a leader that is not in "processes"
+d = copy.deepcopy(document())
+d["namespaces"][str(N1)]["leaders"].append(7777)
+broken["missing-process"] = d
+# a process in a namespace that is not in "namespaces"
+d = copy.deepcopy(document())
+d["processes"]["1010"]["namespaces"]["net"] = N4 + 2
+broken["missing-namespace"] = d
+for name, doc in broken.items():
+    write("broken-" + name + ".json", doc)
+
+# one inode as two types (the kernel reused it during the scan): the second
+# type under the key "TYPE:[N]"; every tool shows both (broken.sh)
+write("shared-inode.json", {
+    "namespaces": {
+        "4026532173": {"nsid": 4026532173, "type": "user", "reference": ["/proc/41/ns/user"],
+                       "user-id": 0, "user-name": "root"},
+        "net:[4026532173]": {"nsid": 4026532173, "type": "net", "owner": 4026532173,
+                             "reference": ["/proc/40/ns/net"]},
+    },
+    "processes": {
+        "40": {"pid": 40, "ppid": 0, "name": "gone", "namespaces": {"net": 4026532173}},
+        "41": {"pid": 41, "ppid": 0, "name": "newer", "namespaces": {"user": 4026532173}},
+    },
+})
