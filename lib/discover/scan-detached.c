@@ -68,12 +68,7 @@ int discover_detached_fd(struct discovery *d, struct lxkns_process *p, const str
 		nsfs_close(d->pf, h);
 		return 0;
 	}
-	struct lxkns_namespace *ns = result_namespace_find(d->r, id.ino);
-	if (ns && ns->type != (enum lxkns_ns_type)type) {
-		/* the inode was another namespace's a moment ago */
-		nsfs_close(d->pf, h);
-		return 0;
-	}
+	struct lxkns_namespace *ns = result_namespace_find(d->r, (enum lxkns_ns_type)type, id.ino);
 	if (!ns)
 		ns = ns_register(d, type, id, h, NULL);
 	nsfs_close(d->pf, h);

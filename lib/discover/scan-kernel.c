@@ -182,7 +182,8 @@ static int nsfs_mounts(struct kernel_walk *w, uint64_t mnt_ns_id, bool *ret_unkn
 					  &ino) < 0 ||
 			    !want_type(w->d, type))
 				continue;
-			const struct lxkns_namespace *ns = result_namespace_find(w->d->r, ino);
+			const struct lxkns_namespace *ns =
+				result_namespace_find(w->d->r, (enum lxkns_ns_type)type, ino);
 			if (!ns || type == LXKNS_NS_MNT)
 				*ret_unknown = true;
 		}
@@ -207,8 +208,8 @@ static int listed(struct kernel_walk *w, int fd, int type, uint64_t ns_id, uint3
 		return w->err;
 	}
 	if (type < 0 || !want_type(d, type) || nsfs_id(d->pf, fd, &id) < 0 ||
-	    result_namespace_find(d->r, id.ino)) {
-		/* explained already (or another type's inode a moment ago) */
+	    result_namespace_find(d->r, (enum lxkns_ns_type)type, id.ino)) {
+		/* explained already */
 		close(fd);
 		return 0;
 	}
