@@ -358,11 +358,12 @@ scale_table() { # outbase load...
 	done
 	echo
 	echo "Details: syscalls and instructions per process (strace -f -c, callgrind; NA with -x),"
-	echo "the lsns-equivalent mode against the ns-only floor, and memory (max RSS; per process:"
+	echo "CPU time (user+sys, rusage: steadier than wall time on a busy machine), the"
+	echo "lsns-equivalent mode against the ns-only floor, and memory (max RSS; per process:"
 	echo "dumpns's RSS above the full floor's, which is about the libc baseline, over the processes)."
 	echo
-	echo "| load | processes | dumpns sc/proc | sc × floor-full | dumpns Ir/proc | dumpns-ns × floor-ns | dumpns-ns sc/proc | floor-full µs/proc | dumpns --threads 1 µs/proc | lsns µs/proc | RSS KiB dumpns / lsns | × lsns | B/proc |"
-	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	echo "| load | processes | dumpns sc/proc | sc × floor-full | dumpns Ir/proc | dumpns --threads 1 CPU × floor-full | dumpns-ns × floor-ns | dumpns-ns sc/proc | floor-full µs/proc | dumpns --threads 1 µs/proc | lsns µs/proc | RSS KiB dumpns / lsns | × lsns | B/proc |"
+	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 	for load in "$@"; do
 		res=$base/$load/results.tsv
 		[ -s "$res" ] || continue
@@ -374,9 +375,11 @@ scale_table() { # outbase load...
 		fw=$(field "$res" floor-full 2) w1=$(field "$res" dumpns-1t 2)
 		lw=$(field "$res" lsns 2) rss=$(field "$res" dumpns 5)
 		lrss=$(field "$res" lsns 5) frss=$(field "$res" floor-full 5)
-		printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s |\n' \
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s |\n' \
 			"$load" "$procs" "$(per "$sc" "$procs" 1)" "$(r2 "$sc" "$fsc")" \
-			"$(per "$ir" "$procs" 0)" "$(r2 "$nw" "$fnw")" "$(per "$nsc" "$procs" 1)" \
+			"$(per "$ir" "$procs" 0)" \
+			"$(r2 "$(field "$res" dumpns-1t 7)" "$(field "$res" floor-full 7)")" \
+			"$(r2 "$nw" "$fnw")" "$(per "$nsc" "$procs" 1)" \
 			"$(usper "$fw" "$procs")" "$(usper "$w1" "$procs")" "$(usper "$lw" "$procs")" \
 			"${rss:-NA}" "${lrss:-NA}" "$(r2 "$rss" "$lrss")" \
 			"$(awk -v a="$rss" -v f="$frss" -v p="$procs" 'BEGIN { if (a == "" || a == "NA" || f == "" || f == "NA" || p + 0 == 0) print "NA"; else printf "%.0f", (a - f) * 1024 / p }')"
