@@ -7,6 +7,7 @@
 #
 #   bench/compare.sh [-B BUILDDIR] [-o OUTDIR] [-r RUNS] [-w WARMUP]
 #                    [-s SETTLE] [-D DUMPNS] [-x] [S] [M] [L] [P<procs>...]
+#   bench/compare.sh [options] scale     (S M L P10000 P20000, one table)
 #
 #   -B  build dir (default ./build)
 #   -o  where raw results and report.md go (default /tmp/nsbench.<time>)
@@ -21,6 +22,8 @@
 #   M  -p 1000 -n 200 -b 8 -F 8 -S 4 -m 4
 #   L  -p 5000 -n 800 -b 16 -F 16 -S 8 -m 8
 #   P<procs>  -p <procs> -n 64 (scaling in processes)
+#   scale     S M L P10000 P20000, then one table of µs/proc and the ratios
+#             per load (callgrind skips lsns on P loads: it is O(P²))
 #
 # Needs root, strace, valgrind, jq and lsns (apt-get install strace valgrind
 # jq util-linux).  Inside each load this script runs itself again (--inner)
@@ -130,7 +133,12 @@ inner() {
 		# shellcheck disable=SC2086 # the command lines are word lists
 		if [ "$slow" = 1 ]; then
 			sc=$(measure_syscalls "$n" ${cmd[$n]})
-			ir=$(measure_ir "$n" ${cmd[$n]})
+			# lsns's user time grows with P² (ten minutes and more under
+			# callgrind at P20000): its instructions only on S, M and L
+			case $n.$load in
+			lsns.P*) ir=NA ;;
+			*) ir=$(measure_ir "$n" ${cmd[$n]}) ;;
+			esac
 		else
 			sc=NA ir=NA
 		fi
@@ -163,13 +171,18 @@ while getopts "B:o:r:w:D:s:xh" opt; do
 	D) DUMPNS=$OPTARG ;;
 	s) SETTLE=$OPTARG ;;
 	x) SLOW=0 ;;
-	h) sed -n '4,29p' "$0"; exit 0 ;;
+	h) sed -n '4,32p' "$0"; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 LOADS=("$@")
 [ ${#LOADS[@]} -gt 0 ] || LOADS=(S M L)
+SCALE=0
+if [ "${LOADS[*]}" = scale ]; then
+	SCALE=1
+	LOADS=(S M L P10000 P20000)
+fi
 
 [ "$(id -u)" = 0 ] || die "must run as root"
 SELF=$(readlink -f "$0")
@@ -319,6 +332,85 @@ report_load() { # load dir
 	} | tee -a "$REPORT"
 }
 
+# the scaling table (issue 18's columns), then the details behind it
+scale_table() { # outbase load...
+	local base=$1 load dir res procs
+	shift
+	# shellcheck disable=SC2016 # an awk program
+	local thousands='{ n = $1; s = ""; while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) } print n s }'
+	echo
+	echo "### Scaling: µs per process and ratios per load"
+	echo
+	echo "| load | dumpns µs/proc | × floor-full | dumpns --threads 1 × floor | lsns × floor | max RSS |"
+	echo "|---|--:|--:|--:|--:|--:|"
+	for load in "$@"; do
+		res=$base/$load/results.tsv
+		[ -s "$res" ] || { echo "| $load | failed | | | | |"; continue; }
+		procs=$(sed -n 's/.*procs=\([0-9]*\).*/\1/p' "$base/$load/census")
+		local w fw w1 lw rss
+		w=$(field "$res" dumpns 2) fw=$(field "$res" floor-full 2)
+		w1=$(field "$res" dumpns-1t 2) lw=$(field "$res" lsns 2)
+		rss=$(field "$res" dumpns 5)
+		printf '| %s (%s processes) | %s | %s | %s | %s | %s |\n' "$load" \
+			"$(echo "$procs" | awk "$thousands")" "$(usper "$w" "$procs")" \
+			"$(r2 "$w" "$fw")" "$(r2 "$w1" "$fw")" "$(r2 "$lw" "$fw")" \
+			"$(awk -v a="$rss" 'BEGIN { if (a == "" || a == "NA") print "NA"; else printf "%.1f MiB", a / 1024 }')"
+	done
+	echo
+	echo "Details: syscalls and instructions per process (strace -f -c, callgrind; NA with -x),"
+	echo "CPU time (user+sys, rusage: steadier than wall time on a busy machine), the"
+	echo "lsns-equivalent mode against the ns-only floor, and memory (max RSS; per process:"
+	echo "dumpns's RSS above the full floor's, which is about the libc baseline, over the processes)."
+	echo
+	echo "| load | processes | dumpns sc/proc | sc × floor-full | dumpns Ir/proc | dumpns --threads 1 CPU × floor-full | dumpns-ns × floor-ns | dumpns-ns sc/proc | floor-full µs/proc | dumpns --threads 1 µs/proc | lsns µs/proc | RSS KiB dumpns / lsns | × lsns | B/proc |"
+	echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+	for load in "$@"; do
+		res=$base/$load/results.tsv
+		[ -s "$res" ] || continue
+		procs=$(sed -n 's/.*procs=\([0-9]*\).*/\1/p' "$base/$load/census")
+		local sc fsc ir nw fnw nsc fw w1 lw rss lrss frss
+		sc=$(field "$res" dumpns 3) fsc=$(field "$res" floor-full 3)
+		ir=$(field "$res" dumpns 4) nw=$(field "$res" dumpns-ns 2)
+		fnw=$(field "$res" floor-ns 2) nsc=$(field "$res" dumpns-ns 3)
+		fw=$(field "$res" floor-full 2) w1=$(field "$res" dumpns-1t 2)
+		lw=$(field "$res" lsns 2) rss=$(field "$res" dumpns 5)
+		lrss=$(field "$res" lsns 5) frss=$(field "$res" floor-full 5)
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s |\n' \
+			"$load" "$procs" "$(per "$sc" "$procs" 1)" "$(r2 "$sc" "$fsc")" \
+			"$(per "$ir" "$procs" 0)" \
+			"$(r2 "$(field "$res" dumpns-1t 7)" "$(field "$res" floor-full 7)")" \
+			"$(r2 "$nw" "$fnw")" "$(per "$nsc" "$procs" 1)" \
+			"$(usper "$fw" "$procs")" "$(usper "$w1" "$procs")" "$(usper "$lw" "$procs")" \
+			"${rss:-NA}" "${lrss:-NA}" "$(r2 "$rss" "$lrss")" \
+			"$(awk -v a="$rss" -v f="$frss" -v p="$procs" 'BEGIN { if (a == "" || a == "NA" || f == "" || f == "NA" || p + 0 == 0) print "NA"; else printf "%.0f", (a - f) * 1024 / p }')"
+	done
+	# linearity: µs/proc of the biggest P load against L's (goal ≤ 1.1)
+	local lres=$base/L/results.tsv big="" b
+	for b in "$@"; do case $b in P*) big=$b ;; esac; done
+	if [ -n "$big" ] && [ -s "$lres" ] && [ -s "$base/$big/results.tsv" ]; then
+		local lp bp
+		lp=$(sed -n 's/.*procs=\([0-9]*\).*/\1/p' "$base/L/census")
+		bp=$(sed -n 's/.*procs=\([0-9]*\).*/\1/p' "$base/$big/census")
+		echo
+		for t in dumpns dumpns-1t floor-full; do
+			awk -v t="$t" -v big="$big" -v a="$(field "$base/$big/results.tsv" "$t" 2)" -v ap="$bp" \
+				-v b="$(field "$lres" "$t" 2)" -v bp="$lp" 'BEGIN {
+				if (a == "" || b == "" || a == "NA" || b == "NA" || ap + 0 == 0 || bp + 0 == 0 || b + 0 == 0) { printf "* %s µs/proc %s / L: n/a\n", t, big; exit }
+				printf "* %s µs/proc %s / L: %.2f\n", t, big, (a / ap) / (b / bp) }'
+		done
+		for t in dumpns floor-full; do
+			awk -v t="$t" -v big="$big" -v a="$(field "$base/$big/results.tsv" "$t" 4)" -v ap="$bp" \
+				-v b="$(field "$lres" "$t" 4)" -v bp="$lp" 'BEGIN {
+				if (a == "" || b == "" || a == "NA" || b == "NA" || b + 0 == 0) { printf "* %s Ir/proc %s / L: n/a\n", t, big; exit }
+				printf "* %s Ir/proc %s / L: %.2f\n", t, big, (a / ap) / (b / bp) }'
+		done
+	fi
+}
+
+r2() { # a b -> a/b with 2 decimals, or NA
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || a == "" || b == "" || b + 0 == 0) print "NA"; else printf "%.2f", a / b }'
+}
+
 declare -A SETUP
 {
 	echo "# Namespace discovery benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -362,6 +454,7 @@ for load in "${LOADS[@]}"; do
 		rc=1
 	fi
 done
+[ "$SCALE" = 0 ] || scale_table "$OUTBASE" "${LOADS[@]}" | tee -a "$REPORT"
 echo >&2
 echo "compare.sh: report in $REPORT (raw data in $OUTBASE)" >&2
 exit $rc

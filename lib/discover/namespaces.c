@@ -111,6 +111,15 @@ static void relate(struct discovery *d, struct lxkns_namespace *ns, int handle, 
 		ns->parent = related(d, ns, handle, true, depth);
 }
 
+/* Whether relate() has anything to ask of a new namespace of this type: the
+ * owner UID of a user namespace, an owner, a parent. In the lsns-equivalent
+ * mode (no ownership, no hierarchy) only user namespaces need opening. */
+static bool relate_needed(const struct discovery *d, enum lxkns_ns_type type)
+{
+	return type == LXKNS_NS_USER || (d->opts.with_ownership && want_type(d, LXKNS_NS_USER)) ||
+	       (d->opts.with_hierarchy && species_hierarchical(type));
+}
+
 struct lxkns_namespace *ns_register(struct discovery *d, enum lxkns_ns_type type,
 				    struct lxkns_nsid id, int handle, bool *ret_created)
 {
@@ -133,7 +142,9 @@ struct lxkns_namespace *ns_register_path(struct discovery *d, enum lxkns_ns_type
 
 	if (ret_created)
 		*ret_created = created;
-	if (!ns || !created)
+	/* opening costs three syscalls per namespace, for nothing if
+	 * relate() would not ask anything */
+	if (!ns || !created || !relate_needed(d, type))
 		return ns;
 	int h = nsfs_open(d->pf, d->pf->rootfd, path, type, id.ino);
 	if (h < 0) {
