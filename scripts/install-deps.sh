@@ -27,6 +27,9 @@ PKGS=(
 	python3-pytest python3-setuptools python3-wheel python3-pip python3-venv
 	# the OpenAPI document validated against real answers (tests/service)
 	python3-jsonschema
+	# the Debian packages (debian/, tests/deploy/debian.sh): their build
+	# dependencies, lintian, and mmdebstrap for a fresh Debian 12 root
+	dpkg-dev debhelper dh-python pybuild-plugin-pyproject python3-all lintian mmdebstrap
 )
 # The web UI is built with node and npm (node >= 20.19 for vite; the
 # machines have it). Debian's packages only where there is none at all:
