@@ -45,7 +45,7 @@ fi
 # npm's downloads are kept where npm keeps them for the meson builds
 # (debhelper points HOME elsewhere)
 NPM_CACHE=$(npm config get cache 2>/dev/null || true)
-if (cd "$W/src" && DEB_BUILD_OPTIONS="nocheck parallel=2" ${NPM_CACHE:+npm_config_cache=$NPM_CACHE} \
+if (cd "$W/src" && env DEB_BUILD_OPTIONS="nocheck parallel=2" ${NPM_CACHE:+npm_config_cache="$NPM_CACHE"} \
 	dpkg-buildpackage -us -uc -b) >"$W/build.log" 2>&1; then
 	ok "dpkg-buildpackage -us -uc -b builds from git archive HEAD ($((SECONDS - T0)) s)"
 else
