@@ -104,12 +104,13 @@ mount -t proc proc "$R/proc" || { not_ok "mount proc"; ct_done; }
 later "umount '$R/proc' || umount -l '$R/proc'"
 mkdir "$R/debs"
 cp "${DEBS[@]}" "$R/debs/"
+deb() { echo "/debs/$1_${VER}_$([ "$1" = python3-lxkns ] && echo all || echo "$ARCH").deb"; }
 in_root() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 HOME=/root "$@"; }
 apt_in_root() { in_root env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Use-Pty=0 "$@"; }
 apt_in_root update >"$W/apt.log" 2>&1 || { not_ok "apt-get update in the root"; ct_done; }
 
 # the library alone: liblxkns-dev (and what it pulls in) and build-essential
-if apt_in_root install ./debs/liblxkns-dev_*.deb ./debs/liblxkns0_*.deb build-essential \
+if apt_in_root install "$(deb liblxkns-dev)" "$(deb liblxkns0)" build-essential \
 	>>"$W/apt.log" 2>&1; then
 	ok "apt-get install ./liblxkns-dev*.deb build-essential"
 else
@@ -143,7 +144,7 @@ else
 fi
 
 # the tools, the service and the Python modules
-if apt_in_root install ./debs/lxkns_*.deb ./debs/python3-lxkns_*.deb >>"$W/apt.log" 2>&1; then
+if apt_in_root install "$(deb lxkns)" "$(deb python3-lxkns)" >>"$W/apt.log" 2>&1; then
 	ok "apt-get install ./lxkns*.deb ./python3-lxkns*.deb"
 else
 	not_ok "apt-get install ./lxkns*.deb ./python3-lxkns*.deb"
