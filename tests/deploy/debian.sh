@@ -81,7 +81,7 @@ check "liblxkns-dev holds headers, lxkns.pc, liblxkns.so, lxkns(3)" has liblxkns
 check "python3-lxkns holds lxkns, linuxns_rel and lspidns-rel (not lspidns)" eval \
 	'has python3-lxkns /usr/lib/python3/dist-packages/lxkns/__init__.py \
 		/usr/lib/python3/dist-packages/linuxns_rel/__init__.py /usr/bin/lspidns-rel &&
-	 ! has python3-lxkns /usr/bin/lspidns 2>/dev/null'
+	 ! dpkg-deb -c "$W"/python3-lxkns_*.deb | grep -q " \./usr/bin/lspidns$"'
 check "liblxkns0 has a symbols file" eval "dpkg-deb -I '$W'/liblxkns0_*.deb symbols | grep -q '^ lxkns_discover@LXKNS_0.1 '"
 rec=$(dpkg-deb -f "$W"/liblxkns0_*.deb Recommends)
 check "liblxkns0 recommends libcurl (OpenSSL or GnuTLS flavour): $rec" \
@@ -151,6 +151,22 @@ else
 	tail -10 "$W/apt.log" | sed 's/^/#   /'
 	ct_done
 fi
+unit=$R/lib/systemd/system/lxkns.service
+check "the packaged unit is deployments/systemd/lxkns.service: capabilities from AmbientCapabilities=, no root" \
+	eval "cmp -s '$unit' '$W/src/deployments/systemd/lxkns.service' &&
+		grep -q '^AmbientCapabilities=CAP_SYS_PTRACE ' '$unit' && grep -q '^DynamicUser=yes' '$unit' &&
+		! grep -q '^User=' '$unit'"
+check "lxkns.socket is not enabled at install" test ! -e "$R/etc/systemd/system/sockets.target.wants/lxkns.socket"
+nofcaps() { # FILE: it has no security.capability attribute (ENODATA)
+	python3 -c 'import errno, os, sys
+try:
+    os.getxattr(sys.argv[1], "security.capability")
+except OSError as e:
+    sys.exit(0 if e.errno == errno.ENODATA else 1)
+sys.exit(1)' "$1"
+}
+check "/usr/bin/lxkns has no setuid bit and no file capabilities" eval \
+	"[ ! -u '$R/usr/bin/lxkns' ] && nofcaps '$R/usr/bin/lxkns'"
 USERNS=$(stat -L -c %i /proc/self/ns/user)
 NETNS=$(stat -L -c %i /proc/self/ns/net)
 in_root dumpns >"$W/dump.json" 2>"$W/dump.err"
