@@ -171,10 +171,12 @@ USERNS=$(stat -L -c %i /proc/self/ns/user)
 NETNS=$(stat -L -c %i /proc/self/ns/net)
 in_root dumpns >"$W/dump.json" 2>"$W/dump.err"
 rc=$?
-check "dumpns: exit 0, JSON with this process's user and net namespaces ($USERNS, $NETNS)" \
-	jq -e --arg u "$USERNS" --arg n "$NETNS" \
-	'(.namespaces[$u].type == "user") and (.namespaces[$n].type == "net") and (.processes | length > 0)' \
-	"$W/dump.json" >/dev/null
+dump_ok() {
+	[ "$rc" = 0 ] && jq -e --arg u "$USERNS" --arg n "$NETNS" \
+		'(.namespaces[$u].type == "user") and (.namespaces[$n].type == "net") and (.processes | length > 0)' \
+		"$W/dump.json" >/dev/null
+}
+check "dumpns: exit 0, JSON with this process's user and net namespaces ($USERNS, $NETNS)" dump_ok
 [ $rc = 0 ] || log "dumpns exit $rc: $(head -2 "$W/dump.err")"
 out=$(in_root lsuns 2>&1)
 check "lsuns: the tree holds user:[$USERNS]" grep -qF "user:[$USERNS]" <<<"$out"
