@@ -51,6 +51,9 @@ TEST=(
 	python3-jsonschema
 	# the man pages rendered with man --warnings (tests/golden)
 	man-db
+	# the Debian packages (debian/, tests/deploy/debian.sh): their build
+	# dependencies, lintian, and mmdebstrap for a fresh Debian 12 root
+	dpkg-dev debhelper dh-python pybuild-plugin-pyproject python3-all lintian mmdebstrap
 )
 
 [ $# -gt 0 ] || set -- test

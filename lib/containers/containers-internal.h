@@ -104,6 +104,16 @@ HIDDEN int64_t ct_now_ms(void);
 /* Reads a whole file (at most max bytes, -EFBIG beyond) into b, NUL-terminated. */
 HIDDEN int ct_read_file_at(int dirfd, const char *path, size_t max, struct buf *b);
 
+/* The sonames of libcurl, tried in this order: libcurl.so.4 (OpenSSL), then
+ * libcurl-gnutls.so.4 (GnuTLS); NULL-terminated. */
+HIDDEN extern const char *const ct_curl_sonames[];
+/* Loads the first of names (NULL-terminated, dlopen(3) names or paths) that
+ * opens and has every function the transport calls, into the transport's
+ * table; *handle (if not NULL) gets its dlopen handle. Returns its index, or
+ * -ELIBACC when none does. The transport calls it once, on first use, with
+ * ct_curl_sonames; tests call it with their own stubs. */
+HIDDEN int ct_curl_load(const char *const names[], void **handle);
+
 /* One HTTP/1.1 client over a unix socket; the connection is reused. */
 struct ct_http;
 HIDDEN struct ct_http *ct_http_new(const char *sockpath);

@@ -29,7 +29,8 @@
  * twenty libraries (TLS, Kerberos, LDAP, ...) whose relocations alone cost
  * every discovery ~10 M instructions and ~6 MiB of memory, though only a
  * host with container engines ever needs it. The calls below go through
- * this table; its names shadow curl's.
+ * this table; its names shadow curl's. Where there is no libcurl.so.4, the
+ * GnuTLS flavour's libcurl-gnutls.so.4 serves as well.
  */
 static struct {
 	CURLcode (*global_init)(long flags);
@@ -56,16 +57,20 @@ static struct {
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static int curl_state = -ELIBACC;
 
-static void curl_global(void)
+/* The OpenSSL flavour (Debian's libcurl4), then the GnuTLS one
+ * (libcurl3-gnutls): the same API and ABI under another soname, and the one
+ * installed on many hosts that have no libcurl4 (git, apt's https method). */
+const char *const ct_curl_sonames[] = { "libcurl.so.4", "libcurl-gnutls.so.4", NULL };
+
+/* Fills the table from one loaded libcurl: 0, or -ELIBACC if a function is
+ * missing. */
+static int curl_bind(void *h)
 {
-	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return;
 #define LOAD(field, sym)                                                                           \
 	do {                                                                                       \
 		*(void **)&cu.field = dlsym(h, sym);                                               \
 		if (!cu.field)                                                                     \
-			return;                                                                    \
+			return -ELIBACC;                                                           \
 	} while (0)
 	LOAD(global_init, "curl_global_init");
 	LOAD(easy_init, "curl_easy_init");
@@ -87,10 +92,34 @@ static void curl_global(void)
 	LOAD(slist_append, "curl_slist_append");
 	LOAD(slist_free_all, "curl_slist_free_all");
 #undef LOAD
+	return 0;
+}
+
+int ct_curl_load(const char *const names[], void **handle)
+{
+	for (int i = 0; names[i]; i++) {
+		void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+		if (!h)
+			continue;
+		if (curl_bind(h) == 0) {
+			if (handle)
+				*handle = h;
+			return i;
+		}
+		dlclose(h);
+	}
+	return -ELIBACC;
+}
+
+static void curl_global(void)
+{
+	if (ct_curl_load(ct_curl_sonames, NULL) < 0)
+		return;
 	curl_state = cu.global_init(CURL_GLOBAL_NOTHING) == CURLE_OK ? 0 : -ENOMEM;
 }
 
-/* 0, or -ELIBACC when libcurl.so.4 cannot be loaded (-ENOMEM: its init). */
+/* 0, or -ELIBACC when neither libcurl.so.4 nor libcurl-gnutls.so.4 can be
+ * loaded (-ENOMEM: its init). */
 static int curl_ready(void)
 {
 	pthread_once(&curl_once, curl_global);

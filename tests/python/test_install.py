@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """pip install --no-build-isolation ./python works offline with Debian's
 setuptools, into a throwaway venv (never into the system), and installs the
-modules and the commands lsuserns, lspidns and graphns."""
+modules and the commands lsuserns, lspidns-rel (linuxns_rel's lspidns,
+renamed next to the C lspidns) and graphns."""
 
 import os
 import shutil
@@ -51,7 +52,7 @@ def test_installed_modules(venv):
 
 def test_installed_commands(venv, tmp_path):
     saved = os.path.join(INPUTS, "nested.json")
-    for cmd in ("lsuserns", "lspidns", "graphns"):
+    for cmd in ("lsuserns", "lspidns-rel", "graphns"):
         exe = venv / "bin" / cmd
         assert exe.exists(), cmd
         r = subprocess.run([str(exe), "--help"], capture_output=True, text=True, env=_env())
@@ -61,6 +62,10 @@ def test_installed_commands(venv, tmp_path):
     r = subprocess.run([str(venv / "bin" / "lsuserns"), "-d", "-i", saved], capture_output=True,
                        text=True, env=_env())
     assert r.returncode == 0 and r.stdout.startswith("user:[4026531837] process ")
+    assert not (venv / "bin" / "lspidns").exists(), "lspidns is the C tool's name"
+    r = subprocess.run([str(venv / "bin" / "lspidns-rel"), "-i", saved], capture_output=True,
+                       text=True, env=_env())
+    assert r.returncode == 0 and r.stdout.startswith("pid:[4026531836] process "), r.stdout
     r = subprocess.run([str(venv / "bin" / "graphns"), "--dot", "-i", saved], capture_output=True,
                        text=True, env=_env())
     assert r.returncode == 0 and r.stdout.startswith("digraph namespaces {")

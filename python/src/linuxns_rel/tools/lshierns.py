@@ -168,14 +168,15 @@ def _discover(args: argparse.Namespace) -> lxkns.Discovery:
 def _run(fn: Callable[[], int]) -> int:
     try:
         return fn()
-    except (lxkns.LxknsError, OSError, ValueError) as e:
-        print("%s: %s" % (_prog(), e), file=sys.stderr)
-        return 1
     except BrokenPipeError:
-        # the reader went away (| head): no traceback when stdout is flushed at exit
+        # the reader went away (| head): no traceback when stdout is flushed
+        # at exit. Before OSError, whose subclass it is.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except (lxkns.LxknsError, OSError, ValueError) as e:
+        print("%s: %s" % (_prog(), e), file=sys.stderr)
+        return 1
 
 
 def _prog() -> str:
