@@ -66,6 +66,10 @@ void metrics_coalesced(void);
 void metrics_cache_hit(void);
 void metrics_rejected_busy(void);
 void metrics_reaped(bool headers);
+/* a new connection closed: no byte within the first-byte timeout */
+void metrics_reaped_first_byte(void);
+/* an idle connection closed for a new one (per-address or connection limit) */
+void metrics_evicted(bool per_address);
 void metrics_flights(int delta);
 
 /* The whole exposition. stats: the latest full discovery, or NULL.
