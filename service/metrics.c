@@ -54,6 +54,8 @@ void discovery_stats_from(struct discovery_stats *st, const struct lxkns_result 
 		st->namespaces[t] = lxkns_result_namespace_count(r, t);
 	st->processes = lxkns_result_process_count(r);
 	st->threads_scanned = o && o->from_tasks;
+	if (lxkns_result_partial_view(r, st->partial, sizeof(st->partial)) < 0)
+		st->partial[0] = 0;
 	for (size_t i = 0; st->threads_scanned && i < st->processes; i++)
 		st->threads += lxkns_process_task_count(lxkns_result_process_at(r, i));
 	st->diagnostics = lxkns_result_diagnostic_count(r);

@@ -52,6 +52,9 @@ struct discovery_stats {
 		char message[192]; /* the first one's */
 	} limited[8];
 	size_t limited_kinds;
+	/* The partial view in one line (lxkns_result_partial_view), "" for a
+	 * complete one: the X-Lxkns-Partial-View header. */
+	char partial[256];
 };
 
 void discovery_stats_from(struct discovery_stats *st, const struct lxkns_result *r);
