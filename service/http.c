@@ -55,7 +55,6 @@ struct conn_state {
 	enum conn_phase phase;
 	struct timespec since;
 	struct conn_addr addr;
-	uint64_t rx_mark;  /* TCP bytes received when the phase began */
 	unsigned requests; /* answered on this connection */
 	bool tcp;
 	bool spoke; /* sent a byte (checked once the first-byte timeout is up) */
@@ -253,7 +252,6 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		cs->phase = PHASE_HEADERS;
 		conn_addr_of(conn, &cs->addr);
 		cs->tcp = cs->addr.family != 0;
-		cs->rx_mark = cs->tcp ? tcp_received(cs->fd) : 0;
 		clock_gettime(CLOCK_MONOTONIC, &cs->since);
 		pthread_mutex_lock(&s->lock);
 		cs->next = s->conns;
@@ -314,7 +312,8 @@ static void *reaper_main(void *arg)
 			if (headers && !late && !draining && cs->tcp && !cs->requests &&
 			    !cs->spoke && s->cfg.first_byte_timeout_ms &&
 			    age > s->cfg.first_byte_timeout_ms) {
-				if (tcp_received(cs->fd) > cs->rx_mark) {
+				/* (counted from the handshake on) */
+				if (tcp_received(cs->fd) > 0) {
 					cs->spoke = true;
 					continue;
 				}
