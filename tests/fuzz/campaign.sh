@@ -11,8 +11,12 @@
 # after the other, starting from its corpus in tests/fuzz/corpus/TARGET, then
 # merges what it found back into that corpus, minimised (-merge=1: only inputs
 # that add coverage are kept). A crash stops that target; its input is kept in
-# WORKDIR/TARGET/ (default build-fuzz-campaign/TARGET/) and named in the summary; add it to the corpus once fixed, so
-# the fuzz suite replays it.
+# WORKDIR/TARGET/crashes/ (WORKDIR: build-fuzz-campaign by default) and named
+# in the summary; add it to the corpus once fixed, so the fuzz suite replays it.
+#
+# A fuzzer stopped with SIGINT (kill -INT PID) ends its target early: what it
+# found is still merged, and the summary has its executions. Rerunning
+# continues from WORKDIR/TARGET/new.
 #
 # Writes WORKDIR/summary.tsv: target, executions, seconds, coverage (edges),
 # features, corpus files before and after the merge, findings. Run it niced:
@@ -29,8 +33,12 @@ while getopts r:b:w:h opt; do
 	r) runs=$OPTARG ;;
 	b) build=$OPTARG ;;
 	w) work=$OPTARG ;;
+	h)
+		sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
 	*)
-		sed -n '4,19p' "$0" | sed 's/^# \{0,1\}//'
+		echo "Try 'campaign.sh -h' for more information." >&2
 		exit 2
 		;;
 	esac
@@ -59,7 +67,7 @@ else
 			[ "${a%%:*}" = "$t" ] && found=$a
 		done
 		if [ -z "$found" ]; then
-			echo "campaign.sh: no fuzz target '$t' (known: $(for a in $all; do printf '%s ' "${a%%:*}"; done))" >&2
+			echo "campaign.sh: no fuzz target '$t' (known:$(for a in $all; do printf ' %s' "${a%%:*}"; done))" >&2
 			exit 2
 		fi
 		targets+=("$found")
@@ -116,9 +124,12 @@ for t in "${targets[@]}"; do
 	after=$(find "$corpus" -type f | wc -l)
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "${execs:-?}" "$secs" "${cov:-?}" \
 		"${ft:-?}" "$before" "$after" "$findings" >>"$summary"
-	if [ "$rc" -ne 0 ] || [ "$findings" -ne 0 ]; then
+	if [ "$findings" -ne 0 ]; then
 		echo "campaign.sh: $name: finding(s) in $work/$name/crashes (log $log)" >&2
 		status=1
+	elif [ "$rc" -ne 0 ]; then
+		# SIGINT (kill -INT the fuzzer's PID): stops early, merges what it has
+		echo "campaign.sh: $name: stopped after ${execs:-?} executions (exit $rc, log $log)" >&2
 	fi
 done
 column -t "$summary"
