@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (size_t i = 0; i < size && !want; i++) {
 		want = control(data[i]);
-		if (data[i] == '%' && i + 2 < size && hex(data[i + 1]) >= 0 && hex(data[i + 2]) >= 0)
+		if (data[i] == '%' && i + 2 < size && hex(data[i + 1]) >= 0 &&
+		    hex(data[i + 2]) >= 0)
 			want = control(hex(data[i + 1]) * 16 + hex(data[i + 2]));
 	}
 	/* not assert(): it must hold in release builds too */
