@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <linux/tcp.h> /* tcpi_bytes_received */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -27,24 +28,50 @@
  * answers 414 or 431 beyond that). */
 #define CONNECTION_MEMORY (32 * 1024)
 
+/* Room kept under libmicrohttpd's own limit, per polling thread: a new
+ * connection is accepted (and an idle one closed for it) before
+ * libmicrohttpd stops accepting. */
+#define LIMIT_SLACK 4
+
 enum conn_phase {
 	PHASE_HEADERS, /* waiting for (the rest of) request headers */
 	PHASE_REQUEST, /* headers in, answer not yet sent completely */
 };
 
+/* A client's address, as the per-address limit compares them (IPv4
+ * mapped into IPv6; family 0: a unix socket, never limited). */
+struct conn_addr {
+	sa_family_t family;
+	uint8_t bytes[16];
+};
+
+struct listener;
+
 /* One TCP or unix connection (libmicrohttpd's socket context). */
 struct conn_state {
 	struct conn_state *prev, *next;
+	struct listener *listener;
 	int fd;
 	enum conn_phase phase;
 	struct timespec since;
+	struct conn_addr addr;
+	unsigned requests; /* answered on this connection */
+	bool tcp;
+	bool spoke; /* sent a byte (checked once the first-byte timeout is up) */
 	bool shut;
+	/* The request target as it came (on_uri), before libmicrohttpd
+	 * unescapes it in place: where it ends tells a NUL byte in it. */
+	const char *raw_uri;
+	size_t raw_uri_len;
+	bool bad_uri; /* a control byte in it, raw or %-escaped */
 };
 
 struct listener {
+	struct http_server *server;
 	struct MHD_Daemon *daemon;
 	char *unix_path; /* unlinked when the listener stops (never a passed
 			  * socket's: that is not ours) */
+	unsigned nconns; /* (under the server's lock) */
 	bool quiesced;
 };
 
@@ -97,6 +124,19 @@ unsigned http_connections(struct http_server *s)
 
 /* ---- connections and the reaper -------------------------------------- */
 
+/* TCP bytes the kernel has received on fd (0 if it cannot say). */
+static uint64_t tcp_received(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (fd < 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
+	    len < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received))
+		return 0;
+	return ti.tcpi_bytes_received;
+}
+
 static void set_phase(struct http_server *s, struct conn_state *cs, enum conn_phase phase)
 {
 	if (!cs)
@@ -104,13 +144,100 @@ static void set_phase(struct http_server *s, struct conn_state *cs, enum conn_ph
 	pthread_mutex_lock(&s->lock);
 	cs->phase = phase;
 	clock_gettime(CLOCK_MONOTONIC, &cs->since);
+	if (phase == PHASE_HEADERS)
+		cs->requests++;
 	pthread_mutex_unlock(&s->lock);
+}
+
+static void conn_addr_of(struct MHD_Connection *conn, struct conn_addr *a)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	memset(a, 0, sizeof(*a));
+	if (sa && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		a->family = AF_INET6;
+		a->bytes[10] = a->bytes[11] = 0xff;
+		memcpy(a->bytes + 12, &in->sin_addr, 4);
+	} else if (sa && sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		a->family = AF_INET6;
+		memcpy(a->bytes, &in6->sin6_addr, 16);
+	}
+}
+
+static bool same_addr(const struct conn_addr *x, const struct conn_addr *y)
+{
+	return x->family && x->family == y->family && !memcmp(x->bytes, y->bytes, 16);
+}
+
+static bool is_idle(const struct conn_state *cs)
+{
+	return cs->phase == PHASE_HEADERS && !cs->shut && cs->fd >= 0;
+}
+
+static bool older(const struct conn_state *x, const struct conn_state *y)
+{
+	return !y || x->since.tv_sec < y->since.tv_sec ||
+	       (x->since.tv_sec == y->since.tv_sec && x->since.tv_nsec <= y->since.tv_nsec);
+}
+
+/* Closes cs (libmicrohttpd sees the end of the stream and cleans up). Under
+ * the lock: libmicrohttpd cannot have closed and reused the fd meanwhile. */
+static void shut(struct conn_state *cs)
+{
+	shutdown(cs->fd, SHUT_RDWR);
+	cs->shut = true;
+	cs->listener->nconns--; /* counts the connections not on their way out */
+}
+
+/*
+ * Makes room for the new connection cs (under the lock): the oldest idle
+ * connection of its address goes when that address holds the per-address
+ * limit of idle connections already, and the oldest idle connection of its
+ * listener when the listener is at its connection limit. Idle: waiting for
+ * request headers (a new, a slow or a kept-alive connection); requests in
+ * progress are never cut.
+ */
+static void make_room(struct http_server *s, struct conn_state *cs)
+{
+	struct conn_state *oldest_addr = NULL, *oldest = NULL;
+	unsigned same = 0;
+
+	for (struct conn_state *o = s->conns; o; o = o->next) {
+		if (o == cs || !is_idle(o))
+			continue;
+		if (same_addr(&o->addr, &cs->addr)) {
+			same++;
+			if (older(o, oldest_addr))
+				oldest_addr = o;
+		}
+		if (o->listener == cs->listener && older(o, oldest))
+			oldest = o;
+	}
+	if (s->cfg.max_per_address && oldest_addr && same >= s->cfg.max_per_address) {
+		shut(oldest_addr);
+		metrics_evicted(true);
+		slog_debug("closed the oldest idle connection of an address at its limit (%u)",
+			   s->cfg.max_per_address);
+		if (oldest == oldest_addr)
+			oldest = NULL;
+	}
+	if (oldest && cs->listener->nconns > s->cfg.max_connections) {
+		shut(oldest);
+		metrics_evicted(false);
+		slog_debug("closed the oldest idle connection: at the connection limit (%u)",
+			   s->cfg.max_connections);
+	}
 }
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
 {
-	struct http_server *s = cls;
+	struct listener *l = cls;
+	struct http_server *s = l->server;
 	struct conn_state *cs = *socket_context;
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
@@ -121,7 +248,10 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			return; /* not watched by the reaper; libmicrohttpd's own
 				 * idle timeout still applies */
 		cs->fd = ci ? ci->connect_fd : -1;
+		cs->listener = l;
 		cs->phase = PHASE_HEADERS;
+		conn_addr_of(conn, &cs->addr);
+		cs->tcp = cs->addr.family != 0;
 		clock_gettime(CLOCK_MONOTONIC, &cs->since);
 		pthread_mutex_lock(&s->lock);
 		cs->next = s->conns;
@@ -129,6 +259,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			s->conns->prev = cs;
 		s->conns = cs;
 		s->nconns++;
+		l->nconns++;
+		make_room(s, cs);
 		pthread_mutex_unlock(&s->lock);
 		*socket_context = cs;
 	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && cs) {
@@ -142,6 +274,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		if (cs->next)
 			cs->next->prev = cs->prev;
 		s->nconns--;
+		if (!cs->shut)
+			cs->listener->nconns--;
 		pthread_mutex_unlock(&s->lock);
 		free(cs);
 		*socket_context = NULL;
@@ -168,12 +302,31 @@ static void *reaper_main(void *arg)
 			bool headers = cs->phase == PHASE_HEADERS;
 			unsigned limit = headers ? s->cfg.header_timeout_ms
 						 : s->cfg.request_timeout_ms;
-			bool late = limit && elapsed_ms(&cs->since, &now) > limit;
-			if (cs->shut || cs->fd < 0 || !(late || (draining && headers)))
+			double age = elapsed_ms(&cs->since, &now);
+			bool late = limit && age > limit;
+			if (cs->shut || cs->fd < 0)
+				continue;
+			/* A new TCP connection that has not sent a byte within
+			 * the first-byte timeout (kept-alive ones have the
+			 * header timeout). */
+			if (headers && !late && !draining && cs->tcp && !cs->requests &&
+			    !cs->spoke && s->cfg.first_byte_timeout_ms &&
+			    age > s->cfg.first_byte_timeout_ms) {
+				/* (counted from the handshake on) */
+				if (tcp_received(cs->fd) > 0) {
+					cs->spoke = true;
+					continue;
+				}
+				shut(cs);
+				metrics_reaped_first_byte();
+				slog_debug("closed a connection: no byte within %u ms",
+					   s->cfg.first_byte_timeout_ms);
+				continue;
+			}
+			if (!(late || (draining && headers)))
 				continue;
 			/* libmicrohttpd sees the end of the stream and closes it. */
-			shutdown(cs->fd, SHUT_RDWR);
-			cs->shut = true;
+			shut(cs);
 			if (late) {
 				metrics_reaped(headers);
 				slog_debug("closed a connection: no complete %s within %u ms",
@@ -186,6 +339,58 @@ static void *reaper_main(void *arg)
 }
 
 /* ---- requests -------------------------------------------------------- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool http_target_has_control(const char *uri, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)uri[i];
+		if (c < 0x20 || c == 0x7f)
+			return true;
+		if (c == '%' && i + 2 < len && hexval(uri[i + 1]) >= 0 && hexval(uri[i + 2]) >= 0) {
+			int v = hexval(uri[i + 1]) * 16 + hexval(uri[i + 2]);
+			if (v < 0x20 || v == 0x7f)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The request target as the client sent it (libmicrohttpd calls this
+ * before it unescapes the target in place). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_state *cs = ci ? ci->socket_context : NULL;
+
+	if (cs) {
+		cs->raw_uri = uri;
+		cs->raw_uri_len = strlen(uri);
+		cs->bad_uri = http_target_has_control(uri, cs->raw_uri_len);
+	}
+	return NULL;
+}
+
+/* A NUL byte or another control byte in the request target: libmicrohttpd
+ * would cut the target at the NUL and serve what comes before it. The
+ * version follows the target's end (libmicrohttpd puts a NUL at the space
+ * between them), unless a NUL inside the target ended it earlier. */
+static bool bad_target(const struct conn_state *cs, const char *version)
+{
+	if (!cs || !cs->raw_uri)
+		return false;
+	if (cs->bad_uri)
+		return true;
+	return version && *version && version != cs->raw_uri + cs->raw_uri_len + 1;
+}
 
 void http_park(struct request *req)
 {
@@ -278,6 +483,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		clock_gettime(CLOCK_MONOTONIC, &req->start);
 		set_phase(s, req->cs, PHASE_REQUEST);
 		*con_cls = req;
+		if (bad_target(req->cs, version)) {
+			req->cs->raw_uri = NULL;
+			return http_error(req, MHD_HTTP_BAD_REQUEST,
+					  "control character in the request target");
+		}
+		if (req->cs)
+			req->cs->raw_uri = NULL;
 		/* Other methods are refused (404/405) before their body is
 		 * read; libmicrohttpd then closes the connection. */
 		if (!req->head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
@@ -417,7 +629,7 @@ static int listen_tcp(const char *addr, int *ret_fd, char *url, size_t url_size)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (ai->ai_family == AF_INET6 && !host[0])
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0 ||
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, SOMAXCONN) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) < 0)
 		goto fail;
 	freeaddrinfo(ai);
@@ -462,7 +674,7 @@ static int listen_unix(const char *path, int *ret_fd)
 		if (probe >= 0)
 			close(probe);
 	}
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0) {
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, SOMAXCONN) < 0) {
 		r = -errno;
 		slog_error("cannot listen on unix socket %s: %s", path, strerror(errno));
 		close(fd);
@@ -607,18 +819,23 @@ static int start_daemon(struct http_server *s, struct listener *l, int fd)
 	struct MHD_OptionItem opts[] = {
 		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, s },
 		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
-		{ MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections, NULL },
+		/* libmicrohttpd stops accepting at its limit; make_room()
+		 * closes idle connections before that. */
+		{ MHD_OPTION_CONNECTION_LIMIT,
+		  s->cfg.max_connections + LIMIT_SLACK * s->cfg.threads, NULL },
 		/* libmicrohttpd's own limit on inactivity: a backstop behind
 		 * the reaper's finer deadlines (suspended connections are
 		 * exempt). */
 		{ MHD_OPTION_CONNECTION_TIMEOUT, timeout_s, NULL },
 		{ MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, NULL },
-		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s },
+		{ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, l },
 		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
+		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, s },
 		{ MHD_OPTION_END, 0, NULL }, /* the pool size, where there is one */
 		{ MHD_OPTION_END, 0, NULL },
 	};
 
+	l->server = s;
 	if (s->cfg.threads > 1)
 		opts[sizeof(opts) / sizeof(opts[0]) - 2] = (struct MHD_OptionItem){
 			MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads, NULL

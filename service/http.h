@@ -38,6 +38,8 @@ struct http_config {
 	const int *passed_fds; /* listening sockets passed to the service */
 	unsigned npassed;      /* (http_passed_sockets); served as they are */
 	unsigned max_connections;
+	unsigned max_per_address;	/* idle connections per client address; 0: no limit */
+	unsigned first_byte_timeout_ms; /* new TCP connections; 0: none */
 	unsigned header_timeout_ms;
 	unsigned request_timeout_ms;
 	unsigned threads;	/* libmicrohttpd's polling threads per listener */
@@ -63,6 +65,10 @@ struct request {
 	struct waiter waiter;
 	struct snapshot *snap; /* the discovery that answers it */
 };
+
+/* Whether a request target (as sent, len bytes) holds a control byte (below
+ * 0x20, or 0x7f), raw or %-escaped: such a request gets 400. */
+bool http_target_has_control(const char *uri, size_t len);
 
 /* The service state routes need. */
 struct http_server *http_server_of(struct request *req);

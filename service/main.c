@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,7 +49,14 @@ static void usage(FILE *out)
 	      "                             only; port 0 picks a free port)\n"
 	      "      --unix PATH            listen on a unix socket (only there, unless --http\n"
 	      "                             is given too)\n"
-	      "      --max-connections N    at most N open connections per listener (default 256)\n"
+	      "      --max-connections N    at most N open connections per listener (default\n"
+	      "                             1024); at the limit a new connection closes the\n"
+	      "                             oldest idle one\n"
+	      "      --max-per-address N    at most N idle connections per client address\n"
+	      "                             (default 32, 0: no limit); more close its oldest\n"
+	      "      --first-byte-timeout DUR\n"
+	      "                             close a new TCP connection that has sent nothing\n"
+	      "                             DUR after connecting (default 2s, 0: never)\n"
 	      "      --header-timeout DUR   close a connection that has not sent complete request\n"
 	      "                             headers DUR after connecting or after its previous\n"
 	      "                             answer (default 10s)\n"
@@ -153,6 +161,34 @@ static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *ret)
 	return 0;
 }
 
+/*
+ * Every connection is a file descriptor: raises the soft limit on them to
+ * the hard one where the connection limits need more, and lowers the
+ * connection limit (with a warning) where the hard limit is too low.
+ * Discoveries need some of their own (FD_RESERVE).
+ */
+#define FD_RESERVE 256
+static void fit_fd_limit(struct http_config *hc)
+{
+	struct rlimit rl;
+	unsigned listeners = (hc->http_addr ? 1 : 0) + (hc->unix_path ? 1 : 0) + hc->npassed;
+	rlim_t want = (rlim_t)hc->max_connections * listeners + FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur >= want || !listeners)
+		return;
+	unsigned fit = rl.rlim_cur > FD_RESERVE + listeners
+			       ? (unsigned)((rl.rlim_cur - FD_RESERVE) / listeners)
+			       : 1;
+	slog_warn("at most %u connections per listener: the file descriptor limit is %llu", fit,
+		  (unsigned long long)rl.rlim_cur);
+	hc->max_connections = fit;
+}
+
 static void park(struct waiter *w)
 {
 	http_park(w->userdata);
@@ -168,6 +204,8 @@ enum {
 	OPT_HTTP = 0x100,
 	OPT_UNIX,
 	OPT_MAX_CONNECTIONS,
+	OPT_MAX_PER_ADDRESS,
+	OPT_FIRST_BYTE_TIMEOUT,
 	OPT_HEADER_TIMEOUT,
 	OPT_REQUEST_TIMEOUT,
 	OPT_SHUTDOWN,
@@ -185,6 +223,8 @@ int main(int argc, char **argv)
 		{ "http", required_argument, NULL, OPT_HTTP },
 		{ "unix", required_argument, NULL, OPT_UNIX },
 		{ "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+		{ "max-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS },
+		{ "first-byte-timeout", required_argument, NULL, OPT_FIRST_BYTE_TIMEOUT },
 		{ "header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT },
 		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
 		{ "shutdown", required_argument, NULL, OPT_SHUTDOWN },
@@ -200,7 +240,9 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	struct http_config hc = {
-		.max_connections = 256,
+		.max_connections = 1024,
+		.max_per_address = 32,
+		.first_byte_timeout_ms = 2000,
 		.header_timeout_ms = 10000,
 		.request_timeout_ms = 60000,
 		.threads = 2,
@@ -239,6 +281,11 @@ int main(int argc, char **argv)
 			if (parse_uint(optarg, 1, 100000, &hc.max_connections) < 0)
 				return fail("invalid connection limit '%s' (1..100000)", optarg);
 			break;
+		case OPT_MAX_PER_ADDRESS:
+			if (parse_uint(optarg, 0, 100000, &hc.max_per_address) < 0)
+				return fail("invalid per-address limit '%s' (0..100000)", optarg);
+			break;
+		case OPT_FIRST_BYTE_TIMEOUT:
 		case OPT_HEADER_TIMEOUT:
 		case OPT_REQUEST_TIMEOUT:
 		case OPT_SHUTDOWN:
@@ -246,7 +293,9 @@ int main(int argc, char **argv)
 			if (parse_duration_ms(optarg, &ms) < 0 ||
 			    (c != OPT_CACHE && ms > UINT32_MAX))
 				return fail("invalid duration '%s' (e.g. 500ms, 10s, 2m)", optarg);
-			if (c == OPT_HEADER_TIMEOUT)
+			if (c == OPT_FIRST_BYTE_TIMEOUT)
+				hc.first_byte_timeout_ms = (unsigned)ms;
+			else if (c == OPT_HEADER_TIMEOUT)
 				hc.header_timeout_ms = (unsigned)ms;
 			else if (c == OPT_REQUEST_TIMEOUT)
 				hc.request_timeout_ms = (unsigned)ms;
@@ -320,6 +369,7 @@ int main(int argc, char **argv)
 		http_addr = NULL;
 	}
 	hc.http_addr = http_addr;
+	fit_fd_limit(&hc);
 
 	/* Signals are taken by the main thread alone (sigtimedwait): block
 	 * them before any thread starts. */

@@ -41,7 +41,8 @@ static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
 static atomic_uint_fast64_t requests[_MH_MAX][N_CODES + 1];
 static atomic_uint_fast64_t disc_count, disc_failed, disc_bucket[N_BUCKETS];
 static atomic_uint_fast64_t disc_sum_us, coalesced, cache_hits, rejected_busy;
-static atomic_uint_fast64_t reaped_headers, reaped_requests;
+static atomic_uint_fast64_t reaped_headers, reaped_requests, reaped_first_byte;
+static atomic_uint_fast64_t evicted_address, evicted_limit;
 static atomic_int flights;
 
 void discovery_stats_from(struct discovery_stats *st, const struct lxkns_result *r)
@@ -53,6 +54,8 @@ void discovery_stats_from(struct discovery_stats *st, const struct lxkns_result 
 		st->namespaces[t] = lxkns_result_namespace_count(r, t);
 	st->processes = lxkns_result_process_count(r);
 	st->threads_scanned = o && o->from_tasks;
+	if (lxkns_result_partial_view(r, st->partial, sizeof(st->partial)) < 0)
+		st->partial[0] = 0;
 	for (size_t i = 0; st->threads_scanned && i < st->processes; i++)
 		st->threads += lxkns_process_task_count(lxkns_result_process_at(r, i));
 	st->diagnostics = lxkns_result_diagnostic_count(r);
@@ -176,6 +179,16 @@ void metrics_rejected_busy(void)
 void metrics_reaped(bool headers)
 {
 	atomic_fetch_add(headers ? &reaped_headers : &reaped_requests, 1);
+}
+
+void metrics_reaped_first_byte(void)
+{
+	atomic_fetch_add(&reaped_first_byte, 1);
+}
+
+void metrics_evicted(bool per_address)
+{
+	atomic_fetch_add(per_address ? &evicted_address : &evicted_limit, 1);
 }
 
 void metrics_flights(int delta)
@@ -352,11 +365,19 @@ int metrics_render(struct buf *out, const struct discovery_stats *st, unsigned c
 	family(out, "lxkns_http_connections", "gauge", "Open HTTP connections.");
 	buf_printf(out, "lxkns_http_connections %u\n", connections);
 	family(out, "lxkns_http_connections_timed_out_total", "counter",
-	       "Connections closed by the header or request timeout, by phase.");
+	       "Connections closed by the first-byte, header or request timeout, by phase.");
 	buf_printf(out, "lxkns_http_connections_timed_out_total{phase=\"headers\"} %llu\n",
 		   (unsigned long long)atomic_load(&reaped_headers));
 	buf_printf(out, "lxkns_http_connections_timed_out_total{phase=\"request\"} %llu\n",
 		   (unsigned long long)atomic_load(&reaped_requests));
+	buf_printf(out, "lxkns_http_connections_timed_out_total{phase=\"first-byte\"} %llu\n",
+		   (unsigned long long)atomic_load(&reaped_first_byte));
+	family(out, "lxkns_http_connections_evicted_total", "counter",
+	       "Idle connections closed to make room for a new one, by the limit reached.");
+	buf_printf(out, "lxkns_http_connections_evicted_total{limit=\"address\"} %llu\n",
+		   (unsigned long long)atomic_load(&evicted_address));
+	buf_printf(out, "lxkns_http_connections_evicted_total{limit=\"connections\"} %llu\n",
+		   (unsigned long long)atomic_load(&evicted_limit));
 
 	process_metrics(out);
 	return out->oom ? -ENOMEM : 0;

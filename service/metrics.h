@@ -52,6 +52,9 @@ struct discovery_stats {
 		char message[192]; /* the first one's */
 	} limited[8];
 	size_t limited_kinds;
+	/* The partial view in one line (lxkns_result_partial_view), "" for a
+	 * complete one: the X-Lxkns-Partial-View header. */
+	char partial[256];
 };
 
 void discovery_stats_from(struct discovery_stats *st, const struct lxkns_result *r);
@@ -66,6 +69,10 @@ void metrics_coalesced(void);
 void metrics_cache_hit(void);
 void metrics_rejected_busy(void);
 void metrics_reaped(bool headers);
+/* a new connection closed: no byte within the first-byte timeout */
+void metrics_reaped_first_byte(void);
+/* an idle connection closed for a new one (per-address or connection limit) */
+void metrics_evicted(bool per_address);
 void metrics_flights(int delta);
 
 /* The whole exposition. stats: the latest full discovery, or NULL.

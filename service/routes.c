@@ -265,6 +265,8 @@ static enum MHD_Result answer(struct request *req)
 	snprintf(v, sizeof(v), "discovery;dur=%.2f, render;dur=%.2f", s->discovery_s * 1e3,
 		 s->render_s * 1e3);
 	MHD_add_response_header(resp, "Server-Timing", v);
+	if (s->stats.partial[0])
+		MHD_add_response_header(resp, "X-Lxkns-Partial-View", s->stats.partial);
 	return http_queue(req, MHD_HTTP_OK, resp);
 }
 

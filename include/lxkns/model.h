@@ -102,6 +102,18 @@ size_t lxkns_result_diagnostic_count(const struct lxkns_result *result);
 const struct lxkns_diagnostic *lxkns_result_diagnostic_at(const struct lxkns_result *result,
 							  size_t index);
 
+/*
+ * Whether the view is partial for lack of privilege, in one line for people:
+ * "64 processes could not be read, 2 other sources were lost (needs
+ * CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH)", from the diagnostics with EPERM or
+ * EACCES (a process counts once, however many of its reads failed; "other
+ * sources" are the rest: a container engine's state, sockets, bind mounts...).
+ * Writes it to buf (size bytes, always terminated; "" for a complete view)
+ * and returns its length as snprintf() does: 0 when nothing was lost for lack
+ * of privilege, -ENOMEM when memory runs out.
+ */
+int lxkns_result_partial_view(const struct lxkns_result *result, char *buf, size_t size);
+
 /* ---- namespaces ------------------------------------------------------ */
 
 /* The namespace's identity: the nsfs device and inode numbers. */

@@ -327,13 +327,13 @@ void jw_raw_item(struct jw *w, const char *p, size_t len)
 
 void jw_string_list(struct jw *w, const char *blob, size_t len, size_t count)
 {
-	const char *end = blob + len;
-
-	if (!count || !len) {
+	if (!count || !len || !blob) {
 		jw_array_open(w);
 		jw_array_close(w);
 		return;
 	}
+	/* (after the check: NULL + 0 is undefined) */
+	const char *end = blob + len;
 	if (w->style.compact) {
 		/* ["a","b"]: the separators are what the NULs escape to */
 		jw__before_value(w);

@@ -357,6 +357,22 @@ check(r.startswith(b"HTTP/1.1 431"), "5000 headers: 431", r[:100])
 r = raw(svc, b"BREW /pot HTCPCP/1.0\r\n\r\n")
 check(r.startswith(b"HTTP/1.1 400") or r.startswith(b"HTTP/1.1 505") or r == b"",
       "not HTTP: refused", r[:100])
+# a control byte in the target: libmicrohttpd cuts at a NUL and would serve
+# what comes before it
+for target in [b"/api/namespaces%00", b"/api/namespaces\x00", b"/api/namespaces%00.json",
+               b"/healthz%0d%0aX-Injected:%201", b"/api/name\x01spaces", b"/a\tb",
+               b"/a%7Fb", b"/api/namespaces?types=net%00", b"/%1b[31m"]:
+    r = raw(svc, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    head, _, body = r.partition(b"\r\n\r\n")
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        doc = {}
+    check(r.startswith(b"HTTP/1.1 400") and doc.get("status") == 400 and
+          "control character" in doc.get("message", ""),
+          "a control byte in the target (%r): 400 with a JSON error" % target, r[:300])
+r = raw(svc, b"GET /api/namespaces%25 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+check(not r.startswith(b"HTTP/1.1 400"), "an escaped %% is no control byte", r[:100])
 st, h, body = svc.get("/healthz")
 check(st == 200, "still healthy after bad requests")
 clean_exit(svc, "fixture service")
@@ -461,23 +477,44 @@ for s in slow:
 idle = [socket.create_connection((svc.host, svc.port), timeout=10 * SLOW) for _ in range(6)]
 time.sleep(0.2 * SLOW)
 try:
-    c = http.client.HTTPConnection(svc.host, svc.port, timeout=0.5 * SLOW)
+    c = http.client.HTTPConnection(svc.host, svc.port, timeout=2 * SLOW)
     c.request("GET", "/healthz")
     extra = c.getresponse().status
 except (OSError, http.client.HTTPException):
     extra = 0
 c.close()
-check(extra != 200, "with the connection limit reached, another connection is not served")
+check(extra == 200, "with the connection limit reached by idle connections, another is served")
+
+
+def is_closed(s):
+    s.setblocking(False)
+    try:
+        return s.recv(1) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    finally:
+        s.setblocking(True)
+
+
+closed = [is_closed(s) for s in idle]
+check(closed == [True, False, False, False, False, False],
+      "... and the oldest idle connection was closed for it, no other", closed)
 time.sleep(1.5 * SLOW)
 st, h, body = svc.get("/healthz")
 check(st == 200, "idle connections are reaped by the header timeout; then it serves again")
+check(all(is_closed(s) for s in idle), "every idle connection is closed by now")
 for s in idle:
     s.close()
 
 st, h, text = svc.get("/metrics", headers={"Cache-Control": "no-cache"})
 tt = text.decode()
-check(metric(tt, 'lxkns_http_connections_timed_out_total{phase="headers"}') >= 9,
-      "metrics count the timed-out connections", [l for l in tt.splitlines() if "timed_out" in l])
+reaped = sum(metric(tt, 'lxkns_http_connections_timed_out_total{phase="%s"}' % p) or 0
+             for p in ("headers", "first-byte"))
+check(reaped >= 8 and metric(tt, 'lxkns_http_connections_evicted_total{limit="connections"}') == 1,
+      "metrics count the timed-out and the evicted connections",
+      [l for l in tt.splitlines() if "timed_out" in l or "evicted" in l])
 clean_exit(svc, "header timeout service")
 
 svc = Service("--request-timeout", "%gms" % (1000 * SLOW), "--slow-discovery", "%d" % (2500 * SLOW))

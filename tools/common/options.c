@@ -249,8 +249,8 @@ int tool_opts_load_with(const struct tool_opts *o, unsigned need,
 		r = tool_discover(&opts, ret);
 	}
 	t_loaded = now_ms();
-	if (r >= 0 && o->diagnostics)
-		tool_print_diagnostics(*ret, stderr);
+	if (r >= 0)
+		tool_report_view(*ret, o->diagnostics, stderr);
 	return r;
 }
 

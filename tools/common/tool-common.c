@@ -151,6 +151,18 @@ void tool_print_diagnostics(const struct lxkns_result *result, FILE *out)
 	}
 }
 
+void tool_report_view(const struct lxkns_result *result, bool diagnostics, FILE *out)
+{
+	char summary[256];
+
+	if (diagnostics) {
+		tool_print_diagnostics(result, out);
+		return;
+	}
+	if (lxkns_result_partial_view(result, summary, sizeof(summary)) > 0)
+		fprintf(out, "%s: %s; --diagnostics lists them\n", name, summary);
+}
+
 int tool_file_sink(void *userdata, const char *buf, size_t len)
 {
 	return fwrite(buf, 1, len, userdata) == len ? 0 : -EIO;

@@ -56,5 +56,9 @@ int tool_discover(const struct lxkns_discover_opts *opts, struct lxkns_result **
 /* A lxkns_json_sink writing to the FILE * given as userdata. */
 int tool_file_sink(void *userdata, const char *buf, size_t len);
 void tool_print_diagnostics(const struct lxkns_result *result, FILE *out);
+/* With diagnostics, every diagnostic (tool_print_diagnostics); without, one
+ * line when the view is partial for lack of privilege ("lsuns: 64 processes
+ * could not be read (needs CAP_SYS_PTRACE); --diagnostics lists them"). */
+void tool_report_view(const struct lxkns_result *result, bool diagnostics, FILE *out);
 
 #endif

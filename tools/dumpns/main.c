@@ -220,8 +220,7 @@ int main(int argc, char **argv)
 		r = tool_discover(&opts, &result);
 	if (r < 0)
 		return 1;
-	if (diagnostics)
-		tool_print_diagnostics(result, stderr);
+	tool_report_view(result, diagnostics, stderr);
 	switch (doc) {
 	case DOC_PROCESSES:
 		r = lxkns_result_write_processes_json(result, &style, tool_file_sink, stdout);

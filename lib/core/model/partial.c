@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * partial.c: the one-line summary of a partial view (what the discovery
+ * could not see for lack of privilege), from the result's diagnostics.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lxkns/model.h>
+
+/* The capability that would have given what a diagnostic's source lost
+ * (what it read); CAP_SYS_PTRACE for the rest: a process's /proc files. */
+static const struct {
+	const char *what;
+	const char *cap;
+} cap_of[] = {
+	{ "socket", "CAP_NET_ADMIN" },
+	{ "containers", "CAP_DAC_READ_SEARCH" },
+};
+#define NCAPS 4
+
+static const char *needs(const char *what)
+{
+	for (size_t i = 0; i < sizeof(cap_of) / sizeof(cap_of[0]); i++)
+		if (strcmp(what, cap_of[i].what) == 0)
+			return cap_of[i].cap;
+	return "CAP_SYS_PTRACE";
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int lxkns_result_partial_view(const struct lxkns_result *result, char *buf, size_t size)
+{
+	size_t n = lxkns_result_diagnostic_count(result), npids = 0, sources = 0, processes = 0;
+	const char *caps[NCAPS];
+	size_t ncaps = 0;
+	pid_t *pids;
+	int len;
+
+	if (size)
+		buf[0] = 0;
+	pids = malloc((n ? n : 1) * sizeof(*pids));
+	if (!pids)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct lxkns_diagnostic *d = lxkns_result_diagnostic_at(result, i);
+		const char *what = d->what ? d->what : "";
+		if (d->err != EPERM && d->err != EACCES)
+			continue;
+		/* a process's (PID 1's fallbacks included), or another source's */
+		if (d->pid > 0)
+			pids[npids++] = d->pid;
+		else
+			sources++;
+		const char *cap = needs(what);
+		size_t k = 0;
+		while (k < ncaps && strcmp(caps[k], cap) != 0)
+			k++;
+		if (k == ncaps && ncaps < NCAPS)
+			caps[ncaps++] = cap;
+	}
+	/* a process counts once, however many of its reads failed */
+	qsort(pids, npids, sizeof(*pids), cmp_pid);
+	for (size_t i = 0; i < npids; i++)
+		processes += i == 0 || pids[i] != pids[i - 1];
+	free(pids);
+	if (!processes && !sources)
+		return 0;
+
+	char part[2][96] = { "", "" }, need[128] = "";
+	if (processes)
+		snprintf(part[0], sizeof(part[0]), "%zu process%s could not be read", processes,
+			 processes == 1 ? "" : "es");
+	if (sources)
+		snprintf(part[1], sizeof(part[1]), "%s%zu other source%s %s lost",
+			 processes ? ", " : "", sources, sources == 1 ? "" : "s",
+			 sources == 1 ? "was" : "were");
+	for (size_t k = 0; k < ncaps; k++) {
+		size_t used = strlen(need);
+		snprintf(need + used, sizeof(need) - used, "%s%s", k ? ", " : " (needs ", caps[k]);
+	}
+	if (ncaps) {
+		size_t used = strlen(need);
+		snprintf(need + used, sizeof(need) - used, ")");
+	}
+	len = snprintf(buf, size, "%s%s%s", part[0], part[1], need);
+	return len < 0 ? -EINVAL : len;
+}
