@@ -841,7 +841,12 @@ static int start_daemon(struct http_server *s, struct listener *l, int fd)
 			MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads, NULL
 		};
 
-	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	/* poll(), not epoll: libmicrohttpd 0.9.75's MHD_quiesce_daemon() races
+	 * its epoll workers for the listen socket's removal and aborts the
+	 * process when it loses ("Failed to remove listen FD from epoll set",
+	 * seen under ASan on SIGTERM); with poll() it signals the workers
+	 * through their ITC instead (ARCHITECTURE.md, "The service"). */
+	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
 					     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 				     0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
 				     MHD_OPTION_END);

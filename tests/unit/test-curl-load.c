@@ -38,7 +38,8 @@ int main(int argc, char **argv)
 
 	/* libcurl.so.4 missing: the GnuTLS flavour is loaded (the stub, by its
 	 * soname through LD_LIBRARY_PATH) */
-	const char *missing_first[] = {"libcurl-lxkns-test-missing.so.4", ct_curl_sonames[1], NULL};
+	const char *missing_first[] = { "libcurl-lxkns-test-missing.so.4", ct_curl_sonames[1],
+					NULL };
 	void *h = NULL;
 	CHECK_INT(ct_curl_load(missing_first, &h), 1, "missing first: the fallback's index");
 	CHECK(h != NULL, "missing first: a handle");
@@ -46,16 +47,16 @@ int main(int argc, char **argv)
 		CHECK_STR(flavour(h), "gnutls", "missing first: the GnuTLS stub");
 
 	/* a library that opens but lacks functions is passed over */
-	const char *partial_first[] = {partial, ct_curl_sonames[1], NULL};
+	const char *partial_first[] = { partial, ct_curl_sonames[1], NULL };
 	h = NULL;
 	CHECK_INT(ct_curl_load(partial_first, &h), 1, "incomplete first: the fallback's index");
 	if (h)
 		CHECK_STR(flavour(h), "gnutls", "incomplete first: the GnuTLS stub");
 
 	/* nothing usable: -ELIBACC, what engines then report */
-	const char *none[] = {"libcurl-lxkns-test-missing.so.4", partial, NULL};
+	const char *none[] = { "libcurl-lxkns-test-missing.so.4", partial, NULL };
 	CHECK_INT(ct_curl_load(none, NULL), -ELIBACC, "none usable");
-	const char *empty[] = {NULL};
+	const char *empty[] = { NULL };
 	CHECK_INT(ct_curl_load(empty, NULL), -ELIBACC, "empty list");
 
 	/* the real list: libcurl.so.4 where the host has it (not a stub),
@@ -65,7 +66,8 @@ int main(int argc, char **argv)
 	int got = ct_curl_load(ct_curl_sonames, &h);
 	CHECK_INT(got, real ? 0 : 1, "the real list");
 	if (h)
-		CHECK_STR(flavour(h), real ? "(not a stub)" : "gnutls", "the real list: which library");
+		CHECK_STR(flavour(h), real ? "(not a stub)" : "gnutls",
+			  "the real list: which library");
 	if (real)
 		dlclose(real);
 
