@@ -108,7 +108,11 @@ const struct lxkns_diagnostic *lxkns_result_diagnostic_at(const struct lxkns_res
  * CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH)", from the diagnostics with EPERM or
  * EACCES (a process counts once, however many of its reads failed; "other
  * sources" are the rest: a container engine's state, sockets, bind mounts...).
- * Writes it to buf (size bytes, always terminated; "" for a complete view)
+ * A capability the calling process holds is named as "denied despite
+ * CAP_SYS_PTRACE" instead (the denial came from elsewhere: a user namespace
+ * above ours, a security module, a process that is not dumpable). The
+ * kernel's namespace list is a cross-check, not a source: its refusal stays
+ * a diagnostic of its own. Call it in the process that discovered. Writes it to buf (size bytes, always terminated; "" for a complete view)
  * and returns its length as snprintf() does: 0 when nothing was lost for lack
  * of privilege, -ENOMEM when memory runs out.
  */

@@ -48,7 +48,8 @@ grep -qx '/mnt lxkns-enter tmpfs' <<<"$out" || fail "lsmnt -b does not show M's 
 grep -qx '/mnt/net nsfs nsfs' <<<"$out" || fail "lsmnt -b does not show N's bind mount: $out"
 
 LIVE_CHECKS=$((LIVE_CHECKS + 1))
-out=$("$LSMNT" -J -o target,hidden "mnt:[$M]" 2>&1) || fail "lsmnt -J mnt:[$M] failed: $out"
+out=$("$LSMNT" -J -o target,hidden "mnt:[$M]" 2>"$WORK/lsmnt.err") ||
+	fail "lsmnt -J mnt:[$M] failed: $out $(cat "$WORK/lsmnt.err")"
 [ "$(jq -c '[.. | objects | select(.target == "/mnt") | .hidden]' <<<"$out")" = '[false]' ] ||
 	fail "lsmnt -J: /mnt not listed once and visible: $out"
 

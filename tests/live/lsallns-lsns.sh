@@ -149,7 +149,7 @@ LIVE_CHECKS=$((LIVE_CHECKS + 1))
 [ "$(jq -c '[.namespaces[].pid]' "$WORK/ours-ns.json")" = "[$U,$C]" ] ||
     fail "lsallns user:[$USERC]: not the processes $U and $C"
 lsns -o PID,PPID,COMMAND "$USERC" >"$WORK/lsns-tree" 2>&1
-"$LSALLNS" -o PID,PPID,COMMAND "$USERC" >"$WORK/ours-tree" 2>&1
+"$LSALLNS" -o PID,PPID,COMMAND "$USERC" >"$WORK/ours-tree" 2>"$WORK/ours-tree.err"
 check "lsallns $USERC (a process tree) prints what lsns $USERC prints" \
     cmp -s "$WORK/lsns-tree" "$WORK/ours-tree"
 LIVE_CHECKS=$((LIVE_CHECKS + 1))

@@ -249,7 +249,7 @@ int tool_opts_load_with(const struct tool_opts *o, unsigned need,
 		r = tool_discover(&opts, ret);
 	}
 	t_loaded = now_ms();
-	if (r >= 0)
+	if (r >= 0 && (!o->view_on_demand || o->diagnostics))
 		tool_report_view(*ret, o->diagnostics, stderr);
 	return r;
 }

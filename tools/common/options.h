@@ -42,6 +42,9 @@ struct tool_opts {
 	const char *input;
 	const char *procfs; /* hidden --procfs DIR: another procfs root */
 	bool diagnostics;
+	/* the partial-view line only when the caller asks (nsrun: its output
+	 * is the command's; it tells only when a lookup fails) */
+	bool view_on_demand;
 	bool timing;	 /* hidden --timing: discovery and output times to stderr */
 	unsigned groups; /* enum tool_opts_group: the common options the tool takes */
 	void (*usage)(FILE *out);

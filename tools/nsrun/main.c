@@ -104,6 +104,7 @@ int main(int argc, char **argv)
 	opts.with_affinity = false;
 	opts.with_user_names = false;
 	opts.with_containers = false;
+	o.view_on_demand = true;
 	if (tool_opts_load_with(&o, 0, &opts, &res) < 0)
 		return 1;
 	for (int i = first_ns; i < dashdash; i++) {
@@ -112,6 +113,8 @@ int main(int argc, char **argv)
 		lxkns_nsid_parse(argv[i], &type, &ino);
 		const struct lxkns_namespace *ns = lxkns_result_namespace_by_ino(res, type, ino);
 		if (!ns) {
+			if (!o.diagnostics)
+				tool_report_view(res, false, stderr);
 			lxkns_result_unref(res);
 			return tool_fail("unknown namespace '%s' (not found, or gone)", argv[i]);
 		}
@@ -130,6 +133,8 @@ int main(int argc, char **argv)
 	if (target) {
 		const struct lxkns_process *p = lxkns_result_process_by_pid(res, target);
 		if (!p) {
+			if (!o.diagnostics)
+				tool_report_view(res, false, stderr);
 			lxkns_result_unref(res);
 			return tool_fail("no process %d (or it cannot be inspected)", target);
 		}
