@@ -476,6 +476,10 @@ test('details dialog of a namespace and of a process', async () => {
   assert.match(await dialog.textContent(), /leaders"x\) \(y\nz" \(100\)/)
   await p.keyboard.press('Escape')
   await dialog.waitFor({ state: 'detached' })
+  // (the focus returns after the dialog's removal is rendered: wait for it,
+  // a bounded while, then check)
+  await p.waitForFunction(() => document.activeElement?.dataset?.id === 'net:4026532020',
+    null, { timeout: 5000 }).catch(() => {})
   assert.equal(await p.evaluate(() => document.activeElement?.dataset?.id), 'net:4026532020')
   // "show in the view" follows the deep link
   await p.click('li[data-id="net:4026532020"] .row button.ns')
