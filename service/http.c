@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "gate.h"
 #include "http.h"
 #include "log.h"
 #include "strutil.h"
@@ -36,13 +37,6 @@
 enum conn_phase {
 	PHASE_HEADERS, /* waiting for (the rest of) request headers */
 	PHASE_REQUEST, /* headers in, answer not yet sent completely */
-};
-
-/* A client's address, as the per-address limit compares them (IPv4
- * mapped into IPv6; family 0: a unix socket, never limited). */
-struct conn_addr {
-	sa_family_t family;
-	uint8_t bytes[16];
 };
 
 struct listener;
@@ -89,6 +83,7 @@ struct http_server {
 	pthread_t reaper;
 	bool reaper_started;
 	atomic_bool draining;
+	struct gate *gate; /* accepts, and holds connections until their request line */
 };
 
 static double elapsed_ms(const struct timespec *from, const struct timespec *to)
@@ -119,7 +114,7 @@ unsigned http_connections(struct http_server *s)
 	pthread_mutex_lock(&s->lock);
 	n = s->nconns;
 	pthread_mutex_unlock(&s->lock);
-	return n;
+	return n + gate_waiting(s->gate);
 }
 
 /* ---- connections and the reaper -------------------------------------- */
@@ -153,24 +148,8 @@ static void conn_addr_of(struct MHD_Connection *conn, struct conn_addr *a)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
-	memset(a, 0, sizeof(*a));
-	if (sa && sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-		a->family = AF_INET6;
-		a->bytes[10] = a->bytes[11] = 0xff;
-		memcpy(a->bytes + 12, &in->sin_addr, 4);
-	} else if (sa && sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		a->family = AF_INET6;
-		memcpy(a->bytes, &in6->sin6_addr, 16);
-	}
-}
-
-static bool same_addr(const struct conn_addr *x, const struct conn_addr *y)
-{
-	return x->family && x->family == y->family && !memcmp(x->bytes, y->bytes, 16);
+	conn_addr_from(ci ? ci->client_addr : NULL, a);
 }
 
 static bool is_idle(const struct conn_state *cs)
@@ -209,7 +188,7 @@ static void make_room(struct http_server *s, struct conn_state *cs)
 	for (struct conn_state *o = s->conns; o; o = o->next) {
 		if (o == cs || !is_idle(o))
 			continue;
-		if (same_addr(&o->addr, &cs->addr)) {
+		if (conn_addr_same(&o->addr, &cs->addr)) {
 			same++;
 			if (older(o, oldest_addr))
 				oldest_addr = o;
@@ -810,7 +789,9 @@ static void passed_url(int fd, char *url, size_t url_size)
 	snprintf(url, url_size, "%s (passed, fd %d)", addr, fd);
 }
 
-static int start_daemon(struct http_server *s, struct listener *l, int fd)
+/* libmicrohttpd without a listening socket: the gate (gate.c) accepts and
+ * hands connections over. */
+static int start_daemon(struct http_server *s, struct listener *l)
 {
 	unsigned longest = s->cfg.header_timeout_ms > s->cfg.request_timeout_ms
 				   ? s->cfg.header_timeout_ms
@@ -818,7 +799,6 @@ static int start_daemon(struct http_server *s, struct listener *l, int fd)
 	unsigned timeout_s = (longest + 999) / 1000 + 1;
 	struct MHD_OptionItem opts[] = {
 		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, s },
-		{ MHD_OPTION_LISTEN_SOCKET, fd, NULL },
 		/* libmicrohttpd stops accepting at its limit; make_room()
 		 * closes idle connections before that. */
 		{ MHD_OPTION_CONNECTION_LIMIT,
@@ -841,21 +821,35 @@ static int start_daemon(struct http_server *s, struct listener *l, int fd)
 			MHD_OPTION_THREAD_POOL_SIZE, s->cfg.threads, NULL
 		};
 
-	/* poll(), not epoll: libmicrohttpd 0.9.75's MHD_quiesce_daemon() races
-	 * its epoll workers for the listen socket's removal and aborts the
-	 * process when it loses ("Failed to remove listen FD from epoll set",
-	 * seen under ASan on SIGTERM); with poll() it signals the workers
-	 * through their ITC instead (ARCHITECTURE.md, "The service"). */
+	/* poll(), not epoll: libmicrohttpd 0.9.75's MHD_quiesce_daemon() raced
+	 * its epoll workers for the listen socket's removal and aborted the
+	 * process when it lost ("Failed to remove listen FD from epoll set",
+	 * seen under ASan on SIGTERM). The gate owns the listening sockets now,
+	 * but poll() stays: it is what the service was measured with. The ITC
+	 * wakes a worker for MHD_add_connection(). */
 	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
-					     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+					     MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME |
+					     MHD_USE_ERROR_LOG,
 				     0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
 				     MHD_OPTION_END);
 	if (!l->daemon) {
 		slog_error("cannot start the HTTP server");
-		close(fd);
 		return -EIO;
 	}
 	return 0;
+}
+
+/* The connections libmicrohttpd holds for listener i (the gate's limit
+ * counts them). */
+static unsigned served(void *ctx, unsigned i)
+{
+	struct http_server *s = ctx;
+	unsigned n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->listeners[i].nconns;
+	pthread_mutex_unlock(&s->lock);
+	return n;
 }
 
 /* Appends a NUL-terminated line to the list (as much as fits; the list
@@ -874,8 +868,11 @@ static void add_url(char *urls, size_t urls_size, size_t *used, const char *url)
 int http_server_start(const struct http_config *cfg, struct coalescer *coal,
 		      struct http_server **ret, char *urls, size_t urls_size)
 {
+	struct gate_listener gl[2 + HTTP_MAX_PASSED];
+	struct gate_limits lim;
 	struct http_server *s;
 	size_t used = 0;
+	unsigned ngl = 0;
 	int fd = -1, r = 0;
 
 	if (cfg->npassed > HTTP_MAX_PASSED)
@@ -895,15 +892,18 @@ int http_server_start(const struct http_config *cfg, struct coalescer *coal,
 	if (urls_size)
 		urls[0] = 0;
 
+	/* Each listener: its socket (the gate's once the gate starts) and a
+	 * libmicrohttpd daemon without one. */
 	if (cfg->http_addr) {
 		char url[300];
 		r = listen_tcp(cfg->http_addr, &fd, url, sizeof(url));
 		if (r < 0)
 			goto fail;
-		r = start_daemon(s, &s->listeners[s->nlisteners], fd);
+		gl[ngl++] = (struct gate_listener){ .fd = fd };
+		r = start_daemon(s, &s->listeners[s->nlisteners]);
 		if (r < 0)
 			goto fail;
-		s->nlisteners++;
+		gl[ngl - 1].daemon = s->listeners[s->nlisteners++].daemon;
 		add_url(urls, urls_size, &used, url);
 	}
 	if (cfg->unix_path) {
@@ -911,14 +911,16 @@ int http_server_start(const struct http_config *cfg, struct coalescer *coal,
 		r = listen_unix(cfg->unix_path, &fd);
 		if (r < 0)
 			goto fail;
+		gl[ngl++] = (struct gate_listener){ .fd = fd };
 		s->listeners[s->nlisteners].unix_path = strdup(cfg->unix_path);
-		r = start_daemon(s, &s->listeners[s->nlisteners], fd);
+		r = start_daemon(s, &s->listeners[s->nlisteners]);
 		if (r < 0) {
 			unlink(cfg->unix_path);
 			free(s->listeners[s->nlisteners].unix_path);
+			s->listeners[s->nlisteners].unix_path = NULL;
 			goto fail;
 		}
-		s->nlisteners++;
+		gl[ngl - 1].daemon = s->listeners[s->nlisteners++].daemon;
 		snprintf(url, sizeof(url), "unix:%s", cfg->unix_path);
 		add_url(urls, urls_size, &used, url);
 	}
@@ -926,12 +928,23 @@ int http_server_start(const struct http_config *cfg, struct coalescer *coal,
 	for (unsigned i = 0; i < cfg->npassed; i++) {
 		char url[400];
 		passed_url(cfg->passed_fds[i], url, sizeof(url));
-		r = start_daemon(s, &s->listeners[s->nlisteners], cfg->passed_fds[i]);
+		gl[ngl++] = (struct gate_listener){ .fd = cfg->passed_fds[i] };
+		r = start_daemon(s, &s->listeners[s->nlisteners]);
 		if (r < 0)
 			goto fail;
-		s->nlisteners++;
+		gl[ngl - 1].daemon = s->listeners[s->nlisteners++].daemon;
 		add_url(urls, urls_size, &used, url);
 	}
+	lim = (struct gate_limits){
+		.max_connections = cfg->max_connections,
+		.max_per_address = cfg->max_per_address,
+		.first_byte_timeout_ms = cfg->first_byte_timeout_ms,
+		.header_timeout_ms = cfg->header_timeout_ms,
+	};
+	r = gate_start(&lim, gl, ngl, served, s, &s->gate);
+	ngl = 0; /* the gate's now, started or not */
+	if (r < 0)
+		goto fail;
 	r = pthread_create(&s->reaper, NULL, reaper_main, s);
 	if (r) {
 		r = -r;
@@ -941,6 +954,8 @@ int http_server_start(const struct http_config *cfg, struct coalescer *coal,
 	*ret = s;
 	return 0;
 fail:
+	for (unsigned i = 0; i < ngl; i++)
+		close(gl[i].fd);
 	http_server_stop(s);
 	return r;
 }
@@ -948,11 +963,10 @@ fail:
 void http_server_begin_shutdown(struct http_server *s)
 {
 	atomic_store(&s->draining, true);
+	/* no new connections; those without a request line yet go */
+	gate_close(s->gate);
 	for (unsigned i = 0; i < s->nlisteners; i++) {
 		struct listener *l = &s->listeners[i];
-		MHD_socket fd = MHD_quiesce_daemon(l->daemon);
-		if (fd != MHD_INVALID_SOCKET)
-			close(fd);
 		l->quiesced = true;
 		if (l->unix_path)
 			unlink(l->unix_path);
@@ -973,6 +987,8 @@ void http_server_stop(struct http_server *s)
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->reaper, NULL);
 	}
+	/* before the daemons: it hands connections over to them */
+	gate_stop(s->gate);
 	for (unsigned i = 0; i < s->nlisteners; i++) {
 		struct listener *l = &s->listeners[i];
 		MHD_stop_daemon(l->daemon);

@@ -56,7 +56,8 @@ all="stat:tests/fuzz-stat status:tests/fuzz-status cgroup:tests/fuzz-cgroup
 mountinfo:tests/fuzz-mountinfo nslink:tests/fuzz-nslink passwd:tests/fuzz-passwd
 cpulist:tests/fuzz-cpulist json:tests/fuzz-json ct-pb:tests/containers/fuzz-ct-pb
 ct-json:tests/containers/fuzz-ct-json ct-text:tests/containers/fuzz-ct-text
-http:tests/service/fuzz-http"
+http:tests/service/fuzz-http
+request-line:tests/service/fuzz-request-line"
 targets=()
 if [ $# -eq 0 ]; then
 	targets=($all)

@@ -145,6 +145,11 @@ def metric(text, name):
     return float(m.group(1)) if m else None
 
 
+def metric_value(svc, name):
+    st, _, body = svc.get("/metrics")
+    return metric(body.decode(), name) if st == 200 else None
+
+
 def raw(svc, data, timeout=5):
     """Sends raw bytes, returns everything until the server closes."""
     s = socket.create_connection((svc.host, svc.port), timeout=timeout * SLOW)
@@ -371,6 +376,63 @@ for target in [b"/api/namespaces%00", b"/api/namespaces\x00", b"/api/namespaces%
     check(r.startswith(b"HTTP/1.1 400") and doc.get("status") == 400 and
           "control character" in doc.get("message", ""),
           "a control byte in the target (%r): 400 with a JSON error" % target, r[:300])
+# malformed request lines: libmicrohttpd 0.9.75 closes these without a word;
+# the accept gate (service/gate.c) answers 400 with the JSON error document
+
+
+def bad_line(r, what, why):
+    head, _, body = r.partition(b"\r\n\r\n")
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        doc = {}
+    check(r.startswith(b"HTTP/1.1 400 Bad Request\r\n") and b"\r\nConnection: close\r\n" in head and
+          b"\r\nContent-Type: application/json\r\n" in head and doc.get("status") == 400 and
+          doc.get("message") == "malformed request line: %s (expected METHOD TARGET HTTP/VERSION)" % why,
+          "a malformed request line (%s): 400 with a JSON error, then the close" % what, r[:400])
+
+
+before = metric_value(svc, 'lxkns_http_requests_total{handler="other",code="400"}')
+for line, why in [(b"HELLO", "no request target"), (b"GET", "no request target"),
+                  (b" GET / HTTP/1.1", "a space before the method"),
+                  (b"G\x00T / HTTP/1.1", "a byte in the method that is not a token character"),
+                  (b"GET\t/healthz HTTP/1.1", "a byte in the method that is not a token character"),
+                  (b"\x16\x03\x01\x00\xa5\x01\x00", "no method at its start")]:
+    bad_line(raw(svc, line + b"\r\nHost: x\r\n\r\n"), repr(line), why)
+# a client that stops sending before its target (half-closed)
+s = socket.create_connection((svc.host, svc.port), timeout=5 * SLOW)
+s.sendall(b"GET")
+s.shutdown(socket.SHUT_WR)
+r = b""
+while True:
+    c = s.recv(65536)
+    if not c:
+        break
+    r += c
+s.close()
+bad_line(r, "GET, then the end of the stream", "the request ends before its target")
+after = metric_value(svc, 'lxkns_http_requests_total{handler="other",code="400"}')
+check(after is not None and after - (before or 0) == 7,
+      "metrics: the 7 malformed request lines counted as 400 (handler other)", (before, after))
+# a request line that comes a byte at a time is waited for, then served
+s = socket.create_connection((svc.host, svc.port), timeout=5 * SLOW)
+for ch in b"GET /h":
+    s.sendall(bytes([ch]))
+    time.sleep(0.03)
+s.sendall(b"ealthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+r = b""
+while True:
+    c = s.recv(65536)
+    if not c:
+        break
+    r += c
+s.close()
+check(r.startswith(b"HTTP/1.1 200"), "a request line sent a byte at a time: 200", r[:100])
+# what libmicrohttpd answers itself still reaches it
+r = raw(svc, b"GET / HTTP/9.9\r\nHost: x\r\n\r\n")
+check(r.startswith(b"HTTP/1.1 505"), "an unknown HTTP version: 505 (libmicrohttpd's own)", r[:100])
+r = raw(svc, b"\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+check(r.startswith(b"HTTP/1.1 200"), "empty lines before a request are skipped: 200", r[:100])
 r = raw(svc, b"GET /api/namespaces%25 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 check(not r.startswith(b"HTTP/1.1 400"), "an escaped %% is no control byte", r[:100])
 st, h, body = svc.get("/healthz")
@@ -546,6 +608,18 @@ while True:
 u.close()
 check(r.startswith(b"HTTP/1.1 200") and r.endswith(gold("basic-compact.json")),
       "the API over the unix socket")
+u = socket.socket(socket.AF_UNIX)
+u.settimeout(10 * SLOW)
+u.connect(path)
+u.sendall(b"HELLO\r\n\r\n")
+r = b""
+while True:
+    c = u.recv(65536)
+    if not c:
+        break
+    r += c
+u.close()
+bad_line(r, "HELLO over the unix socket", "no request target")
 clean_exit(svc, "unix socket service")
 check(not os.path.exists(path), "the unix socket is removed at exit")
 os.rmdir(tmpdir)

@@ -2,15 +2,20 @@
 /*
  * The pure parts of the service: path cleaning and the UI base behind
  * proxies (as thediveo/spaserve computes it), rewriting index.html, query
- * parameters into discovery options, Cache-Control, listen addresses, and
- * JSON escaping of error messages.
+ * parameters into discovery options, Cache-Control, listen addresses, JSON
+ * escaping of error messages, and the accept gate's verdict on request lines.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "buf.h"
 #include "coalesce.h"
+#include "gate.h"
 #include "http.h"
 #include "routes.h"
 #include "spa.h"
@@ -38,6 +43,15 @@ static void base(const char *path, const char *prefix, const char *uri, const ch
 	spa_base(path, prefix, uri, out, sizeof(out));
 	CHECK(strcmp(out, want) == 0, "base of %s with prefix '%s', uri '%s': got %s, want %s",
 	      path, prefix ? prefix : "", uri ? uri : "", out, want);
+}
+
+static void line(const char *in, bool eof, enum gate_verdict want, const char *want_why)
+{
+	const char *why = NULL;
+	enum gate_verdict v = gate_classify(in, strlen(in), eof, &why);
+	CHECK(v == want && (want != GATE_BAD || (why && !strcmp(why, want_why))),
+	      "request line '%s'%s: verdict %d (%s), want %d (%s)", in, eof ? " then EOF" : "", v,
+	      v == GATE_BAD && why ? why : "", want, want_why ? want_why : "");
 }
 
 static void param(const char *key, const char *value, int want)
@@ -163,6 +177,57 @@ int main(void)
 		      http_split_addr("h:65536", host, sizeof(host), port, sizeof(port)) < 0 &&
 		      http_split_addr("h:", host, sizeof(host), port, sizeof(port)) < 0,
 	      "bad addresses refused");
+
+	/* the accept gate: what libmicrohttpd 0.9.75 would close without an
+	 * answer is bad; what it answers itself (505, 414, 400) passes */
+	line("GET / HTTP/1.1\r\n", false, GATE_PASS, NULL);
+	line("GET /", false, GATE_PASS, NULL);
+	line("\r\n\r\nGET  /x", false, GATE_PASS, NULL);
+	line("BREW /pot HTCPCP/1.0\r\n", false, GATE_PASS, NULL);
+	line("G", false, GATE_WAIT, NULL);
+	line("GET", false, GATE_WAIT, NULL);
+	line("GET ", false, GATE_WAIT, NULL);
+	line("\r\n", false, GATE_WAIT, NULL);
+	line("", false, GATE_WAIT, NULL);
+	line("HELLO\r\n\r\n", false, GATE_BAD, "no request target");
+	line("GET\r\n", false, GATE_BAD, "no request target");
+	line("GET  \r\n", false, GATE_BAD, "no request target");
+	line(" GET / HTTP/1.1\r\n", false, GATE_BAD, "a space before the method");
+	line("\tGET / HTTP/1.1\r\n", false, GATE_BAD, "a space before the method");
+	line("\x16\x03\x01\x02", false, GATE_BAD, "no method at its start");
+	line("GET\t/ HTTP/1.1", false, GATE_BAD,
+	     "a byte in the method that is not a token character");
+	line("G(T / HTTP/1.1", false, GATE_BAD,
+	     "a byte in the method that is not a token character");
+	line("GET", true, GATE_BAD, "the request ends before its target");
+	line("GET ", true, GATE_BAD, "no request target");
+	line("GET /", true, GATE_PASS, NULL);
+	{
+		const char *why = NULL;
+		char big[GATE_PEEK_MAX + 1];
+		memset(big, 'A', sizeof(big));
+		CHECK(gate_classify(big, GATE_PEEK_MAX, false, &why) == GATE_BAD && why &&
+			      !strcmp(why, "a method too long"),
+		      "a %d-byte method: bad", GATE_PEEK_MAX);
+		memset(big, '\n', sizeof(big));
+		CHECK(gate_classify(big, GATE_PEEK_MAX, false, &why) == GATE_BAD && why &&
+			      !strcmp(why, "nothing but empty lines"),
+		      "%d empty lines: bad", GATE_PEEK_MAX);
+		CHECK(gate_classify("G\0T / HTTP/1.1", 14, false, &why) == GATE_BAD,
+		      "a NUL in the method: bad");
+	}
+	struct conn_addr a4, a6, au;
+	struct sockaddr_in in4 = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000002) };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	in6.sin6_addr.s6_addr[10] = in6.sin6_addr.s6_addr[11] = 0xff;
+	in6.sin6_addr.s6_addr[12] = 127;
+	in6.sin6_addr.s6_addr[15] = 2;
+	conn_addr_from((struct sockaddr *)&in4, &a4);
+	conn_addr_from((struct sockaddr *)&in6, &a6);
+	conn_addr_from((struct sockaddr *)&un, &au);
+	CHECK(conn_addr_same(&a4, &a6), "127.0.0.2 and ::ffff:127.0.0.2 are one address");
+	CHECK(!conn_addr_same(&au, &au), "unix clients have no address to limit");
 
 	struct buf b = { 0 };
 	buf_json_string(&b, "a\"b\\c\n<x>&\x01\xc3\xbc");
