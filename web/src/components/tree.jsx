@@ -38,6 +38,7 @@ const CHUNK = 50
 // rows flattened (or indexed) between two points where the index build
 // may pause
 const STEP = 100
+const IDLE_SLICE = 10
 
 // A tree node: a description that <Tree> flattens, never rendered itself.
 export function Node() {
@@ -148,7 +149,8 @@ export function Tree({ view, expanded, label, children }) {
   const pending = useRef(null) // { id, focus }: a row to scroll to (and focus) once rendered
   const rows = useMemo(() => flatten(children, (id) => expanded.has(id)), [children, expanded])
   const virtual = rows.length > VIRTUAL_MIN
-  const [range, setRange] = useState([0, 80])
+  // the first window: the rows a viewport holds (updateRange() measures)
+  const [range, setRange] = useState(() => [0, Math.ceil(innerHeight / ROW_HEIGHT / 10) * 10 + OVERSCAN])
 
   // Every row, expanded or not, with its search keys (search and deep
   // links), for this discovery, settings and view: built in idle time
@@ -172,7 +174,9 @@ export function Tree({ view, expanded, label, children }) {
     const work = (deadline) => {
       handle = 0
       if (full.current !== f || f.value) return
-      while (deadline.timeRemaining() > 1) {
+      // short slices: an idle period can be 50 ms, a long task
+      const stop = performance.now() + Math.min(IDLE_SLICE, deadline.timeRemaining())
+      while (performance.now() < stop) {
         const r = f.steps.next()
         if (r.done) {
           f.value = r.value
