@@ -3,7 +3,7 @@
 // loading and errors, settings (kept in localStorage), the auto-refresh
 // interval, and which tree nodes are expanded (per view).
 import { useEffect, useState } from 'preact/hooks'
-import { buildModel, firstViewExpansion, nextTask } from './model/discovery.js'
+import { buildModel, firstViewExpansion, nextTask, joinPart } from './model/discovery.js'
 
 const SETTINGS_KEY = 'lxkns.settings'
 const REFRESH_KEY = 'lxkns.refresh.interval'
@@ -173,8 +173,7 @@ function parseDocument(blob) {
         stop()
         resolve(doc)
       } else if ('head' in m) doc = m.head
-      else if (m.key === 'mounts') for (const [k, v] of m.values) doc.mounts[k] = v
-      else for (const v of m.values) doc[m.key].push(v)
+      else joinPart(doc, m)
     }
     const onError = (e) => {
       // the worker did not load (or died): parse here from now on

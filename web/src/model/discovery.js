@@ -453,3 +453,34 @@ export function descendants(mp) {
   for (const c of mp.children) n += 1 + descendants(c)
   return n
 }
+
+// Items per part of splitDocument(): namespaces and processes are small, a
+// mount table (one mount namespace's paths) can have hundreds of paths.
+const PART = { namespaces: 250, processes: 250, mounts: 8 }
+
+// A parsed document in parts, to be posted from a worker: the head (the
+// document without its namespaces, processes and mounts) and parts of
+// those ({ key, values }: namespace or process objects, [mntnsid, paths]
+// entries). joinParts() puts them back together, into a document that
+// fromJSON() models the same (it reads these maps' values only; mounts
+// keep their keys).
+export function splitDocument(doc) {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { head: doc, parts: [] }
+  const head = { ...doc }
+  const parts = []
+  for (const key of Object.keys(PART)) {
+    const v = doc[key]
+    if (!v || typeof v !== 'object' || Array.isArray(v)) continue
+    const values = key === 'mounts' ? Object.entries(v) : Object.values(v)
+    head[key] = key === 'mounts' ? {} : []
+    for (let i = 0; i < values.length; i += PART[key])
+      parts.push({ key, values: values.slice(i, i + PART[key]) })
+  }
+  return { head, parts }
+}
+
+// Adds a part of splitDocument() to its head.
+export function joinPart(head, { key, values }) {
+  if (key === 'mounts') for (const [k, v] of values) head.mounts[k] = v
+  else for (const v of values) head[key].push(v)
+}
