@@ -4,11 +4,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   fromJSON, cpuList, cpuSet, displayName, propagation, propagationRelations, descendants,
   isSystemProcess, isKernelThread, userNsParts, leaderNamespaces, firstViewExpansion, DiscoveryError,
+  buildModel, splitDocument, joinPart,
 } from '../../web/src/model/discovery.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -128,4 +130,64 @@ test('system processes: system cgroups, kernel threads, children of an unreadabl
   m = fromJSON(doc)
   assert.deepEqual(sys(m).sort((a, b) => a - b), [2, 100, 101, 103])
   assert.ok(!isSystemProcess(m.processes.get(102)), 'a grandchild of PID 1 is not')
+})
+
+// What a model links, as plain data (the models are graphs with cycles).
+function shape(m) {
+  const ids = (l) => l.map((x) => x.nsid ?? x.pid ?? x.path)
+  return {
+    count: m.count,
+    ns: [...m.namespaces.values()].map((n) => [n.nsid, n.type, n.owner?.nsid, n.parent?.nsid, ids(n.children),
+      ids(n.tenants), ids(n.leaders), n.ealdorman?.pid, ids(n.looseThreads.map((t) => t.process)), n.holding,
+      n.hidden, n.initial, n.refs.map((r) => [r.path, r.process?.pid])]),
+    procs: [...m.processes.values()].map((p) => [p.pid, p.parent?.pid, ids(p.children), p.name,
+      Object.entries(p.namespaces).map(([t, n]) => `${t}:${n.nsid}`), p.tasks.map((t) => t.tid), p.container?.id,
+      p.affinity]),
+    containers: [...m.containers.values()].map((c) => [c.id, c.engine?.ref, c.groups.map((g) => g.ref)]),
+    mounts: [...m.mounts.values()].map((t) => [t.mntnsid, t.paths.map((mp) => [mp.path, mp.parent?.path, mp.mounts.length]),
+      ids(t.roots)]),
+    roots: [ids(m.userRoots), ids(m.pidRoots), Object.entries(m.initial).map(([t, n]) => `${t}:${n.nsid}`)],
+  }
+}
+
+const bigText = execFileSync('python3', [join(here, 'make-discovery.py'), 'big', '1000', '100'],
+  { maxBuffer: 64 << 20 })
+const big = () => JSON.parse(bigText)
+
+test('buildModel: the model of fromJSON, built in slices that report their progress', async () => {
+  const doc = big()
+  const want = shape(fromJSON(doc))
+  assert.equal(want.procs.length, 1000)
+  assert.equal(want.count, 100)
+  const progress = []
+  const m = await buildModel(doc, { sliceMs: 0, onProgress: (p) => progress.push(p) })
+  assert.deepEqual(shape(m), want)
+  // a pause every 200 items: 2 x 100 namespaces + 2 x 1000 processes
+  assert.deepEqual(progress.map((p) => p.done), [200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000, 2200])
+  for (const p of progress) assert.deepEqual([p.total, p.processes, p.namespaces], [2200, 1000, 100])
+  // the sample: containers, groups, mounts
+  const sample = load('sample-discovery.json')
+  assert.deepEqual(shape(await buildModel(sample, { sliceMs: 0 })), shape(fromJSON(sample)))
+  await assert.rejects(buildModel({ namespaces: {} }), DiscoveryError)
+})
+
+test('splitDocument and joinPart: the parts a worker posts make the same model', () => {
+  for (const doc of [big(), load('sample-discovery.json'), load('../golden/expected/dumpns/basic.json')]) {
+    const { head, parts } = splitDocument(structuredClone(doc))
+    const copy = structuredClone(head)
+    for (const p of parts) joinPart(copy, structuredClone(p))
+    assert.deepEqual(shape(fromJSON(copy)), shape(fromJSON(doc)))
+    assert.equal(copy.processes.length, Object.keys(doc.processes).length)
+    assert.deepEqual(Object.keys(copy.mounts ?? {}), Object.keys(doc.mounts ?? {}))
+  }
+  const { parts } = splitDocument(big())
+  assert.deepEqual(parts.map((p) => [p.key, p.values.length]),
+    [['namespaces', 100], ['processes', 250], ['processes', 250], ['processes', 250], ['processes', 250]])
+  // not a discovery: passed on whole, for the model builder to refuse
+  for (const doc of [null, 5, [1, 2]]) assert.deepEqual(splitDocument(doc), { head: doc, parts: [] })
+  for (const doc of [null, 5, [1, 2], { hello: 'world' }, { namespaces: 3, processes: {} }]) {
+    const { head, parts: rest } = splitDocument(doc)
+    for (const p of rest) joinPart(head, p)
+    assert.throws(() => fromJSON(head), DiscoveryError)
+  }
 })

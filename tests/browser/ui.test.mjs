@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -645,12 +645,22 @@ test('dropping a file imports it; a file that is no discovery is refused', async
     app.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
     app.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
   }, [name, text])
+  const status = () => p.textContent('[data-testid=load-status]')
+  assert.equal(await status(), '', 'a small service discovery loads without a status line')
   await drop('sample.json', JSON.stringify(sampleDoc))
   await p.waitForFunction((n) => document.querySelector('[data-testid=ns-count]')?.textContent !== n, nsCount)
   assert.equal(await count(p), String(Object.keys(sampleDoc.namespaces).length))
+  assert.equal(await status(), `Imported sample.json: ${Object.keys(sampleDoc.namespaces).length} namespaces, ` +
+    `${Object.keys(sampleDoc.processes).length} processes.`)
   await drop('notes.json', '{"hello": "world"}')
   await p.waitForSelector('[role=alert]')
   assert.match(await p.textContent('[role=alert]'), /cannot import notes\.json: not an lxkns discovery/)
+  assert.equal(await count(p), String(Object.keys(sampleDoc.namespaces).length), 'the shown discovery stays')
+  assert.equal(await status(), '', 'no status after a refused file')
+  // not JSON at all: the worker's parse error
+  await drop('broken.json', '{"namespaces": ')
+  await p.waitForFunction(() => /broken\.json/.test(document.querySelector('[role=alert]')?.textContent))
+  assert.match(await p.textContent('[role=alert]'), /^cannot import broken\.json: .*JSON/)
   assert.equal(await count(p), String(Object.keys(sampleDoc.namespaces).length), 'the shown discovery stays')
   assert.deepEqual(p.problems, [])
   await p.context().close()
@@ -758,8 +768,39 @@ test('a big host: virtualised trees, scrolling, search', async () => {
   await p.addInitScript(() => localStorage.setItem('lxkns.settings', JSON.stringify({ showSystem: true })))
   await p.goto(base)
   await ready(p)
+  // The import is parsed in a worker and modelled in slices, with a
+  // status line (role=status) that says how far it is: every text it
+  // showed is recorded.
+  const status = p.locator('[data-testid=load-status]')
+  assert.equal(await status.getAttribute('role'), 'status')
+  await p.evaluate(() => {
+    const el = document.querySelector('[data-testid=load-status]')
+    window.__status = []
+    new MutationObserver(() => window.__status.push(el.textContent))
+      .observe(el, { childList: true, characterData: true, subtree: true })
+  })
   await p.setInputFiles('[data-testid=import-file]', bigFile)
   await p.waitForFunction(() => document.querySelector('[data-testid=ns-count]')?.textContent === '1000')
+  await p.waitForFunction(() => /^Imported/.test(document.querySelector('[data-testid=load-status]').textContent))
+  assert.equal(await status.textContent(), 'Imported big-discovery.json: 1000 namespaces, 5000 processes.')
+  const seen = await p.evaluate(() => window.__status)
+  assert.equal(seen[0], `Loading big-discovery.json: reading ${Math.round(statSync(bigFile).size / 1024)} KiB…`)
+  const progress = seen.slice(1, -1)
+  assert.ok(progress.length >= 1, `progress while modelling: ${JSON.stringify(seen)}`)
+  let last = -1
+  for (const t of progress) {
+    const m = /^Loading big-discovery\.json: 5000 processes, 1000 namespaces, (\d+) % modelled…$/.exec(t)
+    assert.ok(m, t)
+    assert.ok(Number(m[1]) > last && Number(m[1]) <= 100, `progress goes forward: ${JSON.stringify(progress)}`)
+    last = Number(m[1])
+  }
+  assert.equal(seen.at(-1), 'Imported big-discovery.json: 1000 namespaces, 5000 processes.')
+  // (made for the service's discovery when the page loaded, kept)
+  const workers = p.workers().map((w) => w.url())
+  assert.equal(workers.length, 1, 'one worker')
+  assert.match(workers[0], /\/assets\/load-worker-[\w-]+\.js$/)
+  assert.equal(await p.evaluate(async (u) => (await fetch(u)).status, workers[0]), 200,
+    'the service serves the worker script (else the page parses the file itself)')
   await p.click('button[aria-label="expand all"]')
   await p.waitForFunction(() => Number(document.querySelector('ul.tree')?.dataset.rows) > 1000)
   const n = await rows()

@@ -4,8 +4,8 @@
 // the current view, and dropping a saved discovery onto the window.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import {
-  useAppState, refresh, setRefresh, importFile, download, setExpanded, setState, getState,
-  reveal, REFRESH_INTERVALS,
+  useAppState, useLoadStatus, refresh, setRefresh, importFile, download, setExpanded, setState,
+  getState, reveal, REFRESH_INTERVALS,
 } from './store.js'
 import { isSystemProcess } from './model/discovery.js'
 import { useRoute, Link } from './router.jsx'
@@ -157,6 +157,14 @@ function AppBar({ s, view }) {
   )
 }
 
+// What is being loaded, how far it is, then what an import brought: a
+// live region that is always there (an added one may not be announced),
+// empty when there is nothing to say.
+function LoadStatus() {
+  const text = useLoadStatus()
+  return <p class="load-status" role="status" data-testid="load-status">{text}</p>
+}
+
 function Drawer({ s, route }) {
   const close = () => setState({ drawer: false })
   return (
@@ -239,6 +247,7 @@ export function App() {
           </p>
         )}
         {link?.note && <p class="note deep-note" role="status">{link.note}</p>}
+        <LoadStatus />
         {body}
       </main>
       <DetailsDialog />

@@ -3,7 +3,7 @@
 // loading and errors, settings (kept in localStorage), the auto-refresh
 // interval, and which tree nodes are expanded (per view).
 import { useEffect, useState } from 'preact/hooks'
-import { fromJSON, firstViewExpansion } from './model/discovery.js'
+import { buildModel, firstViewExpansion, nextTask, joinPart } from './model/discovery.js'
 
 const SETTINGS_KEY = 'lxkns.settings'
 const REFRESH_KEY = 'lxkns.refresh.interval'
@@ -34,7 +34,7 @@ const defaults = { theme: 'system', showSystem: false, showShared: true, expandN
 
 let state = {
   model: null,      // the model of the discovery shown
-  raw: null,        // its JSON text (what "download" saves)
+  raw: null,        // its JSON text, a Blob (what "download" saves)
   source: null,     // { kind: 'service' | 'file', name, time }
   loading: false,
   error: null,
@@ -111,20 +111,122 @@ export function reveal(view, id, expand = false) {
   setState({ reveal: { view, id, expand } })
 }
 
-// Lets the browser run other tasks (input, paint) between the steps of
-// showing a big discovery, so that none of them is one long task.
-const yieldToBrowser = () => new Promise((r) => setTimeout(r, 0))
+// The load status (role=status): what is being loaded and how far it is,
+// then what an import brought. Its own small store, so that a progress
+// step re-renders the status line only, not the views.
+let loadStatus = ''
+const statusSubscribers = new Set()
 
-// Shows a discovery document (text); returns an error message or null.
-// Parsing, building the model and rendering are separate tasks.
-export async function showDocument(text, source) {
+function setLoadStatus(text) {
+  if (text === loadStatus) return
+  loadStatus = text
+  for (const f of statusSubscribers) f(text)
+}
+
+export function useLoadStatus() {
+  const [s, set] = useState(loadStatus)
+  useEffect(() => {
+    statusSubscribers.add(set)
+    set(loadStatus)
+    return () => statusSubscribers.delete(set)
+  }, [])
+  return s
+}
+
+// Parsing happens in a Web Worker (model/load-worker.js), which posts the
+// document back in parts (each its own task here); where there is no
+// worker (or it fails to load), here.
+let worker = null
+let workerFailed = false
+let requests = 0
+
+function getWorker() {
+  if (!worker && !workerFailed && typeof Worker !== 'undefined') {
+    try {
+      worker = new Worker(new URL('./model/load-worker.js', import.meta.url), { type: 'module' })
+    } catch {
+      workerFailed = true
+    }
+  }
+  return worker
+}
+
+const parseHere = async (blob) => JSON.parse(await blob.text())
+
+function parseDocument(blob) {
+  const w = getWorker()
+  if (!w) return parseHere(blob)
+  const id = ++requests
+  return new Promise((resolve, reject) => {
+    let doc
+    const stop = () => {
+      w.removeEventListener('message', onMessage)
+      w.removeEventListener('error', onError)
+    }
+    const onMessage = (e) => {
+      const m = e.data
+      if (m.id !== id) return
+      if (m.error != null) {
+        stop()
+        reject(new SyntaxError(m.error))
+      } else if (m.end) {
+        stop()
+        resolve(doc)
+      } else if ('head' in m) doc = m.head
+      else joinPart(doc, m)
+    }
+    const onError = (e) => {
+      // the worker did not load (or died): parse here from now on
+      e.preventDefault?.()
+      stop()
+      workerFailed = true
+      worker = null
+      w.terminate()
+      parseHere(blob).then(resolve, reject)
+    }
+    w.addEventListener('message', onMessage)
+    w.addEventListener('error', onError)
+    w.postMessage({ id, blob })
+  })
+}
+
+// Documents smaller than this load without a status line (a service
+// refresh every second would otherwise announce itself every second).
+const QUIET_SIZE = 256 << 10
+let generation = 0
+
+// Shows a discovery document (a Blob, or a string); returns an error
+// message or null. Reading and parsing (in the worker), building the
+// model (in slices) and rendering are separate tasks, none of them long,
+// with a status line saying how far it is. A later call supersedes an
+// earlier one that is still loading (which then returns null, showing
+// nothing).
+export async function showDocument(data, source) {
+  const blob = typeof data === 'string' ? new Blob([data], { type: 'application/json' }) : data
+  const gen = ++generation
+  const file = source?.kind === 'file'
+  const name = file ? source.name : 'the discovery'
+  const loud = file || blob.size >= QUIET_SIZE
+  if (loud) setLoadStatus(`Loading ${name}: reading ${Math.round(blob.size / 1024)} KiB…`)
   let model
   try {
-    const doc = JSON.parse(text)
-    if (text.length > 1 << 20) await yieldToBrowser()
-    model = fromJSON(doc)
-    if (text.length > 1 << 20) await yieldToBrowser()
+    const doc = await parseDocument(blob)
+    if (gen !== generation) return null
+    let shown = -1
+    model = await buildModel(doc, {
+      onProgress: ({ done, total, processes, namespaces }) => {
+        const pct = Math.floor((done / total) * 10) * 10
+        if (!loud || pct === shown || gen !== generation) return
+        shown = pct
+        setLoadStatus(`Loading ${name}: ${processes} processes, ${namespaces} namespaces, ${pct} % modelled…`)
+      },
+    })
+    if (gen !== generation) return null
+    // rendering the first view is a task of its own
+    await nextTask()
+    if (gen !== generation) return null
   } catch (e) {
+    if (gen === generation) setLoadStatus('')
     return e.message
   }
   // The first view tells the story without a click: the initial user
@@ -132,31 +234,35 @@ export async function showDocument(text, source) {
   // first discovery and on every imported one; later refreshes keep what
   // the user expanded or collapsed.
   let expanded = state.expanded
-  if (!expanded.all || source?.kind === 'file')
+  if (!expanded.all || file)
     expanded = { ...expanded, all: new Set(firstViewExpansion(model)) }
-  setState({ model, raw: text, source, error: null, expanded })
+  setState({ model, raw: blob, source, error: null, expanded })
+  setLoadStatus(file ? `Imported ${name}: ${model.count} namespaces, ${model.processes.size} processes.` : '')
   return null
 }
 
 let inflight = null
+let importing = 0
 
 // Fetches a new discovery from the service (relative to <base>); one at a
-// time.
+// time, and none while a file is being imported (it would supersede it).
 export async function refresh() {
   if (inflight) return inflight
+  if (importing) return
   setState({ loading: true })
   inflight = (async () => {
     try {
       const resp = await fetch('api/namespaces', { cache: 'no-store' })
-      const text = await resp.text()
+      const blob = await resp.blob()
       if (!resp.ok) {
+        const text = await blob.text()
         let msg = `${resp.status} ${resp.statusText}`
         try {
           msg = JSON.parse(text).message ?? msg
         } catch { /* not JSON */ }
         throw new Error(msg)
       }
-      const err = await showDocument(text, { kind: 'service', name: 'api/namespaces', time: new Date() })
+      const err = await showDocument(blob, { kind: 'service', name: 'api/namespaces', time: new Date() })
       if (err) throw new Error(err)
       // Why the service's view is incomplete (unreadable processes, lack
       // of privilege), in one line; absent when it is complete.
@@ -173,8 +279,13 @@ export async function refresh() {
 
 // Reads a saved discovery (a File); turns auto-refresh off.
 export async function importFile(file) {
-  const text = await file.text()
-  const err = await showDocument(text, { kind: 'file', name: file.name, time: new Date() })
+  importing++
+  let err
+  try {
+    err = await showDocument(file, { kind: 'file', name: file.name, time: new Date() })
+  } finally {
+    importing--
+  }
   if (err) {
     setState({ error: `cannot import ${file.name}: ${err}` })
     return false

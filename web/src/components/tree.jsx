@@ -10,7 +10,13 @@
 // components without hooks. <Tree> does not render them as components: it
 // flattens them, calling items() of the expanded nodes only (or of every
 // node, for the search and for deep links, which must find rows that are
-// not shown yet).
+// not shown yet: that index of every row and its search keys is built
+// ahead, in idle time, so that the first search does not wait for it).
+//
+// Rendering stays in short tasks on big hosts: over VIRTUAL_MIN rows only
+// the rows near the viewport are rendered; below it, a render that adds
+// more than CHUNK rows at once (a view with a hundred namespaces, "expand
+// all") adds them CHUNK at a time, one task each.
 //
 // Keyboard, as the WAI-ARIA tree pattern has it: the tree items take the
 // focus (one of them in the tab order: a roving tabindex, on the selected
@@ -23,11 +29,16 @@
 import { Fragment } from 'preact'
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { toggleExpanded, useAppState, setState, getState, select, reveal } from '../store.js'
-import { compileQuery } from './search.js'
+import { compileQuery, rowKeys } from './search.js'
 
 export const ROW_HEIGHT = 26
 export const VIRTUAL_MIN = 400
 const OVERSCAN = 30
+const CHUNK = 50
+// rows flattened (or indexed) between two points where the index build
+// may pause
+const STEP = 100
+const IDLE_SLICE = 10
 
 // A tree node: a description that <Tree> flattens, never rendered itself.
 export function Node() {
@@ -46,28 +57,64 @@ function each(v, fn) {
   else if (typeof t === 'function') each(t(v.props), fn)
 }
 
-// The rows of the nodes in vnodes: depth-first, into expanded nodes only
-// (isOpen), or into all of them (isOpen null: every row, with open false).
-export function flatten(vnodes, isOpen, depth = 1, parent = null, out = []) {
+// Runs a generator to its end; its return value.
+function finish(steps) {
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+  }
+}
+
+function levelOf(vnodes) {
   const level = []
   each(vnodes, (p) => level.push(p))
-  level.forEach((p, i) => {
+  return level
+}
+
+// The rows of the nodes in vnodes: depth-first, into expanded nodes only
+// (isOpen), or into all of them (isOpen null: every row, with open false).
+// Yields every STEP rows, returns the rows.
+function* flattenSteps(vnodes, isOpen) {
+  const out = []
+  const stack = [{ level: levelOf(vnodes), i: 0, depth: 1, parent: null }]
+  while (stack.length) {
+    const top = stack[stack.length - 1]
+    if (top.i >= top.level.length) {
+      stack.pop()
+      continue
+    }
+    const p = top.level[top.i++]
     const expandable = p.items != null
     const open = expandable && (isOpen ? isOpen(p.id) : false)
-    const row = {
-      id: p.id, label: p.label, cls: p.class, title: p.title, depth, parent, expandable, open,
-      pos: i + 1, size: level.length,
-    }
-    out.push(row)
-    if (expandable && (open || !isOpen)) flatten(p.items(), isOpen, depth + 1, p.id, out)
-  })
+    out.push({
+      id: p.id, label: p.label, cls: p.class, title: p.title, depth: top.depth, parent: top.parent,
+      expandable, open, pos: top.i, size: top.level.length,
+    })
+    if (expandable && (open || !isOpen))
+      stack.push({ level: levelOf(p.items()), i: 0, depth: top.depth + 1, parent: p.id })
+    if (out.length % STEP === 0) yield
+  }
   return out
 }
 
-function flattenAll(vnodes) {
-  const rows = flatten(vnodes, null)
+export function flatten(vnodes, isOpen) {
+  return finish(flattenSteps(vnodes, isOpen))
+}
+
+// The search index: every row, expanded or not, with its search keys, and
+// the rows by id.
+function* indexSteps(vnodes) {
+  const rows = yield* flattenSteps(vnodes, null)
+  for (let i = 0; i < rows.length; i++) {
+    rowKeys(rows[i])
+    if (i % STEP === 0) yield
+  }
   return { rows, byId: new Map(rows.map((r) => [r.id, r])) }
 }
+
+const idle = (f) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(f)
+  : setTimeout(() => f({ timeRemaining: () => 10 }), 20))
+const cancelIdle = (h) => (typeof cancelIdleCallback === 'function' ? cancelIdleCallback(h) : clearTimeout(h))
 
 function SearchBox({ label, query, matches, current, go }) {
   const n = matches.length
@@ -102,17 +149,45 @@ export function Tree({ view, expanded, label, children }) {
   const pending = useRef(null) // { id, focus }: a row to scroll to (and focus) once rendered
   const rows = useMemo(() => flatten(children, (id) => expanded.has(id)), [children, expanded])
   const virtual = rows.length > VIRTUAL_MIN
-  const [range, setRange] = useState([0, 80])
+  // the first window: the rows a viewport holds (updateRange() measures)
+  const [range, setRange] = useState(() => [0, Math.ceil(innerHeight / ROW_HEIGHT / 10) * 10 + OVERSCAN])
 
-  // Every row, expanded or not (search and deep links), built when first
-  // needed for this discovery, settings and view.
-  const full = useRef({ key: [], value: null })
-  const allRows = () => {
+  // Every row, expanded or not, with its search keys (search and deep
+  // links), for this discovery, settings and view: built in idle time
+  // after the tree is shown, or finished at once when needed before.
+  const full = useRef({ key: [], steps: null, value: null })
+  const index = () => {
     const key = [s.model, s.settings, view]
-    if (!full.current.value || key.some((k, i) => k !== full.current.key[i]))
-      full.current = { key, value: flattenAll(children) }
-    return full.current.value
+    if (key.some((k, i) => k !== full.current.key[i]))
+      full.current = { key, steps: indexSteps(children), value: null }
+    return full.current
   }
+  const allRows = () => {
+    const f = index()
+    if (!f.value) f.value = finish(f.steps)
+    return f.value
+  }
+  useEffect(() => {
+    const f = index()
+    if (f.value) return
+    let handle = 0
+    const work = (deadline) => {
+      handle = 0
+      if (full.current !== f || f.value) return
+      // short slices: an idle period can be 50 ms, a long task
+      const stop = performance.now() + Math.min(IDLE_SLICE, deadline.timeRemaining())
+      while (performance.now() < stop) {
+        const r = f.steps.next()
+        if (r.done) {
+          f.value = r.value
+          return
+        }
+      }
+      handle = idle(work)
+    }
+    handle = idle(work)
+    return () => handle && cancelIdle(handle)
+  }, [s.model, s.settings, view])
 
   const match = useMemo(() => compileQuery(s.search), [s.search])
   const matches = useMemo(() => (match ? allRows().rows.filter(match) : []), [match, s.model, s.settings, view])
@@ -194,9 +269,31 @@ export function Tree({ view, expanded, label, children }) {
     const r = el.getBoundingClientRect()
     if (r.top < 60 || r.bottom > innerHeight) el.scrollIntoView({ block: 'center' })
     if (want.focus) el.focus({ preventScroll: true })
+    if (virtual) updateRange()
   })
 
-  const [start, end] = virtual ? range : [0, rows.length]
+  // Below VIRTUAL_MIN rows, all of them, but at most CHUNK more than the
+  // last render drew (the rest in the next tasks).
+  const drawn = useRef({ view: null, n: 0 })
+  if (drawn.current.view !== view) drawn.current = { view, n: 0 }
+  const limit = rows.length - drawn.current.n > CHUNK ? drawn.current.n + CHUNK : rows.length
+  drawn.current.n = virtual ? 0 : limit
+  const [, setMore] = useState(0)
+  useEffect(() => {
+    if (virtual || limit >= rows.length) return
+    const t = setTimeout(() => setMore((x) => x + 1), 0)
+    return () => clearTimeout(t)
+  })
+  let [start, end] = virtual ? range : [0, limit]
+  // A row to scroll to that is outside the window: render the window
+  // around it (the scroll then moves the window where it belongs).
+  if (virtual && pending.current) {
+    const i = rows.findIndex((r) => r.id === pending.current.id)
+    if (i >= 0 && (i < start || i >= end)) {
+      start = Math.max(0, i - OVERSCAN)
+      end = Math.min(rows.length, i + OVERSCAN)
+    }
+  }
   const shown = rows.slice(start, end)
   const selected = s.selected[view]
   const tabStop = shown.some((r) => r.id === selected) ? selected : shown[0]?.id

@@ -89,9 +89,55 @@ export function holding(ns) {
   return 'bind'
 }
 
+// How many items (processes, namespaces, mount paths) the builder handles
+// between two points where it may pause.
+const STEP = 200
+
 // Builds the model; throws DiscoveryError for a document that is not a
-// discovery.
+// discovery. Synchronous: buildModel() is the same builder in slices.
 export function fromJSON(doc) {
+  const steps = modelSteps(doc)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+  }
+}
+
+// A message channel task: unlike setTimeout(0), not clamped to 4 ms when
+// nested, and run before rendering only if the browser has nothing more
+// urgent (input, a frame) queued.
+export function nextTask() {
+  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0))
+  return new Promise((resolve) => {
+    const ch = new MessageChannel()
+    ch.port1.onmessage = () => {
+      ch.port1.close()
+      resolve()
+    }
+    ch.port2.postMessage(null)
+  })
+}
+
+// The builder of fromJSON() in slices of about sliceMs, each a task of its
+// own, so that a big discovery (5000 processes: several hundred ms in one
+// piece) never blocks the page for long. onProgress({ done, total,
+// processes, namespaces }) is told how far it is (done of total items).
+export async function buildModel(doc, { sliceMs = 12, onProgress = null } = {}) {
+  const steps = modelSteps(doc)
+  let start = performance.now()
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+    if (performance.now() - start >= sliceMs) {
+      onProgress?.(r.value)
+      await nextTask()
+      start = performance.now()
+    }
+  }
+}
+
+// The builder: yields its progress every STEP items, returns the model.
+function* modelSteps(doc) {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     throw new DiscoveryError('not a JSON object')
   if (typeof doc.namespaces !== 'object' || doc.namespaces === null)
@@ -99,8 +145,19 @@ export function fromJSON(doc) {
   if (typeof doc.processes !== 'object' || doc.processes === null)
     throw new DiscoveryError('not an lxkns discovery: no "processes" object')
 
+  const nsList = Object.values(doc.namespaces)
+  const procList = Object.values(doc.processes)
+  // The work, in items: every namespace and process is visited twice
+  // (made, then linked), every mount path once.
+  let paths = 0
+  for (const t of Object.values(doc.mounts ?? {})) paths += Object.keys(t ?? {}).length
+  const total = 2 * nsList.length + 2 * procList.length + paths
+  let done = 0
+  const progress = () => ({ done, total, processes: procList.length, namespaces: nsList.length })
+
   const namespaces = new Map()
-  for (const j of Object.values(doc.namespaces)) {
+  for (const j of nsList) {
+    if (++done % STEP === 0) yield progress()
     if (!j || typeof j !== 'object' || !NS_TYPES.includes(j.type))
       throw new DiscoveryError('not an lxkns discovery: a namespace without a valid type')
     const ref = Array.isArray(j.reference) ? j.reference : j.reference ? [j.reference] : []
@@ -128,7 +185,8 @@ export function fromJSON(doc) {
 
   const processes = new Map()
   const tasks = new Map()
-  for (const j of Object.values(doc.processes)) {
+  for (const j of procList) {
+    if (++done % STEP === 0) yield progress()
     // One object shape for every process (no deleted fields: V8 keeps
     // such objects fast).
     const p = {
@@ -150,6 +208,7 @@ export function fromJSON(doc) {
     }
   }
   for (const p of processes.values()) {
+    if (++done % STEP === 0) yield progress()
     nsOf(p.nsids, p.namespaces)
     for (const t of p.tasks) nsOf(t.nsids, t.namespaces)
     // Without task affinity, the main task's is the process's.
@@ -162,6 +221,7 @@ export function fromJSON(doc) {
   }
 
   for (const ns of namespaces.values()) {
+    if (++done % STEP === 0) yield progress()
     ns.owner = ns.ownerId != null ? namespaces.get(num(ns.ownerId)) ?? null : null
     if (ns.owner && ns.type !== 'user') ns.owner.tenants.push(ns)
     ns.parent = ns.parentId != null ? namespaces.get(num(ns.parentId)) ?? null : null
@@ -269,6 +329,7 @@ export function fromJSON(doc) {
     const byPathId = new Map()
     const all = []
     for (const [path, j] of Object.entries(paths ?? {})) {
+      if (++done % STEP === 0) yield progress()
       const mp = {
         path,
         pathid: j.pathid,
@@ -391,4 +452,35 @@ export function descendants(mp) {
   let n = 0
   for (const c of mp.children) n += 1 + descendants(c)
   return n
+}
+
+// Items per part of splitDocument(): namespaces and processes are small, a
+// mount table (one mount namespace's paths) can have hundreds of paths.
+const PART = { namespaces: 250, processes: 250, mounts: 8 }
+
+// A parsed document in parts, to be posted from a worker: the head (the
+// document without its namespaces, processes and mounts) and parts of
+// those ({ key, values }: namespace or process objects, [mntnsid, paths]
+// entries). joinParts() puts them back together, into a document that
+// fromJSON() models the same (it reads these maps' values only; mounts
+// keep their keys).
+export function splitDocument(doc) {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { head: doc, parts: [] }
+  const head = { ...doc }
+  const parts = []
+  for (const key of Object.keys(PART)) {
+    const v = doc[key]
+    if (!v || typeof v !== 'object' || Array.isArray(v)) continue
+    const values = key === 'mounts' ? Object.entries(v) : Object.values(v)
+    head[key] = key === 'mounts' ? {} : []
+    for (let i = 0; i < values.length; i += PART[key])
+      parts.push({ key, values: values.slice(i, i + PART[key]) })
+  }
+  return { head, parts }
+}
+
+// Adds a part of splitDocument() to its head.
+export function joinPart(head, { key, values }) {
+  if (key === 'mounts') for (const [k, v] of values) head.mounts[k] = v
+  else for (const v of values) head[key].push(v)
 }

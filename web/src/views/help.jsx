@@ -64,7 +64,8 @@ export function Help() {
         some work, so prefer relaxed intervals). Expand and collapse act on the current view.
         Download saves the discovery as JSON (the document of <code>GET /api/namespaces</code>);
         import shows a saved one again (also by dropping the file onto the window), which turns
-        auto-refresh off.
+        auto-refresh off. A big discovery loads in the background, the line above the view saying
+        how far it is; the view shown stays usable meanwhile.
       </p>
       <h2>The API</h2>
       <p>
