@@ -415,6 +415,11 @@ static void scan_tasks(struct worker *w, int dirfd, struct lxkns_process *p, uin
 {
 	struct task_ctx tc = { .w = w, .p = p, .num_threads = num_threads, .taskdirfd = -1 };
 
+	if (num_threads <= 1) {
+		tc.tasks = (struct lxkns_task **)(p + 1); /* (see scan_one()) */
+		tc.cap = 1;
+	}
+
 	if (num_threads > 1) {
 		tc.taskdirfd = raw_openat(dirfd, "task", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (tc.taskdirfd >= 0) {
@@ -523,7 +528,10 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret, str
 	_cleanup_close_ int dirfd = procfs_open_pid(d->pf, pid);
 	if (dirfd < 0)
 		return 0; /* gone since we listed /proc */
-	p = arena_alloc(&w->arena, sizeof(*p));
+	/* with room for the task table of a single-threaded process right
+	 * behind it: every pass over the processes that looks at their tasks
+	 * then reads one cache line less */
+	p = arena_alloc(&w->arena, sizeof(*p) + sizeof(struct lxkns_task *));
 	if (!p)
 		return -ENOMEM;
 	p->pid = pid; /* (also the main task's TID) */
