@@ -205,10 +205,18 @@ int result_link(struct lxkns_result *r, bool compute_leaders)
 	/* the process tree and, in the same pass (at 20,000 processes the
 	 * table does not fit the caches: each pass over it costs), the
 	 * leaders: attached processes whose parent is not attached */
+	struct lxkns_process *last_parent = NULL;
+	pid_t last_ppid = 0;
 	for (size_t i = 0; i < r->proc_count; i++) {
 		struct lxkns_process *p = r->procs[i];
 		if (p->ppid > 0 && p->ppid != p->pid) {
-			p->parent = u64map_get(&r->proc_by_pid, (uint64_t)p->ppid);
+			/* siblings come in runs (kernel threads, a service's
+			 * workers): the last lookup saves a hash probe */
+			if (p->ppid != last_ppid) {
+				last_ppid = p->ppid;
+				last_parent = u64map_get(&r->proc_by_pid, (uint64_t)p->ppid);
+			}
+			p->parent = last_parent;
 			/* procs are sorted: children come out sorted by PID */
 			if (p->parent && ptrvec_push(&p->parent->children, p) < 0)
 				return -ENOMEM;
