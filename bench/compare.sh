@@ -6,7 +6,7 @@
 # bench/nsload, bench/nsfloor, bench/benchrun (and tools/dumpns, once it exists).
 #
 #   bench/compare.sh [-B BUILDDIR] [-o OUTDIR] [-r RUNS] [-w WARMUP]
-#                    [-s SETTLE] [-D DUMPNS] [-x] [S] [M] [L] [P<procs>...]
+#                    [-s SETTLE] [-D DUMPNS] [-C BASE] [-x] [S] [M] [L] [P<procs>...]
 #   bench/compare.sh [options] scale     (S M L P10000 P20000, one table)
 #
 #   -B  build dir (default ./build)
@@ -15,6 +15,8 @@
 #   -w  warm-up rounds (default S 3, M 2, L 1)
 #   -s  seconds to let the load settle before measuring (default 2)
 #   -D  path of dumpns (default BUILDDIR/tools/dumpns[/dumpns])
+#   -C  another dumpns (e.g. main's, built elsewhere) measured in the same
+#       rounds as base, base-1t and base-ns: a before/after in one run
 #   -x  skip the slow measurements (strace, callgrind)
 #
 # Loads (nsload options; no load named: S M L):
@@ -23,7 +25,8 @@
 #   L  -p 5000 -n 800 -b 16 -F 16 -S 8 -m 8
 #   P<procs>  -p <procs> -n 64 (scaling in processes)
 #   scale     S M L P10000 P20000, then one table of µs/proc and the ratios
-#             per load (callgrind skips lsns on P loads: it is O(P²))
+#             per load (callgrind skips lsns on P loads: it is O(P²));
+#             `scale S L P20000`: the same table for the loads named
 #
 # Needs root, strace, valgrind, jq and lsns (apt-get install strace valgrind
 # jq util-linux).  Inside each load this script runs itself again (--inner)
@@ -88,8 +91,8 @@ found_list() { # name -> writes $OUT/$name.ns ("type ino", sorted by ino)
 DUMPNS_NS_FLAGS="--no-tasks --no-fds --no-sockets --no-bindmounts --no-hierarchy --no-ownership --no-mounts --no-freezer --no-affinity --no-pidmap"
 
 inner() {
-	# inner LOAD OUTDIR NSFLOOR BENCHRUN DUMPNS RUNS WARMUP SLOW SETTLE
-	local load=$1 runs=$6 warmup=$7 slow=$8 settle=$9
+	# inner LOAD OUTDIR NSFLOOR BENCHRUN DUMPNS RUNS WARMUP SLOW SETTLE [BASE]
+	local load=$1 runs=$6 warmup=$7 slow=$8 settle=$9 base=${10:-}
 	OUT=$2 NSFLOOR=$3 BENCHRUN=$4 DUMPNS=$5
 	mkdir -p "$OUT"
 	# tool name -> command line
@@ -105,6 +108,12 @@ inner() {
 		fi
 		names+=(dumpns-ns)
 		cmd[dumpns-ns]="$DUMPNS -c $DUMPNS_NS_FLAGS"
+	fi
+	if [ -n "$base" ]; then
+		names+=(base base-1t base-ns)
+		cmd[base]="$base -c"
+		cmd[base-1t]="$base -c --threads 1"
+		cmd[base-ns]="$base -c $DUMPNS_NS_FLAGS"
 	fi
 	names+=(floor-full floor-ns lsns)
 	cmd[floor-full]="$NSFLOOR -l full"
@@ -142,7 +151,10 @@ inner() {
 		else
 			sc=NA ir=NA
 		fi
-		found=$(found_list "$n")
+		case $n in
+		base*) found=NA ;;
+		*) found=$(found_list "$n") ;;
+		esac
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "${wall:-NA}" "$sc" "$ir" "${rss:-NA}" \
 			"$found" "${cpu:-NA}" >>"$OUT/results.tsv"
 		# progress on stdout: nsload gives CMD only fds 0..2, and the
@@ -161,17 +173,18 @@ fi
 # outer part
 # ---------------------------------------------------------------------------
 
-BUILD=./build OUTBASE="" RUNS="" WARMUP="" DUMPNS="" SLOW=1 SETTLE=2
-while getopts "B:o:r:w:D:s:xh" opt; do
+BUILD=./build OUTBASE="" RUNS="" WARMUP="" DUMPNS="" SLOW=1 SETTLE=2 BASE=""
+while getopts "B:o:r:w:D:C:s:xh" opt; do
 	case $opt in
 	B) BUILD=$OPTARG ;;
 	o) OUTBASE=$OPTARG ;;
 	r) RUNS=$OPTARG ;;
 	w) WARMUP=$OPTARG ;;
 	D) DUMPNS=$OPTARG ;;
+	C) BASE=$(readlink -f "$OPTARG") ;;
 	s) SETTLE=$OPTARG ;;
 	x) SLOW=0 ;;
-	h) sed -n '4,32p' "$0"; exit 0 ;;
+	h) sed -n '4,34p' "$0"; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -179,9 +192,10 @@ shift $((OPTIND - 1))
 LOADS=("$@")
 [ ${#LOADS[@]} -gt 0 ] || LOADS=(S M L)
 SCALE=0
-if [ "${LOADS[*]}" = scale ]; then
+if [ "${LOADS[0]}" = scale ]; then
 	SCALE=1
-	LOADS=(S M L P10000 P20000)
+	LOADS=("${LOADS[@]:1}")
+	[ ${#LOADS[@]} -gt 0 ] || LOADS=(S M L P10000 P20000)
 fi
 
 [ "$(id -u)" = 0 ] || die "must run as root"
@@ -203,6 +217,7 @@ if [ -n "$DUMPNS" ]; then
 	DUMPNS=$(readlink -f "$DUMPNS")
 fi
 [ -n "$DUMPNS" ] || echo "compare.sh: no dumpns in $BUILD yet: measuring the floor and lsns only" >&2
+if [ -n "$BASE" ] && { [ ! -f "$BASE" ] || [ ! -x "$BASE" ]; }; then die "no dumpns at $BASE (-C)"; fi
 for t in lsns jq; do command -v $t >/dev/null || die "$t is missing"; done
 if [ "$SLOW" = 1 ]; then
 	for t in strace valgrind; do
@@ -384,6 +399,26 @@ scale_table() { # outbase load...
 			"${rss:-NA}" "${lrss:-NA}" "$(r2 "$rss" "$lrss")" \
 			"$(awk -v a="$rss" -v f="$frss" -v p="$procs" 'BEGIN { if (a == "" || a == "NA" || f == "" || f == "NA" || p + 0 == 0) print "NA"; else printf "%.0f", (a - f) * 1024 / p }')"
 	done
+	# before/after (-C): this dumpns against the base in the same rounds
+	if [ -n "$BASE" ]; then
+		echo
+		echo "Before/after in the same rounds (-C $BASE): this dumpns / the base."
+		echo
+		echo "| load | wall | --threads 1 wall | --threads 1 CPU | dumpns-ns wall | syscalls | Ir | max RSS |"
+		echo "|---|--:|--:|--:|--:|--:|--:|--:|"
+		for load in "$@"; do
+			res=$base/$load/results.tsv
+			[ -s "$res" ] || continue
+			printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$load" \
+				"$(r2 "$(field "$res" dumpns 2)" "$(field "$res" base 2)")" \
+				"$(r2 "$(field "$res" dumpns-1t 2)" "$(field "$res" base-1t 2)")" \
+				"$(r2 "$(field "$res" dumpns-1t 7)" "$(field "$res" base-1t 7)")" \
+				"$(r2 "$(field "$res" dumpns-ns 2)" "$(field "$res" base-ns 2)")" \
+				"$(r2 "$(field "$res" dumpns 3)" "$(field "$res" base 3)")" \
+				"$(r2 "$(field "$res" dumpns 4)" "$(field "$res" base 4)")" \
+				"$(r2 "$(field "$res" dumpns 5)" "$(field "$res" base 5)")"
+		done
+	fi
 	# linearity: µs/proc of the biggest P load against L's (goal ≤ 1.1)
 	local lres=$base/L/results.tsv big="" b
 	for b in "$@"; do case $b in P*) big=$b ;; esac; done
@@ -433,7 +468,7 @@ for load in "${LOADS[@]}"; do
 	t0=$EPOCHREALTIME
 	# shellcheck disable=SC2086
 	if ! "$NSLOAD" run $opts -- bash "$SELF" --inner "$load" "$dir" "$NSFLOOR" \
-		"$BENCHRUN" "$DUMPNS" "$runs" "$warmup" "$SLOW" "$SETTLE" 2>"$dir/nsload.log"; then
+		"$BENCHRUN" "$DUMPNS" "$runs" "$warmup" "$SLOW" "$SETTLE" "$BASE" 2>"$dir/nsload.log"; then
 		cat "$dir/nsload.log" >&2
 		echo "compare.sh: load $load failed" >&2
 		rc=1

@@ -101,6 +101,7 @@ struct nsset {
 	struct lxkns_nsid id[_LXKNS_NS_TYPE_MAX];	/* as scanned; ino 0 = unreadable */
 	struct lxkns_namespace *ns[_LXKNS_NS_TYPE_MAX]; /* set by phase 2 */
 	uint8_t resolved;				/* type bits done by phase 2 */
+	bool listed; /* phase 2: its first process is on the work list */
 };
 
 /* What processes and tasks have in common. Kept small: a discovery holds
@@ -171,12 +172,8 @@ struct lxkns_process {
 	struct lxkns_task **tasks;
 	size_t task_count;
 	struct lxkns_container *container; /* when it is a container's initial process */
-
-	/* scan-time only */
-	uint64_t num_threads;
-	struct lxkns_nsid for_children[2]; /* pid_for_children, time_for_children */
-	struct fd_ref *fds;
-	size_t fd_count;
+	/* (what only the discovery needs, for_children and the fd list, is in
+	 * its side table, struct proc_scan in lib/discover/) */
 };
 
 struct lxkns_result {

@@ -11,8 +11,19 @@
 #include "strintern.h"
 #include "procfs/procfs.h"
 
+/* What phases 1 and 2 need of a process but the model does not keep: a
+ * side table parallel to the result's process table, freed after phase 2
+ * (ARCHITECTURE.md, "Scaling and start-up"). */
+struct proc_scan {
+	struct lxkns_nsid for_children[2]; /* pid_for_children, time_for_children */
+	struct fd_ref *fds;		   /* namespace and socket fds (in the arena) */
+	uint32_t fd_count;
+	bool odd_tasks; /* a task has a namespace set other than the process's */
+};
+
 struct discovery {
 	struct lxkns_result *r;
+	struct proc_scan *scan; /* [r->proc_count], phases 1 and 2 only */
 	struct procfs *pf;
 	struct lxkns_discover_opts opts;
 	unsigned mask; /* namespace types to discover */

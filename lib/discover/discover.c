@@ -170,6 +170,9 @@ int discover_run(const struct lxkns_discover_opts *opts, discover_late_fn late,
 		r = discover_from_fds(&d);
 		trace("from-fds", &t0, r);
 	}
+	/* the side table of the scan is done with */
+	free(d.scan);
+	d.scan = NULL;
 	if (r >= 0 && (d.opts.from_bindmounts || d.opts.with_mounts)) {
 		r = discover_mount_namespaces(&d);
 		trace("mount-ns", &t0, r);

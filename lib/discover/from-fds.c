@@ -73,10 +73,13 @@ int discover_from_fds(struct discovery *d)
 	int ret = 0;
 
 	for (size_t i = 0; i < r->proc_count && ret == 0; i++) {
+		const struct proc_scan *sc = &d->scan[i];
+		if (!sc->fd_count)
+			continue;
 		struct lxkns_process *p = r->procs[i];
 		int pidfd = -1;
-		for (size_t k = 0; k < p->fd_count && ret == 0; k++) {
-			const struct fd_ref *f = &p->fds[k];
+		for (size_t k = 0; k < sc->fd_count && ret == 0; k++) {
+			const struct fd_ref *f = &sc->fds[k];
 			if (f->type == FD_REF_DETACHED) {
 				ret = discover_detached_fd(d, p, f);
 				continue;

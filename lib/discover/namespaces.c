@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "discover-internal.h"
@@ -177,6 +178,20 @@ static int scan_rank(enum lxkns_ns_type t)
 	return t == LXKNS_NS_USER ? 0 : species_hierarchical(t) ? 1 : 2;
 }
 
+/* Whether a process's NAME_for_children differs from its own namespace of
+ * any type: only then does phase 2 look at it for that. */
+static bool children_differ(const struct discovery *d, const struct nsset *set,
+			    const struct proc_scan *sc)
+{
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
+		int slot = species_children_slot(t);
+		if (slot >= 0 && sc->for_children[slot].ino && set->id[t].ino &&
+		    sc->for_children[slot].ino != set->id[t].ino && want_type(d, t))
+			return true;
+	}
+	return false;
+}
+
 int discover_from_procs(struct discovery *d)
 {
 	struct lxkns_result *r = d->r;
@@ -188,15 +203,31 @@ int discover_from_procs(struct discovery *d)
 		for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++)
 			if (scan_rank(t) == rank)
 				scan_order[n++] = t;
+	/* The work list: the processes where a pass below can do something,
+	 * in PID order: the first of each namespace set (the others find it
+	 * resolved) and those whose children go elsewhere. One pass over the
+	 * process table instead of one per type: at 20,000 processes the
+	 * table does not fit the caches. */
+	size_t *work = malloc((r->proc_count ? r->proc_count : 1) * sizeof(*work));
+	size_t work_count = 0;
+	if (!work)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->proc_count; i++) {
+		struct nsset *set = r->procs[i]->c.nss;
+		if (!set)
+			continue;
+		if (!set->listed || children_differ(d, set, &d->scan[i]))
+			work[work_count++] = i;
+		set->listed = true;
+	}
 	for (int k = 0; k < n; k++) {
 		enum lxkns_ns_type t = scan_order[k];
 		if (!want_type(d, t))
 			continue;
-		for (size_t i = 0; i < r->proc_count; i++) {
-			struct lxkns_process *p = r->procs[i];
+		for (size_t w = 0; w < work_count; w++) {
+			struct lxkns_process *p = r->procs[work[w]];
+			const struct proc_scan *sc = &d->scan[work[w]];
 			struct nsset *set = p->c.nss;
-			if (!set)
-				continue;
 			struct lxkns_nsid id = set->id[t];
 			bool created;
 			if (!id.ino)
@@ -212,8 +243,10 @@ int discover_from_procs(struct discovery *d)
 						    lxkns_ns_type_name(t));
 					ns = ns_register_path(d, t, id, path, p->pid, &created);
 				}
-				if (!ns)
+				if (!ns) {
+					free(work);
 					return -ENOMEM;
+				}
 				if (ns->ref_kind == NS_REF_NONE) {
 					ns->ref_kind = NS_REF_PROC;
 					ns->ref_pid = p->pid;
@@ -223,15 +256,17 @@ int discover_from_procs(struct discovery *d)
 			}
 			/* pid_for_children, time_for_children */
 			int slot = species_children_slot(t);
-			if (slot < 0 || !p->for_children[slot].ino ||
-			    p->for_children[slot].ino == id.ino)
+			if (slot < 0 || !sc->for_children[slot].ino ||
+			    sc->for_children[slot].ino == id.ino)
 				continue;
 			const char *entry = species_children_name(t);
 			pid_ns_path(path, sizeof(path), p->pid, 0, entry);
-			struct lxkns_namespace *ns = ns_register_path(d, t, p->for_children[slot],
+			struct lxkns_namespace *ns = ns_register_path(d, t, sc->for_children[slot],
 								      path, p->pid, &created);
-			if (!ns)
+			if (!ns) {
+				free(work);
 				return -ENOMEM;
+			}
 			if (ns->ref_kind == NS_REF_NONE) {
 				ns->ref_kind = NS_REF_PROC;
 				ns->ref_pid = p->pid;
@@ -239,6 +274,7 @@ int discover_from_procs(struct discovery *d)
 			}
 		}
 	}
+	free(work);
 	return 0;
 }
 
@@ -248,6 +284,9 @@ int discover_from_tasks(struct discovery *d)
 	char path[80];
 
 	for (size_t i = 0; i < r->proc_count; i++) {
+		/* (most processes: all tasks share the process's set) */
+		if (!d->scan[i].odd_tasks)
+			continue;
 		struct lxkns_process *p = r->procs[i];
 		for (size_t k = 0; k < p->task_count; k++) {
 			struct lxkns_task *task = p->tasks[k];

@@ -83,6 +83,7 @@ struct worker {
 	uint64_t flat_pidns;
 	const pid_t *pids;
 	struct lxkns_process **slots;
+	struct proc_scan *scan; /* parallel to slots */
 	size_t count;
 	atomic_size_t *next;
 	int err;
@@ -330,6 +331,7 @@ static void read_ns(struct worker *w, int dirfd, pid_t id, struct proc_common *c
 struct task_ctx {
 	struct worker *w;
 	struct lxkns_process *p;
+	uint64_t num_threads; /* as stat has it */
 	int taskdirfd;
 	struct lxkns_task **tasks;
 	size_t count, cap;
@@ -387,9 +389,9 @@ static int scan_task(void *userdata, uint64_t n, const char *name)
 	}
 	if (tc->count == tc->cap) {
 		/* stat's thread count is right but for a race */
-		size_t ncap = tc->cap					? tc->cap * 2
-			      : p->num_threads && p->num_threads < 1024 ? p->num_threads
-									: 1;
+		size_t ncap = tc->cap					  ? tc->cap * 2
+			      : tc->num_threads && tc->num_threads < 1024 ? tc->num_threads
+									  : 1;
 		struct lxkns_task **nt = arena_alloc(&w->arena, ncap * sizeof(*nt));
 		if (!nt)
 			return -ENOMEM;
@@ -408,11 +410,17 @@ static int cmp_task_ptr(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
-static void scan_tasks(struct worker *w, int dirfd, struct lxkns_process *p)
+static void scan_tasks(struct worker *w, int dirfd, struct lxkns_process *p, uint64_t num_threads,
+		       struct proc_scan *sc)
 {
-	struct task_ctx tc = { .w = w, .p = p, .taskdirfd = -1 };
+	struct task_ctx tc = { .w = w, .p = p, .num_threads = num_threads, .taskdirfd = -1 };
 
-	if (p->num_threads > 1) {
+	if (num_threads <= 1) {
+		tc.tasks = (struct lxkns_task **)(p + 1); /* (see scan_one()) */
+		tc.cap = 1;
+	}
+
+	if (num_threads > 1) {
 		tc.taskdirfd = raw_openat(dirfd, "task", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (tc.taskdirfd >= 0) {
 			int r = procfs_list_numbers(w->d->pf, tc.taskdirfd, ".", scan_task, &tc);
@@ -434,6 +442,9 @@ static void scan_tasks(struct worker *w, int dirfd, struct lxkns_process *p)
 		qsort(tc.tasks, tc.count, sizeof(*tc.tasks), cmp_task_ptr);
 	p->tasks = tc.tasks;
 	p->task_count = tc.count;
+	/* phase 2 looks only at processes with a task of another set */
+	for (size_t i = 0; i < tc.count; i++)
+		sc->odd_tasks |= tc.tasks[i]->c.nss && tc.tasks[i]->c.nss != p->c.nss;
 }
 
 struct fd_ctx {
@@ -486,7 +497,7 @@ static int scan_fd(void *userdata, uint64_t n, const char *name)
 	return 0;
 }
 
-static void scan_fds(struct worker *w, int dirfd, struct lxkns_process *p)
+static void scan_fds(struct worker *w, int dirfd, struct lxkns_process *p, struct proc_scan *sc)
 {
 	struct fd_ctx fc = { .w = w };
 
@@ -502,11 +513,11 @@ static void scan_fds(struct worker *w, int dirfd, struct lxkns_process *p)
 		result_diag(w->d->r, p->pid, r, "fd", "cannot list the fds of %d: %s", (int)p->pid,
 			    strerror(-r));
 	raw_close(fc.fddirfd);
-	p->fds = fc.refs;
-	p->fd_count = fc.count;
+	sc->fds = fc.refs;
+	sc->fd_count = (uint32_t)fc.count;
 }
 
-static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
+static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret, struct proc_scan *sc)
 {
 	struct discovery *d = w->d;
 	struct lxkns_process *p;
@@ -517,7 +528,10 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
 	_cleanup_close_ int dirfd = procfs_open_pid(d->pf, pid);
 	if (dirfd < 0)
 		return 0; /* gone since we listed /proc */
-	p = arena_alloc(&w->arena, sizeof(*p));
+	/* with room for the task table of a single-threaded process right
+	 * behind it: every pass over the processes that looks at their tasks
+	 * then reads one cache line less */
+	p = arena_alloc(&w->arena, sizeof(*p) + sizeof(struct lxkns_task *));
 	if (!p)
 		return -ENOMEM;
 	p->pid = pid; /* (also the main task's TID) */
@@ -540,7 +554,6 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
 		return 0;
 	}
 	p->ppid = st.ppid;
-	p->num_threads = st.num_threads;
 	read_cmdline(w, dirfd, p);
 	read_cgroup(w, dirfd, pid, &p->c);
 	if (d->opts.from_procs) {
@@ -550,16 +563,16 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret)
 			int i = species_children_slot(t);
 			if (i >= 0 && want_type(d, t) && pc_ino(&p->c, t) &&
 			    procfs_ns_at(d->pf, dirfd, species_children_entry(t), t,
-					 &p->for_children[i]) < 0)
-				p->for_children[i].ino = 0;
+					 &sc->for_children[i]) < 0)
+				sc->for_children[i].ino = 0;
 		}
 	}
 	if (d->opts.with_nspids)
 		read_nspid(w, dirfd, &p->pid, &p->c);
 	if (d->opts.from_tasks)
-		scan_tasks(w, dirfd, p);
+		scan_tasks(w, dirfd, p, st.num_threads, sc);
 	if (d->opts.from_fds || d->opts.from_sockets)
-		scan_fds(w, dirfd, p);
+		scan_fds(w, dirfd, p, sc);
 	*ret = p;
 	return 0;
 }
@@ -575,7 +588,7 @@ static void *worker_main(void *arg)
 			break;
 		size_t end = start + chunk < w->count ? start + chunk : w->count;
 		for (size_t i = start; i < end; i++) {
-			int r = scan_one(w, w->pids[i], &w->slots[i]);
+			int r = scan_one(w, w->pids[i], &w->slots[i], &w->scan[i]);
 			if (r < 0) {
 				w->err = r;
 				return NULL;
@@ -585,10 +598,45 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+struct proc_sort {
+	struct lxkns_process *p;
+	struct proc_scan sc;
+};
+
+static int cmp_proc_sort(const void *a, const void *b)
+{
+	const struct proc_sort *x = a, *y = b;
+	return (x->p->pid > y->p->pid) - (x->p->pid < y->p->pid);
+}
+
+/* /proc lists PIDs in order, so this is for other procfs (fixtures): sorts
+ * the process table by PID, the side table along. 0 or -ENOMEM. */
+static int sort_by_pid(struct lxkns_process **slots, struct proc_scan *scan, size_t n)
+{
+	size_t i = 1;
+	while (i < n && slots[i - 1]->pid <= slots[i]->pid)
+		i++;
+	if (i >= n)
+		return 0;
+	struct proc_sort *tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		tmp[i] = (struct proc_sort){ .p = slots[i], .sc = scan[i] };
+	qsort(tmp, n, sizeof(*tmp), cmp_proc_sort);
+	for (i = 0; i < n; i++) {
+		slots[i] = tmp[i].p;
+		scan[i] = tmp[i].sc;
+	}
+	free(tmp);
+	return 0;
+}
+
 int scan_processes(struct discovery *d)
 {
 	struct pidlist pl = { 0 };
 	_cleanup_free_ struct lxkns_process **slots = NULL;
+	struct proc_scan *scan = NULL;
 	struct worker *workers = NULL;
 	atomic_size_t next;
 	unsigned nthreads = d->opts.threads;
@@ -606,18 +654,27 @@ int scan_processes(struct discovery *d)
 	if (pl.count < 64)
 		nthreads = 1;
 	slots = calloc(pl.count ? pl.count : 1, sizeof(*slots));
+	scan = calloc(pl.count ? pl.count : 1, sizeof(*scan));
 	workers = calloc(nthreads, sizeof(*workers));
-	if (!slots || !workers) {
+	if (!slots || !scan || !workers) {
 		free(pl.pids);
+		free(scan);
 		free(workers);
 		return -ENOMEM;
 	}
+	/* the discovery owns the side table from here on, even on failure */
+	d->scan = scan;
 	atomic_init(&next, 0);
 	pthread_t tids[8];
 	unsigned started = 0;
 	for (unsigned i = 0; i < nthreads; i++) {
 		workers[i] = (struct worker){
-			.d = d, .pids = pl.pids, .slots = slots, .count = pl.count, .next = &next
+			.d = d,
+			.pids = pl.pids,
+			.slots = slots,
+			.scan = scan,
+			.count = pl.count,
+			.next = &next,
 		};
 	}
 	/* worker 0 runs on this thread */
@@ -642,8 +699,13 @@ int scan_processes(struct discovery *d)
 	/* compact: the vanished leave no hole */
 	size_t n = 0;
 	for (size_t i = 0; i < pl.count; i++)
-		if (slots[i])
+		if (slots[i]) {
+			scan[n] = scan[i];
 			slots[n++] = slots[i];
+		}
+	r = sort_by_pid(slots, scan, n);
+	if (r < 0)
+		return r;
 	/* the result owns the table from here on, even on failure */
 	return result_set_processes(d->r, TAKE_PTR(slots), n);
 }

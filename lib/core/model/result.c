@@ -202,14 +202,46 @@ static bool senior(const struct lxkns_process *a, const struct lxkns_process *b)
 
 int result_link(struct lxkns_result *r, bool compute_leaders)
 {
-	/* the process tree */
+	/* the process tree and, in the same pass (at 20,000 processes the
+	 * table does not fit the caches: each pass over it costs), the
+	 * leaders: attached processes whose parent is not attached */
+	struct lxkns_process *last_parent = NULL;
+	pid_t last_ppid = 0;
 	for (size_t i = 0; i < r->proc_count; i++) {
 		struct lxkns_process *p = r->procs[i];
 		if (p->ppid > 0 && p->ppid != p->pid) {
-			p->parent = u64map_get(&r->proc_by_pid, (uint64_t)p->ppid);
+			/* siblings come in runs (kernel threads, a service's
+			 * workers): the last lookup saves a hash probe */
+			if (p->ppid != last_ppid) {
+				last_ppid = p->ppid;
+				last_parent = u64map_get(&r->proc_by_pid, (uint64_t)p->ppid);
+			}
+			p->parent = last_parent;
 			/* procs are sorted: children come out sorted by PID */
 			if (p->parent && ptrvec_push(&p->parent->children, p) < 0)
 				return -ENOMEM;
+		}
+		if (!compute_leaders)
+			continue;
+		/* the same set as its parent's: a leader of nothing */
+		for (int t = 0;
+		     t < _LXKNS_NS_TYPE_MAX && !(p->parent && p->parent->c.nss == p->c.nss); t++) {
+			struct lxkns_namespace *ns = pc_ns(&p->c, t);
+			if (!ns || (p->parent && pc_ns(&p->parent->c, t) == ns))
+				continue;
+			if (ptrvec_push(&ns->leaders, p) < 0)
+				return -ENOMEM;
+		}
+		for (size_t k = 0; k < p->task_count; k++) {
+			struct lxkns_task *task = p->tasks[k];
+			if (task->tid == p->pid || task->c.nss == p->c.nss)
+				continue;
+			for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
+				struct lxkns_namespace *ns = pc_ns(&task->c, t);
+				if (ns && ns != pc_ns(&p->c, t) &&
+				    ptrvec_push(&ns->loose_threads, task) < 0)
+					return -ENOMEM;
+			}
 		}
 	}
 
@@ -240,30 +272,6 @@ int result_link(struct lxkns_result *r, bool compute_leaders)
 		}
 	}
 
-	/* leaders: attached processes whose parent is not attached */
-	for (size_t i = 0; i < r->proc_count && compute_leaders; i++) {
-		struct lxkns_process *p = r->procs[i];
-		/* the same set as its parent's: a leader of nothing */
-		for (int t = 0;
-		     t < _LXKNS_NS_TYPE_MAX && !(p->parent && p->parent->c.nss == p->c.nss); t++) {
-			struct lxkns_namespace *ns = pc_ns(&p->c, t);
-			if (!ns || (p->parent && pc_ns(&p->parent->c, t) == ns))
-				continue;
-			if (ptrvec_push(&ns->leaders, p) < 0)
-				return -ENOMEM;
-		}
-		for (size_t k = 0; k < p->task_count; k++) {
-			struct lxkns_task *task = p->tasks[k];
-			if (task->tid == p->pid || task->c.nss == p->c.nss)
-				continue;
-			for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
-				struct lxkns_namespace *ns = pc_ns(&task->c, t);
-				if (ns && ns != pc_ns(&p->c, t) &&
-				    ptrvec_push(&ns->loose_threads, task) < 0)
-					return -ENOMEM;
-			}
-		}
-	}
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX; t++) {
 		for (size_t i = 0; i < r->ns[t].count; i++) {
 			struct lxkns_namespace *ns = r->ns[t].items[i];
