@@ -390,11 +390,13 @@ static void write_mount_body(struct jw *w, const struct lxkns_mount *m)
 	jw_string(w, m->mountpoint);
 	JW_KEY(w, "mountoptions");
 	jw_array_open(w);
-	for (const char *o = m->options; o && *o;) {
+	/* every piece between commas, empty ones too, so that reading the
+	 * array back (joined with commas) gives the same string: a trailing
+	 * empty option was lost once (fuzz-json, round trip) */
+	for (const char *o = m->options && *m->options ? m->options : NULL; o;) {
 		const char *comma = strchr(o, ',');
-		size_t len = comma ? (size_t)(comma - o) : strlen(o);
-		jw_string_n(w, o, len);
-		o += len + (comma ? 1 : 0);
+		jw_string_n(w, o, comma ? (size_t)(comma - o) : strlen(o));
+		o = comma ? comma + 1 : NULL;
 	}
 	jw_array_close(w);
 	JW_KEY(w, "tags");
