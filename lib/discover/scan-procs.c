@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -87,6 +88,11 @@ struct worker {
 	size_t count;
 	atomic_size_t *next;
 	int err;
+	/* namespaces this worker holds open until the scan ends (pin_nsset()):
+	 * inodes in open addressing (0: free), their O_PATH fds (-1: failed) */
+	uint64_t *pin_ino;
+	int *pin_fd;
+	size_t pin_used, pin_max, pin_mask;
 	/* one read buffer per worker, grown on demand */
 	struct readbuf buf;
 	char stackbuf[4096];
@@ -284,6 +290,84 @@ static void read_cmdline(struct worker *w, int dirfd, struct lxkns_process *p)
 	w->cmdline_count[slot] = count;
 }
 
+/*
+ * Namespace pins. Each lookup of /proc/PID/ns/TYPE gives the namespace's
+ * nsfs dentry; when nothing holds that dentry, the kernel allocates it and
+ * an inode, and frees both (through RCU) when the lookup is done: for every
+ * one of the ten ns/ entries of every process and task. Holding one O_PATH
+ * fd per namespace while the scan runs keeps the dentry, so the lookups
+ * find it. At P20000 that cut the CPU time of a full discovery by about a
+ * quarter, and the RCU callbacks, which ran on the other core while a
+ * single thread scanned but compete with the workers when two do, by more
+ * (ARCHITECTURE.md, "Scaling and start-up"). A namespace is pinned the first
+ * time a worker sees it in a new namespace set, up to a budget of fds (an
+ * eighth of RLIMIT_NOFILE, at most 4096, shared by the workers); the pins are
+ * closed when the scan ends. A pin that fails costs nothing but the saving.
+ */
+static void pin_nsset(struct worker *w, int dirfd, const struct lxkns_nsid *ids)
+{
+	if (!w->pin_max)
+		return;
+	if (!w->pin_ino) {
+		size_t slots = 16;
+		while (slots < 2 * w->pin_max)
+			slots *= 2;
+		w->pin_ino = calloc(slots, sizeof(*w->pin_ino));
+		w->pin_fd = malloc(w->pin_max * sizeof(*w->pin_fd));
+		if (!w->pin_ino || !w->pin_fd) {
+			free(w->pin_ino);
+			free(w->pin_fd);
+			w->pin_ino = NULL;
+			w->pin_fd = NULL;
+			w->pin_max = 0;
+			return;
+		}
+		w->pin_mask = slots - 1;
+	}
+	for (int t = 0; t < _LXKNS_NS_TYPE_MAX && w->pin_used < w->pin_max; t++) {
+		uint64_t ino = ids[t].ino;
+		if (!ino)
+			continue;
+		size_t h = (size_t)(ino * 0x9E3779B97F4A7C15ull) & w->pin_mask;
+		while (w->pin_ino[h] && w->pin_ino[h] != ino)
+			h = (h + 1) & w->pin_mask;
+		if (w->pin_ino[h])
+			continue;
+		w->pin_ino[h] = ino;
+		w->pin_fd[w->pin_used++] = raw_openat(dirfd, species_ns_entry(t),
+						      O_PATH | O_CLOEXEC);
+	}
+}
+
+/* Makes room in our fd table for n more fds while we are (most likely) still
+ * single-threaded: the kernel grows a table that other threads share only
+ * after synchronize_rcu(), milliseconds each time, which the workers' pins
+ * would otherwise pay in the middle of the scan. The table never shrinks. */
+static void grow_fd_table(int anyfd, size_t n)
+{
+	int lowest = fcntl(anyfd, F_DUPFD_CLOEXEC, 0);
+	if (lowest < 0)
+		return;
+	raw_close(lowest);
+	if (n > (size_t)INT32_MAX - (size_t)lowest)
+		return;
+	int high = fcntl(anyfd, F_DUPFD_CLOEXEC, lowest + (int)n);
+	if (high >= 0)
+		raw_close(high);
+}
+
+static void unpin_all(struct worker *w)
+{
+	for (size_t i = 0; i < w->pin_used; i++)
+		if (w->pin_fd[i] >= 0)
+			raw_close(w->pin_fd[i]);
+	free(w->pin_ino);
+	free(w->pin_fd);
+	w->pin_ino = NULL;
+	w->pin_fd = NULL;
+	w->pin_used = 0;
+}
+
 /* The ns/ identities of a process or task relative to dirfd, as a shared
  * set: like (a recent set of this worker) or else a new one. */
 static void read_ns(struct worker *w, int dirfd, pid_t id, struct proc_common *c,
@@ -320,6 +404,7 @@ static void read_ns(struct worker *w, int dirfd, pid_t id, struct proc_common *c
 			c->nss = w->nsset[i];
 			return;
 		}
+	pin_nsset(w, dirfd, ids);
 	struct nsset *set = arena_alloc(&w->arena, sizeof(*set));
 	if (!set)
 		return;
@@ -665,6 +750,17 @@ int scan_processes(struct discovery *d)
 	/* the discovery owns the side table from here on, even on failure */
 	d->scan = scan;
 	atomic_init(&next, 0);
+	/* the fds the workers may hold as namespace pins (pin_nsset()) */
+	size_t pin_budget = 0;
+	struct rlimit rl;
+	if (d->pf->real && getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		pin_budget = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 8 > 4096
+				     ? 4096
+				     : (size_t)(rl.rlim_cur / 8);
+	if (pin_budget > pl.count / 2 + 16)
+		pin_budget = pl.count / 2 + 16;
+	if (pin_budget)
+		grow_fd_table(d->pf->rootfd, pin_budget + 16 * nthreads);
 	pthread_t tids[8];
 	unsigned started = 0;
 	for (unsigned i = 0; i < nthreads; i++) {
@@ -675,6 +771,7 @@ int scan_processes(struct discovery *d)
 			.scan = scan,
 			.count = pl.count,
 			.next = &next,
+			.pin_max = pin_budget / nthreads,
 		};
 	}
 	/* worker 0 runs on this thread */
@@ -689,6 +786,7 @@ int scan_processes(struct discovery *d)
 		if (workers[i].err)
 			r = workers[i].err;
 		readbuf_free(&workers[i].buf);
+		unpin_all(&workers[i]);
 		arena_merge(&d->r->arena, &workers[i].arena);
 	}
 	free(workers);

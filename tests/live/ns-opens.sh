@@ -55,4 +55,22 @@ LIVE_CHECKS=$((LIVE_CHECKS + 1))
 expect "full discovery: the owner of $C's net namespace" "$(nsino $C user)" \
     "$(N "$(nsino $C net)").owner"
 
+# Namespace pins (scan-procs.c): during the scan each namespace is held by
+# one O_PATH fd, opened once per worker, and every pin is closed before the
+# discovery returns. One worker, so that strace does not split the calls.
+strace -f -qq -e trace=openat,close -o "$WORK/pins.strace" "$DUMPNS" -c --threads 1 \
+    >"$DUMP" 2>"$WORK/dumpns.err" || fatal "dumpns --threads 1 failed: $(cat "$WORK/dumpns.err")"
+read -r pins left < <(awk '
+    /openat\([^,]*, "[0-9]+\/ns\/[a-z_]+", O_RDONLY\|O_CLOEXEC\|O_PATH\) = [0-9]+$/ ||
+    /openat\([^,]*, "ns\/[a-z_]+", O_RDONLY\|O_CLOEXEC\|O_PATH\) = [0-9]+$/ {
+        n++; open[$NF] = 1; next }
+    /close\([0-9]+\)/ { fd = $0; sub(/.*close\(/, "", fd); sub(/\).*/, "", fd); delete open[fd] }
+    END { l = 0; for (f in open) l++; print n + 0, l }' "$WORK/pins.strace")
+nns=$(jq '.namespaces | length' "$DUMP")
+LIVE_CHECKS=$((LIVE_CHECKS + 1))
+[ "$pins" -gt 0 ] && [ "$pins" -le "$nns" ] ||
+    fail "one worker pinned $pins namespaces, expected 1 to $nns (one per namespace at most)"
+LIVE_CHECKS=$((LIVE_CHECKS + 1))
+[ "$left" -eq 0 ] || fail "$left of $pins namespace pins were still open when dumpns exited"
+
 finish
