@@ -24,6 +24,10 @@
 #   M  -p 1000 -n 200 -b 8 -F 8 -S 4 -m 4
 #   L  -p 5000 -n 800 -b 16 -F 16 -S 8 -m 8
 #   P<procs>  -p <procs> -n 64 (scaling in processes)
+#   P<procs>t<k>  the same with k extra threads (not 4) in every 10th
+#             sleeper: P30000t0, since 30,000 processes with 4 threads in
+#             every 10th need 42,000 PIDs and pid_max is 32,768 here (a
+#             child PID namespace cannot raise it past its parent's)
 #   scale     S M L P10000 P20000, then one table of µs/proc and the ratios
 #             per load (callgrind skips lsns on P loads: it is O(P²));
 #             `scale S L P20000`: the same table for the loads named
@@ -40,6 +44,7 @@ load_opts() {
 	S) echo "-p 200 -n 64" ;;
 	M) echo "-p 1000 -n 200 -b 8 -F 8 -S 4 -m 4" ;;
 	L) echo "-p 5000 -n 800 -b 16 -F 16 -S 8 -m 8" ;;
+	P[0-9]*t[0-9]*) local n=${1#P}; echo "-p ${n%t*} -n 64 -t ${n#*t}" ;;
 	P[0-9]*) echo "-p ${1#P} -n 64" ;;  # scaling in processes
 	*) return 1 ;;
 	esac
@@ -459,7 +464,7 @@ declare -A SETUP
 
 rc=0
 for load in "${LOADS[@]}"; do
-	opts=$(load_opts "$load") || die "unknown load $load (S, M, L or P<procs>)"
+	opts=$(load_opts "$load") || die "unknown load $load (S, M, L, P<procs> or P<procs>t<threads>)"
 	dir=$OUTBASE/$load
 	mkdir -p "$dir"
 	runs=${RUNS:-$(default_runs "$load")}

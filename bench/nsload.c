@@ -65,7 +65,7 @@
 #endif
 
 /* bounds */
-#define MAX_PROCS 24000
+#define MAX_PROCS 32000
 #define MAX_NS 4000
 #define MAX_NETNS 2000
 #define MAX_EXTRA 2000 /* each of -b, -F, -S */
