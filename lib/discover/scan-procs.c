@@ -97,6 +97,7 @@ struct worker {
 	struct proc_scan *scan; /* parallel to slots */
 	size_t count;
 	atomic_size_t *next;
+	unsigned nworkers;
 	int err;
 	struct ns_pins *pins; /* shared by the workers; NULL: no pins */
 	/* one read buffer per worker, grown on demand */
@@ -674,13 +675,18 @@ static int scan_one(struct worker *w, pid_t pid, struct lxkns_process **ret, str
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	const size_t chunk = 16;
-
 	for (;;) {
-		size_t start = atomic_fetch_add(w->next, chunk);
-		if (start >= w->count)
-			break;
-		size_t end = start + chunk < w->count ? start + chunk : w->count;
+		/* guided: chunks of 16 PIDs while there are many left, then
+		 * smaller ones down to 1, so that the workers end together (a
+		 * chunk of 16 is about 3 ms of work: a tenth of a scan at S) */
+		size_t start = atomic_load(w->next), take;
+		do {
+			if (start >= w->count)
+				return NULL;
+			take = (w->count - start) / (4 * w->nworkers);
+			take = take < 1 ? 1 : take > 16 ? 16 : take;
+		} while (!atomic_compare_exchange_weak(w->next, &start, start + take));
+		size_t end = start + take;
 		for (size_t i = start; i < end; i++) {
 			int r = scan_one(w, w->pids[i], &w->slots[i], &w->scan[i]);
 			if (r < 0) {
@@ -782,6 +788,7 @@ int scan_processes(struct discovery *d)
 			.scan = scan,
 			.count = pl.count,
 			.next = &next,
+			.nworkers = nthreads,
 			.pins = pinning ? &pins : NULL,
 		};
 	}
