@@ -61,13 +61,13 @@ static int collect_pid(void *userdata, uint64_t n, const char *name)
 #define CGROUP_RAW_MAX 2048
 
 /* The namespaces the workers hold open until the scan ends (pin_nsset()):
- * inodes in open addressing (0: free), each with its O_PATH fd in the same
- * slot (-1: the open failed). Touched only for a new namespace set. */
+ * the inodes seen, and the O_PATH fds in the order opened (-1: the open
+ * failed). Touched only for a new namespace set. */
 struct ns_pins {
 	pthread_mutex_t lock;
-	uint64_t *ino;
+	struct u64map seen; /* inode -> this struct (only whether it is there) */
 	int *fd;
-	size_t mask, used, max;
+	size_t used, max;
 };
 
 struct worker {
@@ -320,16 +320,11 @@ static void pin_nsset(struct worker *w, int dirfd, const struct lxkns_nsid *ids)
 	pthread_mutex_lock(&p->lock);
 	for (int t = 0; t < _LXKNS_NS_TYPE_MAX && p->used < p->max; t++) {
 		uint64_t ino = ids[t].ino;
-		if (!ino)
+		if (!ino || u64map_get(&p->seen, ino))
 			continue;
-		size_t h = (size_t)(ino * 0x9E3779B97F4A7C15ull) & p->mask;
-		while (p->ino[h] && p->ino[h] != ino)
-			h = (h + 1) & p->mask;
-		if (p->ino[h])
-			continue;
-		p->ino[h] = ino;
-		p->used++;
-		p->fd[h] = raw_openat(dirfd, species_ns_entry(t), O_PATH | O_CLOEXEC);
+		if (u64map_put(&p->seen, ino, p) < 0)
+			break; /* out of memory: no more pins, nothing else lost */
+		p->fd[p->used++] = raw_openat(dirfd, species_ns_entry(t), O_PATH | O_CLOEXEC);
 	}
 	pthread_mutex_unlock(&p->lock);
 }
@@ -337,14 +332,9 @@ static void pin_nsset(struct worker *w, int dirfd, const struct lxkns_nsid *ids)
 /* Room for max pins, or false (then there are none: they only save time). */
 static bool pins_init(struct ns_pins *p, size_t max)
 {
-	size_t slots = 16;
-	while (slots < 2 * max)
-		slots *= 2;
-	*p = (struct ns_pins){ .max = max, .mask = slots - 1 };
-	p->ino = calloc(slots, sizeof(*p->ino));
-	p->fd = malloc(slots * sizeof(*p->fd));
-	if (!p->ino || !p->fd || pthread_mutex_init(&p->lock, NULL) != 0) {
-		free(p->ino);
+	*p = (struct ns_pins){ .max = max };
+	p->fd = malloc(max * sizeof(*p->fd));
+	if (!p->fd || pthread_mutex_init(&p->lock, NULL) != 0) {
 		free(p->fd);
 		return false;
 	}
@@ -353,11 +343,11 @@ static bool pins_init(struct ns_pins *p, size_t max)
 
 static void pins_close(struct ns_pins *p)
 {
-	for (size_t h = 0; h <= p->mask; h++)
-		if (p->ino[h] && p->fd[h] >= 0)
-			raw_close(p->fd[h]);
-	free(p->ino);
+	for (size_t i = 0; i < p->used; i++)
+		if (p->fd[i] >= 0)
+			raw_close(p->fd[i]);
 	free(p->fd);
+	u64map_free(&p->seen);
 	pthread_mutex_destroy(&p->lock);
 }
 

@@ -56,8 +56,8 @@ expect "full discovery: the owner of $C's net namespace" "$(nsino $C user)" \
     "$(N "$(nsino $C net)").owner"
 
 # Namespace pins (scan-procs.c): during the scan each namespace is held by
-# one O_PATH fd, opened once per worker, and every pin is closed before the
-# discovery returns. One worker, so that strace does not split the calls.
+# one O_PATH fd, opened once for all workers, and every pin is closed before
+# the discovery returns. One worker, so that strace does not split the calls.
 strace -f -qq -e trace=openat,close -o "$WORK/pins.strace" "$DUMPNS" -c --threads 1 \
     >"$DUMP" 2>"$WORK/dumpns.err" || fatal "dumpns --threads 1 failed: $(cat "$WORK/dumpns.err")"
 read -r pins left < <(awk '
